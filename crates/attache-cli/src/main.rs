@@ -1,0 +1,102 @@
+//! The `attache` command: flags in, library calls out. Everything that
+//! decides anything lives in `attache-core`.
+
+mod code;
+mod dictcmd;
+mod parse;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use attache_core::dict::{DictSource, Dictionaries};
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "attache", version, about = "Political event data from diplomatic transcripts and news (CAMEO, PLOVER)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Code documents and write one event record per line.
+    Code(code::CodeArgs),
+    /// Show what the pipeline saw in one document: metadata, turns,
+    /// sentences, actors, verb matches and events.
+    Parse(parse::ParseArgs),
+    /// Check dictionaries or print their counts.
+    #[command(subcommand)]
+    Dict(dictcmd::DictCommand),
+}
+
+/// Which dictionaries to code with.
+#[derive(Args, Clone, Debug, Default)]
+pub struct DictArgs {
+    /// A dictionary directory (ours or TABARI/PETRARCH files), used on top
+    /// of the built-in dictionaries. May be repeated.
+    #[arg(long = "dict-dir", value_name = "DIR")]
+    pub dict_dirs: Vec<PathBuf>,
+    /// Use only the --dict-dir dictionaries, not the built-in ones.
+    #[arg(long)]
+    pub no_builtin_dicts: bool,
+}
+
+impl DictArgs {
+    pub fn source(&self) -> anyhow::Result<DictSource> {
+        let mut src = if self.no_builtin_dicts {
+            DictSource::default()
+        } else {
+            Dictionaries::builtin_source().map_err(|(_, p)| dict_failure(&p))?
+        };
+        for dir in &self.dict_dirs {
+            let (s, problems) = Dictionaries::read_dir(dir);
+            let errors: Vec<_> = problems.iter().filter(|p| !p.is_warning()).cloned().collect();
+            if !errors.is_empty() {
+                for e in &errors {
+                    eprintln!("attache: {}: {e}", dir.display());
+                }
+                eprintln!("attache: {} problems in {}; those lines are skipped (see `attache dict check`)", errors.len(), dir.display());
+            }
+            src.extend(s);
+        }
+        Ok(src)
+    }
+
+    pub fn load(&self) -> anyhow::Result<Dictionaries> {
+        let src = self.source()?;
+        Dictionaries::compile(src).map_err(|p| dict_failure(&p))
+    }
+}
+
+fn dict_failure(problems: &[attache_core::DictError]) -> anyhow::Error {
+    let list: Vec<String> = problems.iter().take(20).map(|p| p.to_string()).collect();
+    anyhow::anyhow!("the dictionaries have {} errors:\n{}", problems.len(), list.join("\n"))
+}
+
+pub fn parse_date(s: &str) -> anyhow::Result<chrono::NaiveDate> {
+    attache_core::ingest::parse_given_date(s).with_context(|| format!("bad date {s:?} (expected YYYY-MM-DD)"))
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Code(a) => code::run(a),
+        Command::Parse(a) => parse::run(a),
+        Command::Dict(c) => dictcmd::run(c),
+    };
+    match result {
+        Ok(code) => code,
+        // `attache code x | head` is not an error.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("attache: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

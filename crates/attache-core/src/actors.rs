@@ -1,0 +1,360 @@
+//! Actor mentions and actor phrases in one sentence.
+//!
+//! Mentions come from one leftmost-longest Aho-Corasick pass over the
+//! sentence's normalised tokens (countries, adjectives, capitals,
+//! organisations, people, role words). Adjacent mentions and the words that
+//! glue them ("of", "'s", "the", a name after a title) are chunked into actor
+//! phrases, each resolved to one CAMEO actor code: "the Ambassador of Japan"
+//! → JPNGOV, "Japanese police" → JPNCOP, "Tokyo" → JPNGOV, "Foreign Minister
+//! of Japan Taro Kono" → JPNGOV on 2019-01-14. First-person "we/I/us/our
+//! side" is the sentence's speaker when there is one.
+
+use std::ops::Range;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::dict::{Dictionaries, EntryKind, PhraseKind};
+use crate::text::{push_normalized, TokKind, Token};
+
+/// One sentence's tokens in matching form.
+#[derive(Debug, Default)]
+pub struct Normalized {
+    /// Normalised tokens joined by single spaces.
+    pub text: String,
+    /// Per token: its range in `text`.
+    pub spans: Vec<Range<u32>>,
+}
+
+impl Normalized {
+    pub fn build(doc: &str, tokens: &[Token], out: &mut Normalized) {
+        out.text.clear();
+        out.spans.clear();
+        for (i, t) in tokens.iter().enumerate() {
+            if i > 0 {
+                out.text.push(' ');
+            }
+            let s = out.text.len() as u32;
+            push_normalized(t.text(doc), &mut out.text);
+            out.spans.push(s..out.text.len() as u32);
+        }
+    }
+
+    pub fn token(&self, i: usize) -> &str {
+        let r = &self.spans[i];
+        &self.text[r.start as usize..r.end as usize]
+    }
+
+    /// Token index starting exactly at byte `b` of `text`.
+    fn token_starting(&self, b: usize) -> Option<usize> {
+        self.spans.binary_search_by_key(&(b as u32), |r| r.start).ok()
+    }
+
+    fn token_ending(&self, b: usize) -> Option<usize> {
+        self.spans.binary_search_by_key(&(b as u32), |r| r.end).ok()
+    }
+}
+
+/// What a mention is, once the dictionary entry is chosen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MentionKind {
+    Country { code: String, as_: &'static str },
+    Organisation { code: String },
+    Person { name: String, code: Option<String>, country: Option<String> },
+    Role { role: String },
+    /// we, I, us, our side: the speaker.
+    FirstPerson,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Mention {
+    /// Token range within the sentence.
+    pub tokens: Range<usize>,
+    pub kind: MentionKind,
+    #[serde(skip)]
+    pub person: Option<u32>,
+}
+
+/// An actor phrase: chunked mentions resolved to one code.
+#[derive(Clone, Debug, Serialize)]
+pub struct ActorNp {
+    pub tokens: Range<usize>,
+    /// The CAMEO actor code; `None` when the phrase names only a role with
+    /// nobody to attach it to ("the government" in a news report).
+    pub code: Option<String>,
+    pub country: Option<String>,
+    pub role: Option<String>,
+    pub first_person: bool,
+    /// A bare place ("in Moscow"): a location, not a participant.
+    pub place: bool,
+    /// Indices into the sentence's mentions.
+    pub mentions: Range<usize>,
+}
+
+/// What the actor stage needs to know about the sentence's context.
+pub struct ActorContext<'a> {
+    pub date: Option<NaiveDate>,
+    /// The speaker's actor code, when the sentence has a speaker.
+    pub speaker_code: Option<&'a str>,
+    /// People already named in the document (for surnames alone).
+    pub named_people: &'a [u32],
+}
+
+const FIRST_PERSON: &[&str] = &["we", "us", "i", "me"];
+const FIRST_PERSON_POSSESSIVE: &[&str] = &["our", "my"];
+const SIDE_WORDS: &[&str] = &["side", "country", "government", "delegation", "state", "nation", "leadership"];
+const PLACE_PREPOSITIONS: &[&str] = &["in", "at", "near", "across", "throughout", "outside", "inside", "around", "within"];
+
+fn role_default_code(kind: PhraseKind) -> Option<&'static str> {
+    match kind {
+        PhraseKind::Capital => Some("GOV"),
+        PhraseKind::Demonym => Some("CVL"),
+        _ => None,
+    }
+}
+
+/// Finds the mentions of one sentence.
+pub fn find_mentions(dicts: &Dictionaries, doc: &str, tokens: &[Token], norm: &Normalized, ctx: &ActorContext<'_>, out: &mut Vec<Mention>) {
+    out.clear();
+    let lex = &dicts.actors;
+    for m in lex.ac.find_iter(&norm.text) {
+        // Whole tokens only.
+        let (Some(a), Some(b)) = (norm.token_starting(m.start()), norm.token_ending(m.end())) else { continue };
+        let entries = &lex.entries[m.pattern().as_usize()];
+        let surface_capitalized = tokens[a].is_capitalized(doc);
+        let surface = &doc[tokens[a].start as usize..tokens[b].end as usize];
+        let mut best: Option<(u8, MentionKind, Option<u32>)> = None;
+        for e in entries {
+            if let Some(exact) = &e.exact {
+                if !same_exact(surface, exact) {
+                    continue;
+                }
+            }
+            if e.capitalized && !surface_capitalized {
+                continue;
+            }
+            let cand = match &e.kind {
+                EntryKind::Person(id) => {
+                    let p = &lex.people[*id as usize];
+                    let active = ctx.date.is_none_or(|d| p.has_term_on(d));
+                    Some((if active { 10 } else { 8 }, person_kind(p, ctx.date), Some(*id)))
+                }
+                EntryKind::Surname(ids) => {
+                    let chosen = ids.iter().find(|i| ctx.named_people.contains(i)).copied().or_else(|| {
+                        // Alone, a surname is trusted when it is unique, or unique among people in office.
+                        if ids.len() == 1 {
+                            Some(ids[0])
+                        } else {
+                            let active: Vec<u32> = ids.iter().copied().filter(|&i| ctx.date.is_some_and(|d| lex.people[i as usize].has_term_on(d))).collect();
+                            (active.len() == 1).then(|| active[0])
+                        }
+                    });
+                    chosen.map(|id| (7, person_kind(&lex.people[id as usize], ctx.date), Some(id)))
+                }
+                EntryKind::Phrase { kind, code } => {
+                    let rank = match kind {
+                        PhraseKind::Organisation => 6,
+                        PhraseKind::CountryName => 5,
+                        PhraseKind::Capital => 4,
+                        PhraseKind::Adjective => 3,
+                        PhraseKind::Demonym => 2,
+                    };
+                    let k = if *kind == PhraseKind::Organisation {
+                        MentionKind::Organisation { code: code.clone() }
+                    } else {
+                        MentionKind::Country { code: code.clone(), as_: kind_name(*kind) }
+                    };
+                    Some((rank, k, None))
+                }
+                EntryKind::Role { role, .. } => Some((1, MentionKind::Role { role: role.clone() }, None)),
+            };
+            if let Some(c) = cand {
+                if best.as_ref().is_none_or(|b| c.0 > b.0) {
+                    best = Some(c);
+                }
+            }
+        }
+        if let Some((_, kind, person)) = best {
+            out.push(Mention { tokens: a..b + 1, kind, person });
+        }
+    }
+    {
+        // First person, merged in token order (resolved to the speaker, if any).
+        let mut fp = Vec::new();
+        for i in 0..tokens.len() {
+            let w = norm.token(i);
+            let pronoun = FIRST_PERSON.contains(&w) && (w != "i" || doc.as_bytes()[tokens[i].start as usize] == b'I')
+                && (w != "us" || &doc[tokens[i].range()] != "US");
+            let our_side = FIRST_PERSON_POSSESSIVE.contains(&w) && i + 1 < tokens.len() && SIDE_WORDS.contains(&norm.token(i + 1));
+            if pronoun || our_side {
+                if !out.iter().any(|m| m.tokens.contains(&i)) {
+                    let end = if our_side { i + 2 } else { i + 1 };
+                    fp.push(Mention { tokens: i..end, kind: MentionKind::FirstPerson, person: None });
+                }
+            }
+        }
+        if !fp.is_empty() {
+            out.retain(|m| !fp.iter().any(|f| f.tokens.start < m.tokens.end && m.tokens.start < f.tokens.end));
+            out.extend(fp);
+            out.sort_by_key(|m| m.tokens.start);
+        }
+    }
+}
+
+fn kind_name(k: PhraseKind) -> &'static str {
+    match k {
+        PhraseKind::CountryName => "name",
+        PhraseKind::Adjective => "adjective",
+        PhraseKind::Demonym => "demonym",
+        PhraseKind::Capital => "capital",
+        PhraseKind::Organisation => "organisation",
+    }
+}
+
+fn person_kind(p: &crate::dict::Person, date: Option<NaiveDate>) -> MentionKind {
+    let code = p.code_on(date).map(str::to_string).or_else(|| p.country().map(|c| format!("{c}ELI")));
+    MentionKind::Person { name: p.name.clone(), code, country: p.country().map(str::to_string) }
+}
+
+fn same_exact(surface: &str, exact: &str) -> bool {
+    // Exact entries are short acronyms; compare ignoring spacing differences.
+    let a: String = surface.chars().filter(|c| !c.is_whitespace()).collect();
+    let b: String = exact.chars().filter(|c| !c.is_whitespace()).collect();
+    a == b
+}
+
+/// Words that may sit inside an actor phrase between two mentions.
+fn is_glue(w: &str) -> bool {
+    matches!(w, "of" | "'s" | "the" | "for" | "and" | "to" | "on")
+}
+
+/// Chunks mentions into actor phrases and resolves each to a code.
+pub fn chunk(doc: &str, tokens: &[Token], norm: &Normalized, mentions: &[Mention], ctx: &ActorContext<'_>, out: &mut Vec<ActorNp>) {
+    out.clear();
+    let mut i = 0;
+    while i < mentions.len() {
+        let start_m = i;
+        let mut end_tok = mentions[i].tokens.end;
+        let mut j = i + 1;
+        // Extend over adjacent mentions and glue words, and over the
+        // capitalised name after a title ("Special Adviser Katsuyuki Kawai").
+        loop {
+            if j < mentions.len() {
+                let gap = &tokens[end_tok.min(tokens.len())..mentions[j].tokens.start];
+                let glue_ok = gap.len() <= 2
+                    && gap.iter().enumerate().all(|(k, t)| {
+                        let w = norm.token(end_tok + k);
+                        // "and" joins two actors, it does not make one ("Russia and Japan"),
+                        // except inside a title ("Minister of Foreign Affairs and Trade").
+                        is_glue(w) && w != "and" && w != "to" && w != "on" && t.kind == TokKind::Word
+                    });
+                let prev_is_role = matches!(mentions[j - 1].kind, MentionKind::Role { .. });
+                let next_is_role = matches!(mentions[j].kind, MentionKind::Role { .. });
+                let both_places = !prev_is_role && !next_is_role && !gap.is_empty();
+                // "Japan and Russia": two actors. "Russia's Foreign Ministry": one.
+                let joins = glue_ok && !both_places && !(matches!(mentions[j].kind, MentionKind::FirstPerson) || matches!(mentions[j - 1].kind, MentionKind::FirstPerson));
+                // Never join two people, or two organisations/countries without a role between.
+                let two_people = matches!(mentions[j].kind, MentionKind::Person { .. }) && mentions[start_m..j].iter().any(|m| matches!(m.kind, MentionKind::Person { .. }));
+                let two_countries = gap.is_empty()
+                    && matches!(mentions[j].kind, MentionKind::Country { .. } | MentionKind::Organisation { .. })
+                    && matches!(mentions[j - 1].kind, MentionKind::Country { .. } | MentionKind::Organisation { .. })
+                    && !matches!(mentions[j - 1].kind, MentionKind::Country { as_: "adjective", .. });
+                if joins && !two_people && !two_countries {
+                    end_tok = mentions[j].tokens.end;
+                    j += 1;
+                    continue;
+                }
+            }
+            break;
+        }
+        // Apposition: "Japan's foreign minister, Yoko Kamikawa," → the person.
+        if j < mentions.len()
+            && end_tok < tokens.len()
+            && norm.token(end_tok) == ","
+            && mentions[j].tokens.start == end_tok + 1
+            && matches!(mentions[j].kind, MentionKind::Person { .. })
+            && mentions[start_m..j].iter().any(|m| matches!(m.kind, MentionKind::Role { .. }))
+            && !mentions[start_m..j].iter().any(|m| matches!(m.kind, MentionKind::Person { .. }))
+        {
+            end_tok = mentions[j].tokens.end;
+            j += 1;
+        }
+        // A title followed by an unknown capitalised name: take the name in.
+        let has_role = mentions[start_m..j].iter().any(|m| matches!(m.kind, MentionKind::Role { .. }));
+        let has_person = mentions[start_m..j].iter().any(|m| matches!(m.kind, MentionKind::Person { .. }));
+        if has_role && !has_person {
+            let mut k = end_tok;
+            while k < tokens.len() && k - end_tok < 3 && tokens[k].kind == TokKind::Word && tokens[k].is_capitalized(doc) && (j >= mentions.len() || mentions[j].tokens.start > k) && !matches!(norm.token(k), "i") {
+                k += 1;
+            }
+            end_tok = k;
+        }
+        let start_tok = mentions[start_m].tokens.start;
+        out.push(resolve(doc, tokens, norm, &mentions[start_m..j], start_m..j, start_tok..end_tok, ctx));
+        i = j;
+    }
+}
+
+fn resolve(_doc: &str, _tokens: &[Token], norm: &Normalized, ms: &[Mention], idx: Range<usize>, toks: Range<usize>, ctx: &ActorContext<'_>) -> ActorNp {
+    let role = ms.iter().find_map(|m| match &m.kind {
+        MentionKind::Role { role } => Some(role.clone()),
+        _ => None,
+    });
+    let mut np = ActorNp { tokens: toks.clone(), code: None, country: None, role: role.clone(), first_person: false, place: false, mentions: idx };
+    if let Some(MentionKind::Person { code, country, .. }) = ms.iter().map(|m| &m.kind).find(|k| matches!(k, MentionKind::Person { .. })) {
+        np.code = code.clone();
+        np.country = country.clone().or_else(|| code.as_ref().map(|c| c[..3].to_string()));
+        np.role = code.as_ref().filter(|c| c.len() >= 6 && !crate::dict::is_igo_prefix(c)).map(|c| c[3..6].to_string());
+        return np;
+    }
+    if ms.iter().any(|m| m.kind == MentionKind::FirstPerson) {
+        np.first_person = true;
+        np.code = ctx.speaker_code.map(str::to_string);
+        np.country = ctx.speaker_code.map(|c| c[..3.min(c.len())].to_string());
+        return np;
+    }
+    let place_like = ms.len() == 1 && toks.start > 0 && PLACE_PREPOSITIONS.contains(&norm.token(toks.start - 1));
+    let base = ms.iter().find_map(|m| match &m.kind {
+        MentionKind::Country { code, as_ } => Some((code.clone(), Some(*as_))),
+        MentionKind::Organisation { code } => Some((code.clone(), None)),
+        _ => None,
+    });
+    match base {
+        Some((code, as_)) => {
+            let is_org = as_.is_none();
+            np.country = Some(if is_org { code.clone() } else { code[..3].to_string() });
+            let kind = match as_ {
+                Some("capital") => Some(PhraseKind::Capital),
+                Some("demonym") => Some(PhraseKind::Demonym),
+                _ => None,
+            };
+            let role = role.or_else(|| kind.and_then(role_default_code).map(str::to_string));
+            np.code = Some(match (&role, is_org) {
+                (Some(r), false) => format!("{code}{r}"),
+                _ => code,
+            });
+            np.role = if is_org { None } else { role };
+            np.place = place_like && matches!(as_, Some("name" | "capital"));
+        }
+        None => {
+            // A role alone: the speaker's own institutions in a transcript.
+            // Only institutions ("the Foreign Ministry", "the government"):
+            // "the president" alone may be anyone's.
+            let institution = ms.iter().any(|m| {
+                let words: Vec<&str> = m.tokens.clone().map(|t| norm.token(t)).collect();
+                words.iter().any(|w| matches!(*w, "ministry" | "government" | "cabinet" | "kremlin"))
+            });
+            if let (Some(r), Some(sp), true) = (&np.role, ctx.speaker_code, institution) {
+                if r == "GOV" || r == "MIL" || r == "COP" || r == "SPY" {
+                    let c = &sp[..3.min(sp.len())];
+                    if !crate::dict::is_igo_prefix(sp) {
+                        np.code = Some(format!("{c}{r}"));
+                        np.country = Some(c.to_string());
+                    }
+                }
+            }
+        }
+    }
+    np
+}

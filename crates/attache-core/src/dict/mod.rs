@@ -1,0 +1,691 @@
+//! Dictionaries: read from files, checked, compiled once into an immutable
+//! [`Dictionaries`] value that every stage borrows (and threads share).
+//!
+//! - [`source`]: the entries as read, with file and line ([`DictSource`]).
+//! - [`native`]: our format (`dictionaries/README.md`).
+//! - [`phoenix`]: the TABARI/PETRARCH formats analysts already have.
+//! - [`inflect`]: verb forms for patterns.
+//! - this module: compilation into the actor and verb matchers, and `check`.
+
+pub mod inflect;
+pub mod native;
+pub mod phoenix;
+pub mod source;
+
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use chrono::NaiveDate;
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+
+use crate::error::{DictError, DictErrorKind};
+use crate::ontology::{CameoCode, Ontology};
+use crate::text::normalize_phrase;
+use inflect::Irregulars;
+pub use source::{DictSource, Example, Loc, PatternToken, PhraseKind};
+
+include!(concat!(env!("OUT_DIR"), "/embedded_dictionaries.rs"));
+
+/// An interned word of the verb vocabulary.
+pub type Sym = u32;
+
+/// One compiled pattern element.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Elem {
+    Word(Sym),
+    Alt(Box<[Sym]>),
+    Opt(Sym),
+    Verb(u32),
+    Gap,
+    Target,
+    Source,
+}
+
+#[derive(Clone, Debug)]
+pub struct Pattern {
+    pub code: CameoCode,
+    pub elems: Vec<Elem>,
+    pub speaker_judgement: bool,
+    /// The pattern itself contains a negation ("BE not subject to discussion").
+    pub negated: bool,
+    /// Literal words and slots: the more, the more specific.
+    pub specificity: u16,
+    pub text: String,
+    pub loc: Loc,
+}
+
+/// A person and their dated codes.
+#[derive(Clone, Debug)]
+pub struct Person {
+    pub name: String,
+    pub terms: Vec<Term>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Term {
+    pub code: String,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub office: String,
+    pub loc: Loc,
+}
+
+impl Term {
+    fn covers(&self, d: NaiveDate) -> bool {
+        self.from.is_none_or(|f| f <= d) && self.to.is_none_or(|t| d < t)
+    }
+}
+
+/// Which code a person has on `date`: the first term (in file order) that
+/// covers it; outside every term the country plus `ELI`; with no date the
+/// most recent term. `None` for people of an organisation out of office.
+impl Person {
+    pub fn code_on(&self, date: Option<NaiveDate>) -> Option<&str> {
+        match date {
+            Some(d) => match self.terms.iter().find(|t| t.covers(d)) {
+                Some(t) => Some(&t.code),
+                None => None,
+            },
+            None => self.terms.iter().max_by_key(|t| t.from).map(|t| t.code.as_str()),
+        }
+    }
+
+    /// The country the person belongs to (first three letters of their
+    /// codes), if they are a national figure.
+    pub fn country(&self) -> Option<&str> {
+        let c = &self.terms.first()?.code;
+        (!is_igo_prefix(c)).then(|| &c[..3])
+    }
+
+    pub fn has_term_on(&self, date: NaiveDate) -> bool {
+        self.terms.iter().any(|t| t.covers(date))
+    }
+}
+
+pub fn is_igo_prefix(code: &str) -> bool {
+    ["IGO", "NGO", "IMG", "MNC"].iter().any(|p| code.starts_with(p))
+}
+
+/// What an actor phrase in the matcher stands for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EntryKind {
+    Phrase { kind: PhraseKind, code: String },
+    Role { role: String, prefix: bool },
+    Person(u32),
+    /// A surname alone: resolved against the people named earlier in the
+    /// document, or to the only person with that surname.
+    Surname(Vec<u32>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub kind: EntryKind,
+    /// Case-sensitive entries: the exact surface form required.
+    pub exact: Option<String>,
+    /// Names of people match only when capitalised in the text.
+    pub capitalized: bool,
+}
+
+/// Actor phrases compiled into one leftmost-longest automaton over the
+/// normalised token stream.
+#[derive(Debug)]
+pub struct ActorLexicon {
+    pub ac: AhoCorasick,
+    /// Per automaton pattern: the entries of that phrase.
+    pub entries: Vec<Vec<Entry>>,
+    pub people: Vec<Person>,
+}
+
+/// Verb patterns indexed by their first element.
+#[derive(Debug)]
+pub struct VerbLexicon {
+    pub vocab: FxHashMap<String, Sym>,
+    /// Per symbol: the verb lemmas it is a form of.
+    pub lemmas_of: Vec<Vec<u32>>,
+    /// Per symbol: it is a past participle of some pattern verb.
+    pub participle: Vec<bool>,
+    pub lemma_names: Vec<String>,
+    pub by_head: FxHashMap<u64, Vec<u32>>,
+    pub patterns: Vec<Pattern>,
+}
+
+fn head_key(is_lemma: bool, id: u32) -> u64 {
+    ((is_lemma as u64) << 32) | id as u64
+}
+
+impl VerbLexicon {
+    pub fn sym(&self, normalized: &str) -> Option<Sym> {
+        self.vocab.get(normalized).copied()
+    }
+
+    /// The patterns whose first element matches the token `sym`.
+    pub fn candidates(&self, sym: Sym, out: &mut Vec<u32>) {
+        out.clear();
+        if let Some(v) = self.by_head.get(&head_key(false, sym)) {
+            out.extend_from_slice(v);
+        }
+        for &l in &self.lemmas_of[sym as usize] {
+            if let Some(v) = self.by_head.get(&head_key(true, l)) {
+                out.extend_from_slice(v);
+            }
+        }
+    }
+
+    pub fn is_form_of(&self, sym: Sym, lemma: u32) -> bool {
+        self.lemmas_of[sym as usize].contains(&lemma)
+    }
+}
+
+/// The compiled dictionaries. Immutable; share by reference.
+#[derive(Debug)]
+pub struct Dictionaries {
+    pub ontology: Ontology,
+    pub actors: ActorLexicon,
+    pub verbs: VerbLexicon,
+    pub examples: Vec<Example>,
+    /// Sentences containing one of these phrases are not coded.
+    pub discards: Option<AhoCorasick>,
+    pub files: Vec<String>,
+    /// A hash of everything that was compiled, for the coding-run record.
+    pub fingerprint: u64,
+}
+
+/// Counts for `dict stats`.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct Stats {
+    pub countries: usize,
+    pub organisations: usize,
+    pub actor_phrases: usize,
+    pub people: usize,
+    pub office_terms: usize,
+    pub role_words: usize,
+    pub verb_patterns: usize,
+    pub examples: usize,
+    pub irregular_verbs: usize,
+    pub patterns_per_root: BTreeMap<String, usize>,
+}
+
+impl Dictionaries {
+    /// attache's own dictionaries, embedded in the binary.
+    pub fn builtin() -> Result<Dictionaries, Vec<DictError>> {
+        let src = Self::builtin_source().map_err(|(_, p)| p)?;
+        Self::compile(src)
+    }
+
+    /// Reads the embedded dictionary files.
+    pub fn builtin_source() -> Result<DictSource, (DictSource, Vec<DictError>)> {
+        let mut src = DictSource::default();
+        let mut problems = Vec::new();
+        for (name, text) in EMBEDDED {
+            if let Some(kind) = native::FileKind::of(name) {
+                native::read_text(&mut src, &mut problems, kind, name, text);
+                src.files.push(name.to_string());
+            }
+        }
+        if problems.iter().any(|p| !p.is_warning()) {
+            Err((src, problems))
+        } else {
+            Ok(src)
+        }
+    }
+
+    /// Reads a directory: our format, or the TABARI/PETRARCH files if it
+    /// holds them (`*.actors.txt`, `*agents*.txt`, `CAMEO*.txt`, discards).
+    pub fn read_dir(dir: &Path) -> (DictSource, Vec<DictError>) {
+        if phoenix::looks_like_phoenix(dir) {
+            phoenix::read_dir(dir)
+        } else {
+            native::read_dir(dir)
+        }
+    }
+
+    /// Compiles a source; fails on errors (warnings are `check`'s business).
+    pub fn compile(src: DictSource) -> Result<Dictionaries, Vec<DictError>> {
+        let (d, problems) = Self::compile_checked(src);
+        let errors: Vec<DictError> = problems.into_iter().filter(|p| !p.is_warning()).collect();
+        if errors.is_empty() {
+            Ok(d)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Compiles a source and reports every problem found on the way,
+    /// warnings included.
+    pub fn compile_checked(src: DictSource) -> (Dictionaries, Vec<DictError>) {
+        let ontology = Ontology::embedded();
+        let mut problems = Vec::new();
+        let mut hasher = FxHasher::default();
+
+        // ---- actors
+        let mut phrase_ids: FxHashMap<String, usize> = FxHashMap::default();
+        let mut phrases: Vec<String> = Vec::new();
+        let mut entries: Vec<Vec<Entry>> = Vec::new();
+        let mut seen_phrase_code: FxHashMap<(String, String), Loc> = FxHashMap::default();
+        let mut add = |phrase: &str, entry: Entry, phrases: &mut Vec<String>, entries: &mut Vec<Vec<Entry>>| {
+            let norm = normalize_phrase(phrase);
+            if norm.is_empty() {
+                return;
+            }
+            let id = *phrase_ids.entry(norm.clone()).or_insert_with(|| {
+                phrases.push(norm);
+                entries.push(Vec::new());
+                phrases.len() - 1
+            });
+            if !entries[id].iter().any(|e| e.kind == entry.kind && e.exact == entry.exact) {
+                entries[id].push(entry);
+            }
+        };
+        let exact_form = |p: &str| -> Option<String> {
+            let letters = p.chars().filter(|c| c.is_alphabetic()).count();
+            let all_caps = letters > 0 && !p.chars().any(char::is_lowercase);
+            (all_caps && (letters <= 5 || p.contains('.'))).then(|| p.to_string())
+        };
+        for a in &src.actors {
+            a.phrase.hash(&mut hasher);
+            a.code.hash(&mut hasher);
+            let key = (normalize_phrase(&a.phrase), format!("{:?}", a.kind));
+            if let Some(prev) = seen_phrase_code.get(&key) {
+                let other = src.actors.iter().find(|x| x.loc == *prev && normalize_phrase(&x.phrase) == key.0 && x.code != a.code);
+                if let Some(o) = other {
+                    problems.push(a.loc.error(DictErrorKind::Duplicate(format!(
+                        "{:?} is also {} at {}",
+                        a.phrase, o.code, o.loc
+                    ))));
+                }
+            } else {
+                seen_phrase_code.insert(key, a.loc.clone());
+            }
+            let entry = Entry {
+                kind: EntryKind::Phrase { kind: a.kind, code: a.code.clone() },
+                exact: exact_form(&a.phrase),
+                capitalized: matches!(a.kind, PhraseKind::CountryName | PhraseKind::Capital | PhraseKind::Organisation)
+                    && a.phrase.chars().next().is_some_and(char::is_uppercase)
+                    && is_common_word(&a.phrase),
+            };
+            add(&a.phrase, entry, &mut phrases, &mut entries);
+            if a.kind == PhraseKind::Demonym {
+                for p in plurals(&a.phrase) {
+                    add(&p, Entry { kind: EntryKind::Phrase { kind: a.kind, code: a.code.clone() }, exact: None, capitalized: false }, &mut phrases, &mut entries);
+                }
+            }
+        }
+        for r in &src.roles {
+            r.phrase.hash(&mut hasher);
+            r.role.hash(&mut hasher);
+            let kind = EntryKind::Role { role: r.role.clone(), prefix: r.prefix };
+            add(&r.phrase, Entry { kind: kind.clone(), exact: exact_form(&r.phrase), capitalized: false }, &mut phrases, &mut entries);
+            if r.plural {
+                for p in plurals(&r.phrase) {
+                    add(&p, Entry { kind: kind.clone(), exact: None, capitalized: false }, &mut phrases, &mut entries);
+                }
+            }
+        }
+        // People: grouped by full name.
+        let mut people: Vec<Person> = Vec::new();
+        let mut person_ids: FxHashMap<String, u32> = FxHashMap::default();
+        for t in &src.people {
+            t.names.hash(&mut hasher);
+            t.code.hash(&mut hasher);
+            t.from.hash(&mut hasher);
+            t.to.hash(&mut hasher);
+            let key = normalize_phrase(&t.names[0]);
+            let id = *person_ids.entry(key).or_insert_with(|| {
+                people.push(Person { name: t.names[0].clone(), terms: Vec::new() });
+                (people.len() - 1) as u32
+            });
+            let p = &mut people[id as usize];
+            for prev in &p.terms {
+                let overlap = prev.office.eq_ignore_ascii_case(&t.office)
+                    && prev.code == t.code
+                    && t.from.is_none_or(|f| prev.to.is_none_or(|pt| f < pt))
+                    && prev.from.is_none_or(|pf| t.to.is_none_or(|tt| pf < tt))
+                    && !(t.from.is_none() && t.to.is_none());
+                if overlap {
+                    problems.push(t.loc.error(DictErrorKind::Overlap(format!(
+                        "{} as {} overlaps {}",
+                        t.names[0], t.office, prev.loc
+                    ))));
+                }
+            }
+            p.terms.push(Term { code: t.code.clone(), from: t.from, to: t.to, office: t.office.clone(), loc: t.loc.clone() });
+            for n in &t.names {
+                add(n, Entry { kind: EntryKind::Person(id), exact: None, capitalized: true }, &mut phrases, &mut entries);
+            }
+        }
+        // Surnames, derived.
+        let mut surnames: BTreeMap<String, (String, Vec<u32>)> = BTreeMap::new();
+        for (id, p) in people.iter().enumerate() {
+            for s in surname_candidates(&p.name, p.country()) {
+                let e = surnames.entry(normalize_phrase(&s)).or_insert_with(|| (s.clone(), Vec::new()));
+                if !e.1.contains(&(id as u32)) {
+                    e.1.push(id as u32);
+                }
+            }
+        }
+        let existing: FxHashSet<String> = phrases.iter().cloned().collect();
+        for (norm, (surface, ids)) in surnames {
+            if existing.contains(&norm) || SURNAME_STOP.contains(&norm.as_str()) || norm.len() < 3 {
+                continue; // a country, role or full name already; or a common word
+            }
+            add(&surface, Entry { kind: EntryKind::Surname(ids), exact: None, capitalized: true }, &mut phrases, &mut entries);
+        }
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&phrases)
+            .expect("actor phrases compile");
+        let actors = ActorLexicon { ac, entries, people };
+
+        // ---- verbs
+        let mut irregulars = Irregulars::default();
+        for (f, _) in &src.irregular {
+            irregulars.insert(f.clone());
+        }
+        let mut vocab: FxHashMap<String, Sym> = FxHashMap::default();
+        let mut lemmas_of: Vec<Vec<u32>> = Vec::new();
+        let mut participle: Vec<bool> = Vec::new();
+        let intern = |w: &str, vocab: &mut FxHashMap<String, Sym>, lemmas_of: &mut Vec<Vec<u32>>, participle: &mut Vec<bool>| -> Sym {
+            if let Some(&s) = vocab.get(w) {
+                return s;
+            }
+            let s = vocab.len() as Sym;
+            vocab.insert(w.to_string(), s);
+            lemmas_of.push(Vec::new());
+            participle.push(false);
+            s
+        };
+        let mut lemma_ids: FxHashMap<String, u32> = FxHashMap::default();
+        let mut lemma_names: Vec<String> = Vec::new();
+        let mut patterns: Vec<Pattern> = Vec::new();
+        let mut by_head: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+        let mut seen_patterns: FxHashMap<(Vec<Elem>, bool), (String, Loc)> = FxHashMap::default();
+        for v in &src.verbs {
+            v.text.hash(&mut hasher);
+            v.code.hash(&mut hasher);
+            let Some(code) = ontology.code(&v.code) else {
+                problems.push(v.loc.error(DictErrorKind::UnknownCode(format!("CAMEO code {:?}", v.code))));
+                continue;
+            };
+            let mut elems = Vec::with_capacity(v.tokens.len());
+            let mut negated = false;
+            let mut specificity = 0u16;
+            let mut bad = None;
+            for t in &v.tokens {
+                let word = |w: &str| -> Option<String> {
+                    let n = normalize_phrase(w);
+                    (!n.is_empty() && !n.contains(' ')).then_some(n)
+                };
+                let e = match t {
+                    PatternToken::Word(w) => {
+                        // A literal of several tokens ("n't", "u.s.") splits into words.
+                        let n = normalize_phrase(w);
+                        if n.is_empty() {
+                            bad = Some(format!("{w:?} has no word in it"));
+                            break;
+                        }
+                        let parts: Vec<&str> = n.split(' ').collect();
+                        for (i, p) in parts.iter().enumerate() {
+                            negated |= NEGATIONS.contains(p);
+                            specificity += 1;
+                            let s = intern(p, &mut vocab, &mut lemmas_of, &mut participle);
+                            if i + 1 < parts.len() {
+                                elems.push(Elem::Word(s));
+                            } else {
+                                elems.push(Elem::Word(s));
+                            }
+                        }
+                        continue;
+                    }
+                    PatternToken::Alternatives(ws) => {
+                        let mut syms = Vec::new();
+                        for w in ws {
+                            match word(w) {
+                                Some(n) => {
+                                    negated |= NEGATIONS.contains(&n.as_str());
+                                    syms.push(intern(&n, &mut vocab, &mut lemmas_of, &mut participle));
+                                }
+                                None => bad = Some(format!("alternative {w:?} is not one word")),
+                            }
+                        }
+                        specificity += 1;
+                        Elem::Alt(syms.into())
+                    }
+                    PatternToken::Optional(w) => match word(w) {
+                        Some(n) => Elem::Opt(intern(&n, &mut vocab, &mut lemmas_of, &mut participle)),
+                        None => {
+                            bad = Some(format!("optional {w:?} is not one word"));
+                            break;
+                        }
+                    },
+                    PatternToken::Verb(base) => {
+                        specificity += 1;
+                        let l = *lemma_ids.entry(base.clone()).or_insert_with(|| {
+                            lemma_names.push(base.clone());
+                            (lemma_names.len() - 1) as u32
+                        });
+                        let forms = irregulars.forms(base);
+                        for f in forms.all() {
+                            let n = normalize_phrase(f);
+                            if n.contains(' ') {
+                                continue;
+                            }
+                            let s = intern(&n, &mut vocab, &mut lemmas_of, &mut participle);
+                            if !lemmas_of[s as usize].contains(&l) {
+                                lemmas_of[s as usize].push(l);
+                            }
+                        }
+                        for f in &forms.participle {
+                            let s = intern(&normalize_phrase(f), &mut vocab, &mut lemmas_of, &mut participle);
+                            participle[s as usize] = true;
+                        }
+                        Elem::Verb(l)
+                    }
+                    PatternToken::Gap => Elem::Gap,
+                    PatternToken::Target => {
+                        specificity += 1;
+                        Elem::Target
+                    }
+                    PatternToken::Source => {
+                        specificity += 1;
+                        Elem::Source
+                    }
+                };
+                elems.push(e);
+            }
+            if let Some(msg) = bad {
+                problems.push(v.loc.error(DictErrorKind::Unreachable(msg)));
+                continue;
+            }
+            let key = (elems.clone(), v.speaker_judgement);
+            if let Some((other_code, other_loc)) = seen_patterns.get(&key) {
+                let msg = if *other_code == v.code {
+                    format!("{:?} repeats {other_loc}", v.text)
+                } else {
+                    format!("{:?} is also coded {other_code} at {other_loc}; the first wins", v.text)
+                };
+                problems.push(v.loc.error(DictErrorKind::Duplicate(msg)));
+                continue;
+            }
+            seen_patterns.insert(key, (v.code.clone(), v.loc.clone()));
+            let head = match &elems[0] {
+                Elem::Word(s) => head_key(false, *s),
+                Elem::Verb(l) => head_key(true, *l),
+                _ => unreachable!("parse_pattern requires a word or verb first"),
+            };
+            let id = patterns.len() as u32;
+            by_head.entry(head).or_default().push(id);
+            patterns.push(Pattern {
+                code,
+                elems,
+                speaker_judgement: v.speaker_judgement,
+                negated,
+                specificity,
+                text: v.text.clone(),
+                loc: v.loc.clone(),
+            });
+        }
+        // Most specific first, then file order: the first full match wins.
+        for ids in by_head.values_mut() {
+            ids.sort_by_key(|&i| (std::cmp::Reverse(patterns[i as usize].specificity), i));
+        }
+        for e in &src.examples {
+            if ontology.code(&e.code).is_none() {
+                problems.push(e.loc.error(DictErrorKind::UnknownCode(format!("example expects CAMEO code {:?}", e.code))));
+            }
+        }
+        let verbs = VerbLexicon { vocab, lemmas_of, participle, lemma_names, by_head, patterns };
+
+        let discards = if src.discards.is_empty() {
+            None
+        } else {
+            let ps: FxHashSet<String> = src.discards.iter().map(|(p, _)| normalize_phrase(p)).filter(|p| !p.is_empty()).collect();
+            let mut ps: Vec<String> = ps.into_iter().collect();
+            ps.sort();
+            Some(AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).build(&ps).expect("discards compile"))
+        };
+
+        let d = Dictionaries {
+            ontology,
+            actors,
+            verbs,
+            examples: src.examples,
+            discards,
+            files: src.files,
+            fingerprint: hasher.finish(),
+        };
+        (d, problems)
+    }
+
+    pub fn stats(&self, src: &DictSource) -> Stats {
+        let mut s = Stats {
+            countries: src.actors.iter().filter(|a| a.kind == PhraseKind::CountryName).map(|a| &a.code).collect::<FxHashSet<_>>().len(),
+            organisations: src.actors.iter().filter(|a| a.kind == PhraseKind::Organisation).map(|a| &a.code).collect::<FxHashSet<_>>().len(),
+            actor_phrases: self.actors.entries.len(),
+            people: self.actors.people.len(),
+            office_terms: self.actors.people.iter().map(|p| p.terms.len()).sum(),
+            role_words: src.roles.len(),
+            verb_patterns: self.verbs.patterns.len(),
+            examples: self.examples.len(),
+            irregular_verbs: src.irregular.len(),
+            patterns_per_root: BTreeMap::new(),
+        };
+        for p in &self.verbs.patterns {
+            *s.patterns_per_root.entry(p.code.root().to_string()).or_default() += 1;
+        }
+        s
+    }
+}
+
+/// Negation words: a pattern containing one is itself about a negation.
+pub const NEGATIONS: &[&str] = &["not", "n't", "never", "no", "neither", "nor", "without"];
+
+/// Surnames that are also common words or months: never matched alone.
+const SURNAME_STOP: &[&str] = &[
+    "may", "march", "june", "august", "long", "young", "brown", "white", "black", "green", "love",
+    "hope", "will", "grant", "rich", "price", "rice", "king", "little", "bush", "major", "strong",
+    "new", "good", "best", "hill", "wood", "ford", "field", "page", "cook", "lee", "li", "wang",
+    "zhang", "liu", "chen", "kim", "park", "khan", "ali", "singh", "shah", "ahmed", "hassan",
+    "hussein", "mohammed", "muhammad", "abdullah", "said", "rahman", "de", "van", "von", "al",
+    "bin", "da", "di", "le", "la", "jr", "sr", "ii", "iii", "the", "smith", "jones", "johnson",
+    "thomas", "martin", "duke", "french", "english", "power", "trust", "ball", "short", "sharp",
+    "may's", "north", "south", "east", "west", "day", "rose", "faith", "bolton's",
+];
+
+/// East Asian names are written family name first.
+const FAMILY_FIRST: &[&str] = &["CHN", "TWN", "HKG", "MAC", "KOR", "PRK", "VNM", "KHM", "MMR", "SGP", "MNG"];
+
+fn surname_candidates(full: &str, country: Option<&str>) -> Vec<String> {
+    let words: Vec<&str> = full.split_whitespace().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).collect();
+    if words.len() < 2 {
+        return Vec::new();
+    }
+    let mut v = Vec::new();
+    let last = words[words.len() - 1].trim_end_matches(',');
+    if !matches!(last, "Jr." | "Sr." | "II" | "III" | "Jr") {
+        v.push(last.to_string());
+    } else if words.len() >= 3 {
+        v.push(words[words.len() - 2].to_string());
+    }
+    if country.is_some_and(|c| FAMILY_FIRST.contains(&c)) {
+        v.push(words[0].to_string());
+    }
+    // "al-Sharaa": also "Sharaa"
+    if let Some(rest) = last.strip_prefix("al-").or_else(|| last.strip_prefix("Al-")).or_else(|| last.strip_prefix("el-")) {
+        v.push(rest.to_string());
+    }
+    v
+}
+
+/// Single-word names that are also everyday words ("Chad", "Jordan" are
+/// not; "Turkey" and "Guinea" are): require a capital letter.
+fn is_common_word(phrase: &str) -> bool {
+    !phrase.contains(' ')
+}
+
+/// Plural forms of a role word or demonym, by the usual rules.
+pub fn plurals(phrase: &str) -> Vec<String> {
+    let (head, last) = match phrase.rsplit_once(' ') {
+        Some((h, l)) => (format!("{h} "), l),
+        None => (String::new(), phrase),
+    };
+    let lower = last.to_lowercase();
+    let mut v = Vec::new();
+    if lower.ends_with("man") && !lower.ends_with("german") && !lower.ends_with("oman") {
+        v.push(format!("{head}{}men", &last[..last.len() - 3]));
+    } else if lower.ends_with("ese") || lower.ends_with("ss") && lower.ends_with("swiss") || lower.ends_with("ch") && lower.ends_with("french") {
+        return v; // Japanese, Swiss, French: the plural is the same word
+    } else if lower.ends_with('y') && !lower.ends_with("ay") && !lower.ends_with("ey") && !lower.ends_with("oy") {
+        v.push(format!("{head}{}ies", &last[..last.len() - 1]));
+    } else if lower.ends_with('s') || lower.ends_with('x') || lower.ends_with("ch") || lower.ends_with("sh") {
+        v.push(format!("{head}{last}es"));
+    } else if lower.ends_with("fe") {
+        v.push(format!("{head}{}ves", &last[..last.len() - 2]));
+    } else {
+        v.push(format!("{head}{last}s"));
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plural_rules() {
+        assert_eq!(plurals("soldier"), ["soldiers"]);
+        assert_eq!(plurals("army"), ["armies"]);
+        assert_eq!(plurals("policeman"), ["policemen"]);
+        assert_eq!(plurals("armed force"), ["armed forces"]);
+        assert_eq!(plurals("embassy"), ["embassies"]);
+        assert!(plurals("Japanese").is_empty());
+        assert_eq!(plurals("German"), ["Germans"]);
+        assert_eq!(plurals("boss"), ["bosses"]);
+    }
+
+    #[test]
+    fn surnames_follow_naming_order() {
+        assert_eq!(surname_candidates("Taro Kono", Some("JPN")), ["Kono"]);
+        assert_eq!(surname_candidates("Xi Jinping", Some("CHN")), ["Jinping", "Xi"]);
+        assert_eq!(surname_candidates("Ahmed al-Sharaa", Some("SYR")), ["al-Sharaa", "Sharaa"]);
+        assert!(surname_candidates("Madonna", None).is_empty());
+    }
+
+    #[test]
+    fn person_codes_follow_dates() {
+        let d = |s| source::parse_date(s);
+        let loc = Loc::new("t", 1);
+        let p = Person {
+            name: "Taro Kono".into(),
+            terms: vec![
+                Term { code: "JPNGOV".into(), from: d("2017-08-03"), to: d("2019-09-11"), office: "fm".into(), loc: loc.clone() },
+                Term { code: "JPNGOV".into(), from: d("2019-09-11"), to: d("2020-09-16"), office: "dm".into(), loc },
+            ],
+        };
+        assert_eq!(p.code_on(d("2019-01-14")), Some("JPNGOV"));
+        assert_eq!(p.code_on(d("2024-01-01")), None);
+        assert_eq!(p.code_on(None), Some("JPNGOV"));
+        assert_eq!(p.country(), Some("JPN"));
+    }
+}

@@ -1,0 +1,238 @@
+//! Dictionary sources: the entries read from files, before compilation.
+//!
+//! Every reader (our format in [`crate::dict::native`], TABARI/PETRARCH in
+//! [`crate::dict::phoenix`]) produces a [`DictSource`]; one compiler turns any
+//! source into the matchers. Entries remember the file and line they came
+//! from, so every problem and every coded event can point back to it.
+
+use chrono::NaiveDate;
+
+use crate::dict::inflect::Forms;
+use crate::error::{DictError, DictErrorKind};
+
+/// Where an entry was written.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Loc {
+    pub file: String,
+    pub line: usize,
+}
+
+impl Loc {
+    pub fn new(file: &str, line: usize) -> Loc {
+        Loc { file: file.to_string(), line }
+    }
+
+    pub fn error(&self, kind: DictErrorKind) -> DictError {
+        DictError::new(self.file.clone(), self.line, kind)
+    }
+}
+
+impl std::fmt::Display for Loc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// What an actor phrase stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PhraseKind {
+    /// The country itself: "Japan" → JPN.
+    CountryName,
+    /// "Japanese": the country, and with a role word the country's agent.
+    Adjective,
+    /// "the Japanese": the country's civilians.
+    Demonym,
+    /// "Tokyo": the government, by metonymy.
+    Capital,
+    /// An international organisation or non-state group with its own code.
+    Organisation,
+}
+
+#[derive(Clone, Debug)]
+pub struct ActorPhrase {
+    pub phrase: String,
+    pub kind: PhraseKind,
+    pub code: String,
+    pub loc: Loc,
+}
+
+/// A role word: "ambassador" → GOV. `prefix` roles come before the country
+/// code (PETRARCH's `IGO~`), the others after it.
+#[derive(Clone, Debug)]
+pub struct RoleWord {
+    pub phrase: String,
+    pub role: String,
+    pub prefix: bool,
+    /// Generate the plural ("soldier" → "soldiers").
+    pub plural: bool,
+    pub loc: Loc,
+}
+
+/// One office term of one person (or any dated code, for PETRARCH actors).
+#[derive(Clone, Debug)]
+pub struct PersonTerm {
+    /// All names; the first is the full name.
+    pub names: Vec<String>,
+    pub code: String,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub office: String,
+    pub loc: Loc,
+}
+
+/// A pattern token, as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PatternToken {
+    Word(String),
+    Alternatives(Vec<String>),
+    Optional(String),
+    /// A verb with all its forms.
+    Verb(String),
+    Gap,
+    Target,
+    Source,
+}
+
+#[derive(Clone, Debug)]
+pub struct VerbPattern {
+    pub code: String,
+    pub tokens: Vec<PatternToken>,
+    /// `@`: the speaker's judgement; the source is the speaker.
+    pub speaker_judgement: bool,
+    pub text: String,
+    pub loc: Loc,
+}
+
+/// An example sentence that must code an event.
+#[derive(Clone, Debug)]
+pub struct Example {
+    pub sentence: String,
+    pub source: Option<String>,
+    pub target: Option<String>,
+    pub code: String,
+    pub loc: Loc,
+}
+
+/// Everything read from one dictionary set, before compilation.
+#[derive(Clone, Debug, Default)]
+pub struct DictSource {
+    pub actors: Vec<ActorPhrase>,
+    pub roles: Vec<RoleWord>,
+    pub people: Vec<PersonTerm>,
+    pub verbs: Vec<VerbPattern>,
+    pub examples: Vec<Example>,
+    pub irregular: Vec<(Forms, Loc)>,
+    /// Phrases whose sentence is not coded (PETRARCH discards).
+    pub discards: Vec<(String, Loc)>,
+    /// Files read, for the coding-run record.
+    pub files: Vec<String>,
+}
+
+impl DictSource {
+    /// Adds another source on top of this one (`--dict-dir` over ours).
+    pub fn extend(&mut self, other: DictSource) {
+        self.actors.extend(other.actors);
+        self.roles.extend(other.roles);
+        self.people.extend(other.people);
+        self.verbs.extend(other.verbs);
+        self.examples.extend(other.examples);
+        self.irregular.extend(other.irregular);
+        self.discards.extend(other.discards);
+        self.files.extend(other.files);
+    }
+}
+
+/// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (the first day of the period).
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let parts: Vec<&str> = s.split('-').collect();
+    let num = |p: &str| p.parse::<u32>().ok();
+    match parts.as_slice() {
+        [y] if y.len() == 4 => NaiveDate::from_ymd_opt(num(y)? as i32, 1, 1),
+        [y, m] if y.len() == 4 => NaiveDate::from_ymd_opt(num(y)? as i32, num(m)?, 1),
+        [y, m, d] if y.len() == 4 => NaiveDate::from_ymd_opt(num(y)? as i32, num(m)?, num(d)?),
+        _ => None,
+    }
+}
+
+/// Parses one verb pattern as written in `verbs*.txt`.
+pub fn parse_pattern(text: &str) -> Result<(Vec<PatternToken>, bool), String> {
+    let mut speaker = false;
+    let mut tokens = Vec::new();
+    let mut verbs = 0;
+    for (i, w) in text.split_whitespace().enumerate() {
+        let tok = match w {
+            "@" if i == 0 => {
+                speaker = true;
+                continue;
+            }
+            "*" => PatternToken::Gap,
+            "+" => PatternToken::Target,
+            "$" => PatternToken::Source,
+            _ if w.contains('|') => {
+                let alts: Vec<String> = w.split('|').map(str::to_lowercase).collect();
+                if alts.iter().any(|a| a.is_empty()) {
+                    return Err(format!("empty alternative in {w:?}"));
+                }
+                PatternToken::Alternatives(alts)
+            }
+            _ if w.len() > 1 && w.ends_with('?') => PatternToken::Optional(w[..w.len() - 1].to_lowercase()),
+            _ if w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase) && w.chars().filter(|c| c.is_alphabetic()).count() > 1 => {
+                verbs += 1;
+                PatternToken::Verb(w.to_lowercase())
+            }
+            _ if w.chars().any(|c| c.is_alphanumeric() || c == '\'' || c == '-' || c == '.') => PatternToken::Word(w.to_lowercase()),
+            _ => return Err(format!("unexpected token {w:?}")),
+        };
+        tokens.push(tok);
+    }
+    if verbs > 1 {
+        return Err("more than one UPPERCASE verb".into());
+    }
+    match tokens.first() {
+        None => return Err("empty pattern".into()),
+        Some(PatternToken::Word(_) | PatternToken::Verb(_)) => {}
+        Some(_) => return Err("a pattern must start with a word or a verb".into()),
+    }
+    if matches!(tokens.last(), Some(PatternToken::Gap)) {
+        return Err("a pattern cannot end with a gap".into());
+    }
+    Ok((tokens, speaker))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_at_three_precisions() {
+        assert_eq!(parse_date("2019"), NaiveDate::from_ymd_opt(2019, 1, 1));
+        assert_eq!(parse_date("2019-09"), NaiveDate::from_ymd_opt(2019, 9, 1));
+        assert_eq!(parse_date("2019-09-11"), NaiveDate::from_ymd_opt(2019, 9, 11));
+        for bad in ["19", "2019-13", "2019-02-30", "soon", ""] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn patterns_parse_into_tokens() {
+        let (t, s) = parse_pattern("@ HOLD a|the talks? * with +").unwrap();
+        assert!(s);
+        assert_eq!(
+            t,
+            [
+                PatternToken::Verb("hold".into()),
+                PatternToken::Alternatives(vec!["a".into(), "the".into()]),
+                PatternToken::Optional("talks".into()),
+                PatternToken::Gap,
+                PatternToken::Word("with".into()),
+                PatternToken::Target,
+            ]
+        );
+        assert!(parse_pattern("HOLD MEET").is_err());
+        assert!(parse_pattern("+ VISIT").is_err());
+        assert!(parse_pattern("VISIT *").is_err());
+        assert!(parse_pattern("").is_err());
+        // A single capital letter is a word, not a verb.
+        assert_eq!(parse_pattern("plan B").unwrap().0[1], PatternToken::Word("b".into()));
+    }
+}

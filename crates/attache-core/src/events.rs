@@ -1,0 +1,556 @@
+//! Events in one sentence: verb patterns matched on tokens, clauses, the
+//! verb group (voice, negation, future, modality), and the rules that pick
+//! source and target.
+//!
+//! Every decision has a name that ends up in the event's `rule` field or,
+//! for a match that codes nothing, in the reason `attache parse` shows.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::actors::{ActorNp, Normalized};
+use crate::dict::{Dictionaries, Elem, Pattern};
+use crate::ontology::CameoCode;
+use crate::text::{TokKind, Token};
+
+/// The context one sentence is coded in.
+pub struct SentenceInput<'a> {
+    pub doc: &'a str,
+    pub tokens: &'a [Token],
+    pub norm: &'a Normalized,
+    pub nps: &'a [ActorNp],
+    /// The speaker's code (turn speaker, or the person quoted).
+    pub speaker_code: Option<&'a str>,
+    /// The other party of a bilateral transcript (default target of the
+    /// speaker's statements).
+    pub counterpart: Option<&'a str>,
+    /// The sentence belongs to a press question.
+    pub press: bool,
+}
+
+/// A matched pattern and what became of it.
+#[derive(Clone, Debug, Serialize)]
+pub struct VerbMatch {
+    pub pattern: u32,
+    /// Tokens of the match, within the sentence.
+    pub tokens: Range<usize>,
+    pub head: usize,
+    pub clause: usize,
+    pub passive: bool,
+    pub negated: bool,
+    pub future: bool,
+    pub modal: bool,
+    /// `None` when it coded events; otherwise why not.
+    pub suppressed: Option<&'static str>,
+}
+
+/// One side of an event, as found in the sentence.
+#[derive(Clone, Debug, Serialize)]
+pub struct Party {
+    pub code: String,
+    /// Token range of the phrase in the sentence; `None` for a party that is
+    /// not written in it (the speaker of a turn, the counterpart).
+    pub tokens: Option<Range<usize>>,
+    /// How it was found ("subject", "first-person", "by-agent", …).
+    pub via: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RawEvent {
+    pub source: Party,
+    pub target: Option<Party>,
+    pub code: CameoCode,
+    pub pattern: u32,
+    pub verb: Range<usize>,
+    pub rule: String,
+}
+
+const REPORTING: &[&str] = &[
+    "said", "say", "says", "saying", "stated", "states", "noted", "notes", "stressed", "stresses", "added", "adds", "told",
+    "tells", "announced", "announces", "declared", "declares", "claimed", "claims", "insisted", "insists", "argued",
+    "argues", "believe", "believes", "believed", "think", "thinks", "thought", "confirmed", "confirms", "reported",
+    "explained", "recalled", "emphasized", "emphasised", "underlined", "underscored", "asserted", "maintained",
+    "acknowledged", "remarked", "observed", "indicated", "suggested", "wrote", "writes", "according",
+];
+
+const THAT_NOUNS: &[&str] = &[
+    "fact", "understanding", "hope", "belief", "view", "assurance", "assurances", "confident", "sure", "convinced",
+    "aware", "clear", "concluded", "agreed", "out", "position", "conviction", "impression", "sign", "news", "reports",
+];
+
+const CLAUSE_WORDS: &[&str] = &[
+    "which", "who", "whom", "whose", "while", "whereas", "although", "though", "because", "since", "if", "unless",
+    "whether", "when", "after", "before", "once", "until", "where", "so",
+];
+
+const AUX: &[&str] = &[
+    "will", "would", "shall", "should", "can", "could", "may", "might", "must", "'ll", "'d", "is", "are", "was", "were",
+    "be", "been", "being", "am", "'s", "'re", "'m", "has", "have", "had", "'ve", "do", "does", "did", "not", "n't", "never",
+    "also", "already", "still", "just", "once", "again", "further", "jointly", "today", "yesterday", "now", "then",
+    "to", "going", "no", "longer", "both", "all", "each", "even", "only", "thus", "therefore", "reportedly", "allegedly",
+    "subsequently", "themselves", "itself", "himself", "herself", "ourselves", "later", "soon", "first", "recently",
+    "ready", "willing", "prepared", "plan", "plans", "planned", "planning", "intend", "intends", "intended", "want",
+    "wants", "wanted", "hope", "hopes", "hoped", "seek", "seeks", "sought", "aim", "aims", "expect", "expects", "expected",
+    "likely", "set", "about", "due", "like",
+];
+
+const BE: &[&str] = &["is", "are", "was", "were", "be", "been", "being", "am", "'s", "'re", "'m"];
+const NEG: &[&str] = &["not", "n't", "never", "no"];
+const FUTURE: &[&str] = &["will", "'ll", "shall", "would", "going", "ready", "willing", "prepared", "plan", "plans", "planned", "planning", "intend", "intends", "intended", "want", "wants", "wanted", "hope", "hopes", "hoped", "seek", "seeks", "sought", "aim", "aims", "expect", "expects", "expected", "likely", "set", "about", "due", "like"];
+const MODAL: &[&str] = &["can", "could", "may", "might", "should", "must", "'d"];
+const PREPOSITIONS: &[&str] = &[
+    "of", "in", "at", "with", "to", "for", "from", "by", "on", "about", "after", "before", "during", "against", "between",
+    "among", "over", "under", "toward", "towards", "into", "than", "despite", "through", "across", "via", "regarding",
+    "including", "like", "upon", "within", "without", "following", "amid",
+];
+
+fn is_boundary_punct(w: &str) -> bool {
+    matches!(w, ";" | ":" | "(" | ")" | "[" | "]" | "-" | "\u{2013}" | "\u{2014}" | "?" | "!")
+}
+
+/// Assigns each token a clause number. Clauses split at semicolons, dashes
+/// and brackets, at subordinating and relative words, at "that" after a
+/// reporting verb or noun, after reporting verbs, and at "and/but" that
+/// start a new verb phrase.
+pub fn clauses(input: &SentenceInput<'_>, is_verb_head: &[bool], out: &mut Vec<usize>) {
+    out.clear();
+    let n = input.tokens.len();
+    let norm = input.norm;
+    let mut c = 0;
+    let in_np = |i: usize| input.nps.iter().any(|np| np.tokens.start < i && i < np.tokens.end);
+    for i in 0..n {
+        let w = norm.token(i);
+        let prev = if i > 0 { norm.token(i - 1) } else { "" };
+        let next = if i + 1 < n { norm.token(i + 1) } else { "" };
+        let starts = i > 0
+            && !in_np(i)
+            && (is_boundary_punct(w)
+                || CLAUSE_WORDS.contains(&w) && !(w == "so" && next == "that")
+                || w == "that" && (REPORTING.contains(&prev) || THAT_NOUNS.contains(&prev) || prev == "," || is_verb_head[i - 1])
+                || matches!(w, "and" | "but" | "or") && (prev == "," || i + 1 < n && (is_verb_head[i + 1] || AUX.contains(&next) && !matches!(next, "to" | "all" | "both" | "each")))
+                || REPORTING.contains(&prev) && w != "that" && w != "," && !PREPOSITIONS.contains(&w) && !matches!(w, "it" | "this" | "so" | "in" | "on" | "reporters" | "journalists")
+                || w == "," && matches!(next, "which" | "who" | "but" | "while" | "whereas" | "although" | "though"));
+        if starts {
+            c += 1;
+        }
+        out.push(c);
+    }
+}
+
+struct Ctx<'a> {
+    input: &'a SentenceInput<'a>,
+    syms: &'a [Option<u32>],
+    clause: &'a [usize],
+    dicts: &'a Dictionaries,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Binding {
+    target: Option<usize>,
+    source: Option<usize>,
+}
+
+/// The actor phrase starting within a few words of `pos`, inside the clause.
+fn np_near(ctx: &Ctx<'_>, pos: usize) -> Option<usize> {
+    let clause = *ctx.clause.get(pos)?;
+    ctx.input.nps.iter().position(|np| {
+        np.tokens.start >= pos
+            && np.tokens.start <= pos + 3
+            && (pos..np.tokens.start).all(|k| ctx.clause[k] == clause && ctx.input.tokens[k].kind == TokKind::Word && !matches!(ctx.input.norm.token(k), "and" | "but" | "that" | "which"))
+    })
+}
+
+fn match_elems(ctx: &Ctx<'_>, p: &Pattern, e: usize, pos: usize, b: Binding, head_clause: usize) -> Option<(usize, Binding)> {
+    let n = ctx.input.tokens.len();
+    let Some(elem) = p.elems.get(e) else { return Some((pos, b)) };
+    let sym_at = |k: usize| if k < n { ctx.syms[k] } else { None };
+    match elem {
+        Elem::Word(s) => (sym_at(pos) == Some(*s)).then(|| match_elems(ctx, p, e + 1, pos + 1, b, head_clause)).flatten(),
+        Elem::Alt(ss) => sym_at(pos).filter(|s| ss.contains(s)).and_then(|_| match_elems(ctx, p, e + 1, pos + 1, b, head_clause)),
+        Elem::Opt(s) => {
+            if sym_at(pos) == Some(*s) {
+                if let Some(r) = match_elems(ctx, p, e + 1, pos + 1, b, head_clause) {
+                    return Some(r);
+                }
+            }
+            match_elems(ctx, p, e + 1, pos, b, head_clause)
+        }
+        Elem::Verb(l) => sym_at(pos).filter(|&s| ctx.dicts.verbs.is_form_of(s, *l)).and_then(|_| match_elems(ctx, p, e + 1, pos + 1, b, head_clause)),
+        Elem::Gap => {
+            for k in 0..=4 {
+                let q = pos + k;
+                if q > n {
+                    break;
+                }
+                if k > 0 {
+                    let t = q - 1;
+                    if ctx.clause[t] != head_clause || ctx.input.tokens[t].kind == TokKind::Punct && ctx.input.norm.token(t) != "'s" {
+                        break;
+                    }
+                }
+                if let Some(r) = match_elems(ctx, p, e + 1, q, b, head_clause) {
+                    return Some(r);
+                }
+            }
+            None
+        }
+        Elem::Target | Elem::Source => {
+            if let Some(i) = np_near(ctx, pos) {
+                let mut b2 = b;
+                if *elem == Elem::Target {
+                    b2.target = Some(i);
+                } else {
+                    b2.source = Some(i);
+                }
+                if let Some(r) = match_elems(ctx, p, e + 1, ctx.input.nps[i].tokens.end, b2, head_clause) {
+                    return Some(r);
+                }
+            }
+            // An unfilled slot: the actor may be elsewhere (passive voice,
+            // or a phrase we do not know); let a short gap stand for it.
+            for k in 0..=2 {
+                let q = pos + k;
+                if q > n || k > 0 && (ctx.clause[q - 1] != head_clause || ctx.input.tokens[q - 1].kind == TokKind::Punct) {
+                    break;
+                }
+                if let Some(r) = match_elems(ctx, p, e + 1, q, b, head_clause) {
+                    return Some(r);
+                }
+            }
+            None
+        }
+    }
+}
+
+/// The verb group before the head: auxiliaries, adverbs, negation.
+struct Group {
+    passive: bool,
+    negated: bool,
+    future: bool,
+    modal: bool,
+}
+
+fn verb_group(ctx: &Ctx<'_>, head: usize) -> Group {
+    let norm = ctx.input.norm;
+    let mut g = Group { passive: false, negated: false, future: false, modal: false };
+    let mut be = false;
+    let mut k = head;
+    let mut steps = 0;
+    while k > 0 && steps < 7 {
+        k -= 1;
+        steps += 1;
+        let w = norm.token(k);
+        let adverb = w.ends_with("ly") && w.len() > 4 && ctx.input.tokens[k].kind == TokKind::Word;
+        if !(AUX.contains(&w) || adverb) || ctx.clause[k] != ctx.clause[head] {
+            break;
+        }
+        g.negated |= NEG.contains(&w);
+        g.future |= FUTURE.contains(&w);
+        g.modal |= MODAL.contains(&w);
+        be |= BE.contains(&w);
+    }
+    // "no longer", "not" right after a copula head ("is not subject to").
+    if head + 1 < ctx.input.tokens.len() && matches!(norm.token(head + 1), "not" | "n't" | "never") {
+        g.negated = true;
+    }
+    let head_is_participle = ctx.syms[head].is_some_and(|s| ctx.dicts.verbs.participle[s as usize]);
+    g.passive = be && head_is_participle && !BE.contains(&norm.token(head));
+    g
+}
+
+/// Codes one sentence: the verb matches (with their fate) and the events.
+pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &mut Vec<VerbMatch>, events: &mut Vec<RawEvent>) {
+    matches.clear();
+    events.clear();
+    let n = input.tokens.len();
+    if n == 0 {
+        return;
+    }
+    let norm = input.norm;
+    let syms: Vec<Option<u32>> = (0..n).map(|i| dicts.verbs.sym(norm.token(i))).collect();
+    // Which tokens are pattern heads at all (for clause splitting).
+    let mut cands = Vec::new();
+    let is_head: Vec<bool> = (0..n)
+        .map(|i| {
+            syms[i].is_some_and(|s| {
+                dicts.verbs.candidates(s, &mut cands);
+                !cands.is_empty() && !dicts.verbs.lemmas_of[s as usize].is_empty()
+            })
+        })
+        .collect();
+    let mut clause = Vec::with_capacity(n);
+    clauses(input, &is_head, &mut clause);
+    let ctx = Ctx { input, syms: &syms, clause: &clause, dicts };
+
+    let question = norm.token(n - 1) == "?" || (n >= 2 && norm.token(n - 2) == "?");
+    let conditional = (0..n).any(|i| matches!(norm.token(i), "if" | "unless") && (i == 0 || clause[i] != clause[i - 1]));
+    let discarded = dicts.discards.as_ref().is_some_and(|ac| ac.is_match(&norm.text));
+    let sentence_block = if input.press {
+        Some("press question")
+    } else if question {
+        Some("question")
+    } else if conditional {
+        Some("conditional")
+    } else if discarded {
+        Some("discard phrase")
+    } else {
+        None
+    };
+
+    // 1. Match: at each token, the most specific pattern that matches.
+    let mut bound: Vec<(Option<usize>, Option<usize>)> = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let Some(s) = syms[i] else {
+            i += 1;
+            continue;
+        };
+        dicts.verbs.candidates(s, &mut cands);
+        let mut found = None;
+        for &pid in &cands {
+            let p = &dicts.verbs.patterns[pid as usize];
+            if let Some((end, b)) = match_elems(&ctx, p, 1, i + 1, Binding::default(), clause[i]) {
+                found = Some((pid, end, b));
+                break;
+            }
+        }
+        if let Some((pid, end, b)) = found {
+            let g = verb_group(&ctx, i);
+            matches.push(VerbMatch {
+                pattern: pid,
+                tokens: i..end,
+                head: i,
+                clause: clause[i],
+                passive: g.passive,
+                negated: g.negated,
+                future: g.future,
+                modal: g.modal,
+                suppressed: None,
+            });
+            // The slots' bindings, alongside the match (same index).
+            bound.push((b.target, b.source));
+        }
+        i += 1;
+    }
+
+    // 2. One event family per clause: the first match in the clause.
+    let mut clause_done: Vec<usize> = Vec::new();
+    let mut clause_source: Vec<(usize, Vec<Party>)> = Vec::new();
+    for mi in 0..matches.len() {
+        let m = matches[mi].clone();
+        let p = &dicts.verbs.patterns[m.pattern as usize];
+        let (slot_target, slot_source) = bound[mi];
+        let reason = if let Some(r) = sentence_block {
+            Some(r)
+        } else if clause_done.contains(&m.clause) {
+            Some("clause already coded")
+        } else if m.negated && !p.negated {
+            Some("negated")
+        } else if m.modal && !m.future {
+            Some("modal (can/could/may/might/should/must)")
+        } else {
+            None
+        };
+        if reason.is_some() {
+            matches[mi].suppressed = reason;
+            continue;
+        }
+        let mut code = p.code;
+        let mut rule = format!("{}:{} {}", p.loc.file, p.loc.line, p.text);
+        if m.future {
+            let c = dicts.ontology.intent_of(code);
+            if c != code {
+                rule.push_str(" +future→intent");
+                code = c;
+            }
+        }
+        // Sources.
+        let mut sources: Vec<Party> = Vec::new();
+        let mut targets: Vec<Party> = Vec::new();
+        let party = |i: usize, via: &'static str| -> Option<Party> {
+            let np = &input.nps[i];
+            np.code.clone().map(|code| Party { code, tokens: Some(np.tokens.clone()), via })
+        };
+        let speaker = || input.speaker_code.map(|c| Party { code: c.to_string(), tokens: None, via: "speaker" });
+        let subject = subject_np(&ctx, m.head, m.clause);
+        if m.passive {
+            // The subject is the target; the agent is the source.
+            if let Some(s) = subject {
+                targets.extend(compound(&ctx, s).into_iter().filter_map(|i| party(i, "passive-subject")));
+            }
+            if let Some(s) = slot_source {
+                sources.extend(compound(&ctx, s).into_iter().filter_map(|i| party(i, "source-slot")));
+            } else if let Some(a) = by_agent(&ctx, m.tokens.end.max(m.head + 1), m.clause) {
+                sources.extend(compound(&ctx, a).into_iter().filter_map(|i| party(i, "by-agent")));
+            }
+            rule.push_str(" +passive");
+        } else {
+            if let Some(s) = slot_source {
+                sources.extend(compound(&ctx, s).into_iter().filter_map(|i| party(i, "source-slot")));
+            } else if p.speaker_judgement {
+                sources.extend(speaker());
+                if sources.is_empty() {
+                    if let Some(s) = subject {
+                        sources.extend(compound(&ctx, s).into_iter().filter_map(|i| party(i, "subject")));
+                    }
+                }
+            } else if let Some(s) = subject {
+                sources.extend(compound(&ctx, s).into_iter().filter_map(|i| {
+                    let via = if input.nps[i].first_person { "first-person" } else { "subject" };
+                    party(i, via)
+                }));
+            } else if starts_with_conjunction(&ctx, m.clause) {
+                // "… and agreed that": the subject of the previous clause.
+                if let Some((_, prev)) = clause_source.iter().rev().find(|(c, _)| *c < m.clause) {
+                    sources.extend(prev.iter().cloned().map(|mut p| {
+                        p.via = "shared-subject";
+                        p
+                    }));
+                }
+            } else if clause_starts_with(&ctx, m.clause, "who") {
+                if let Some(i) = input.nps.iter().rposition(|np| clause.get(np.tokens.start).is_some_and(|&c| c < m.clause)) {
+                    sources.extend(party(i, "relative-who"));
+                }
+            }
+            if let Some(t) = slot_target {
+                targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "target-slot")));
+            }
+        }
+        if sources.is_empty() {
+            matches[mi].suppressed = Some(if m.passive { "passive without an agent" } else { "no source actor" });
+            continue;
+        }
+        clause_source.push((m.clause, sources.clone()));
+        if targets.is_empty() {
+            // First actor phrase after the verb, in the clause.
+            let src_codes: Vec<&str> = sources.iter().map(|s| s.code.as_str()).collect();
+            let after = input.nps.iter().position(|np| {
+                np.tokens.start > m.head
+                    && clause[np.tokens.start] == m.clause
+                    && !np.place
+                    && np.code.as_deref().is_some_and(|c| !src_codes.contains(&c))
+            });
+            if let Some(t) = after {
+                targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "object")));
+            }
+        }
+        if targets.is_empty() && p.speaker_judgement {
+            // A judgement on someone named elsewhere in the sentence.
+            let sc = sources[0].code.get(..3).unwrap_or("");
+            if let Some(t) = input.nps.iter().position(|np| !np.place && !np.first_person && np.country.as_deref().is_some_and(|c| c != sc) && np.code.is_some()) {
+                targets.extend(party(t, "named-in-sentence"));
+            }
+        }
+        let speaker_side = sources.iter().any(|s| matches!(s.via, "first-person" | "speaker") || input.speaker_code.is_some_and(|c| c == s.code));
+        if targets.is_empty() && speaker_side {
+            if let Some(c) = input.counterpart {
+                targets.push(Party { code: c.to_string(), tokens: None, via: "counterpart" });
+            }
+        }
+        clause_done.push(m.clause);
+        let we = sources.iter().any(|s| s.via == "first-person" && s.tokens.as_ref().is_some_and(|r| matches!(norm.token(r.start), "we" | "our")));
+        for s in &sources {
+            let ts: Vec<Option<&Party>> = if targets.is_empty() { vec![None] } else { targets.iter().map(Some).collect() };
+            for t in ts {
+                if t.is_some_and(|t| t.code == s.code) {
+                    continue;
+                }
+                let mut r = rule.clone();
+                r.push_str(&format!(" source:{}", s.via));
+                if let Some(t) = t {
+                    r.push_str(&format!(" target:{}", t.via));
+                }
+                events.push(RawEvent { source: s.clone(), target: t.cloned(), code, pattern: m.pattern, verb: m.tokens.clone(), rule: r.clone() });
+                // Joint first person: "we agreed/discussed" binds both sides.
+                let joint = we && t.is_some_and(|t| t.via == "counterpart" || t.tokens.is_some()) && matches!(code.root_number(), 3..=6);
+                if joint {
+                    let t = t.expect("joint needs a target");
+                    events.push(RawEvent {
+                        source: Party { code: t.code.clone(), tokens: t.tokens.clone(), via: t.via },
+                        target: Some(Party { code: s.code.clone(), tokens: s.tokens.clone(), via: s.via }),
+                        code,
+                        pattern: m.pattern,
+                        verb: m.tokens.clone(),
+                        rule: format!("{r} +joint-we"),
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn clause_starts_with(ctx: &Ctx<'_>, clause: usize, word: &str) -> bool {
+    ctx.clause.iter().position(|&c| c == clause).is_some_and(|i| ctx.input.norm.token(i) == word)
+}
+
+fn starts_with_conjunction(ctx: &Ctx<'_>, clause: usize) -> bool {
+    ctx.clause.iter().position(|&c| c == clause).is_some_and(|i| {
+        let w = ctx.input.norm.token(i);
+        matches!(w, "and" | "but" | "or" | ",") || i > 0 && matches!(ctx.input.norm.token(i - 1), "and" | "but" | ",")
+    })
+}
+
+/// The subject: in the clause, before the head, the first actor phrase not
+/// inside a prepositional phrase (or the first at all).
+fn subject_np(ctx: &Ctx<'_>, head: usize, clause: usize) -> Option<usize> {
+    let nps = ctx.input.nps;
+    let norm = ctx.input.norm;
+    let before: Vec<usize> = (0..nps.len())
+        .filter(|&i| {
+            let np = &nps[i];
+            np.tokens.end <= head && ctx.clause[np.tokens.start] == clause && np.code.is_some() && !np.place
+        })
+        .collect();
+    let free = before.iter().copied().find(|&i| {
+        let s = nps[i].tokens.start;
+        // Skip determiners and adjectives back to a preposition, if any.
+        let mut k = s;
+        while k > 0 && ctx.clause[k - 1] == clause {
+            let w = norm.token(k - 1);
+            if PREPOSITIONS.contains(&w) {
+                return false;
+            }
+            if matches!(w, "the" | "a" | "an" | "our" | "their" | "his" | "her" | "its" | "both" | "all") {
+                k -= 1;
+                continue;
+            }
+            break;
+        }
+        true
+    });
+    free.or_else(|| before.first().copied())
+}
+
+/// Actor phrases joined to `i` by "and" or commas: one event each.
+fn compound(ctx: &Ctx<'_>, i: usize) -> Vec<usize> {
+    let nps = ctx.input.nps;
+    let norm = ctx.input.norm;
+    let mut v = vec![i];
+    let mut j = i;
+    while j + 1 < nps.len() {
+        let gap = nps[j].tokens.end..nps[j + 1].tokens.start;
+        let words: Vec<&str> = gap.clone().map(|k| norm.token(k)).filter(|w| !matches!(*w, "the" | "its" | "their")).collect();
+        let joined = matches!(words.as_slice(), ["and"] | [","] | [",", "and"] | ["as", "well", "as"]);
+        if !joined {
+            break;
+        }
+        j += 1;
+        v.push(j);
+    }
+    // "Russia and Japan" seen from the second member: take the first too.
+    if i > 0 {
+        let gap = nps[i - 1].tokens.end..nps[i].tokens.start;
+        let words: Vec<&str> = gap.clone().map(|k| norm.token(k)).collect();
+        if matches!(words.as_slice(), ["and"]) && ctx.clause[nps[i - 1].tokens.start] == ctx.clause[nps[i].tokens.start] {
+            v.insert(0, i - 1);
+        }
+    }
+    v
+}
+
+/// The agent of a passive: "by X" after the verb, in the clause.
+fn by_agent(ctx: &Ctx<'_>, from: usize, clause: usize) -> Option<usize> {
+    let n = ctx.input.tokens.len();
+    (from..n).take_while(|&k| ctx.clause[k] == clause).find(|&k| ctx.input.norm.token(k) == "by").and_then(|k| np_near(ctx, k + 1))
+}

@@ -1,0 +1,265 @@
+//! Ingest: bytes from files, stdin or JSONL records become [`Document`]s, or
+//! an [`InputError`] that names the document and the byte offset.
+//!
+//! Validation refuses what cannot be text (invalid UTF-8, binary data,
+//! empty documents, absurdly long lines) so that one bad file never stops a
+//! batch. HTML is reduced to its main text in [`crate::html`].
+
+use std::io::BufRead;
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::document::{Document, Given, SourceFormat};
+use crate::error::{InputError, InputErrorKind};
+
+/// Longest line accepted, in bytes. News paragraphs are a few KB; a line of
+/// a megabyte is a minified script or a dump, not prose.
+pub const MAX_LINE: usize = 200_000;
+/// Largest document accepted, in bytes.
+pub const MAX_DOCUMENT: usize = 64 << 20;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum InputFormat {
+    #[default]
+    Auto,
+    Text,
+    Html,
+    Jsonl,
+}
+
+impl std::str::FromStr for InputFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "auto" => Ok(InputFormat::Auto),
+            "text" | "txt" => Ok(InputFormat::Text),
+            "html" | "htm" => Ok(InputFormat::Html),
+            "jsonl" | "json" => Ok(InputFormat::Jsonl),
+            _ => Err(format!("unknown input format {s:?} (auto, text, html, jsonl)")),
+        }
+    }
+}
+
+/// Decides the format from the name and the first bytes.
+pub fn detect(name: &str, head: &[u8]) -> InputFormat {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
+        return InputFormat::Jsonl;
+    }
+    if lower.ends_with(".html") || lower.ends_with(".htm") || lower.ends_with(".xhtml") {
+        return InputFormat::Html;
+    }
+    if lower.ends_with(".txt") || lower.ends_with(".text") {
+        return InputFormat::Text;
+    }
+    let start = String::from_utf8_lossy(&head[..head.len().min(2048)]).to_ascii_lowercase();
+    let trimmed = start.trim_start_matches('\u{feff}').trim_start();
+    if trimmed.starts_with('{') {
+        InputFormat::Jsonl
+    } else if trimmed.starts_with("<!doctype html") || trimmed.starts_with("<html") || start.contains("<body") || start.contains("<p>") {
+        InputFormat::Html
+    } else {
+        InputFormat::Text
+    }
+}
+
+/// Checks that `bytes` are prose-shaped UTF-8 and returns the text.
+pub fn validate(doc: &str, bytes: &[u8]) -> Result<String, InputError> {
+    let err = |offset, kind| InputError::new(doc, Some(offset), kind);
+    if bytes.len() > MAX_DOCUMENT {
+        return Err(err(0, InputErrorKind::TooLarge { len: bytes.len(), limit: MAX_DOCUMENT }));
+    }
+    if let Some(p) = bytes.iter().position(|&b| b == 0) {
+        return Err(err(p, InputErrorKind::Binary { byte: 0 }));
+    }
+    // Control characters other than tab, newline, carriage return and form feed.
+    let sample = &bytes[..bytes.len().min(8192)];
+    let controls: Vec<usize> = sample.iter().enumerate().filter(|(_, &b)| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)).map(|(i, _)| i).collect();
+    if controls.len() > 8 && controls.len() * 50 > sample.len() {
+        return Err(err(controls[0], InputErrorKind::Binary { byte: sample[controls[0]] }));
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => return Err(err(e.valid_up_to(), InputErrorKind::InvalidUtf8)),
+    };
+    if text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').is_empty() {
+        return Err(InputError::new(doc, None, InputErrorKind::Empty));
+    }
+    let mut offset = 0;
+    for line in text.split('\n') {
+        if line.len() > MAX_LINE {
+            return Err(err(offset, InputErrorKind::LineTooLong { len: line.len(), limit: MAX_LINE }));
+        }
+        offset += line.len() + 1;
+    }
+    Ok(text.to_string())
+}
+
+/// Reads one file's bytes (text or HTML) into a document.
+pub fn from_bytes(name: &str, bytes: &[u8], format: InputFormat) -> Result<Document, InputError> {
+    let format = if format == InputFormat::Auto { detect(name, bytes) } else { format };
+    match format {
+        InputFormat::Html => {
+            // HTML may be minified onto one line: validate the extracted text instead.
+            if let Some(p) = bytes.iter().position(|&b| b == 0) {
+                return Err(InputError::new(name, Some(p), InputErrorKind::Binary { byte: 0 }));
+            }
+            let raw = match std::str::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => return Err(InputError::new(name, Some(e.valid_up_to()), InputErrorKind::InvalidUtf8)),
+            };
+            let page = crate::html::extract(raw);
+            let text = validate(name, page.text.as_bytes())?;
+            let mut d = Document::new(name, text);
+            d.format = SourceFormat::Html;
+            d.given.title = page.title;
+            d.given.date = page.date;
+            Ok(d)
+        }
+        _ => Ok(Document::new(name, validate(name, bytes)?)),
+    }
+}
+
+#[derive(Deserialize)]
+struct Record {
+    id: Option<serde_json::Value>,
+    text: Option<String>,
+    date: Option<String>,
+    title: Option<String>,
+    url: Option<String>,
+    source: Option<String>,
+    speaker: Option<String>,
+    speaker_code: Option<String>,
+}
+
+/// Parses a date as given by a caller: `YYYY-MM-DD`, optionally followed by
+/// a time (`2019-01-14T10:00:00Z`), or `YYYYMMDD`.
+pub fn parse_given_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    let day = s.get(..10).unwrap_or(s);
+    NaiveDate::parse_from_str(day, "%Y-%m-%d").ok().or_else(|| NaiveDate::parse_from_str(s, "%Y%m%d").ok())
+}
+
+/// One JSONL line into a document. `file` and `line` name it in errors.
+pub fn from_json_line(file: &str, line_no: usize, line: &str, file_offset: usize) -> Result<Document, InputError> {
+    let here = format!("{file}:{line_no}");
+    let rec: Record = serde_json::from_str(line).map_err(|e| InputError::new(&here, Some(file_offset), InputErrorKind::Json(e.to_string())))?;
+    let id = match rec.id {
+        Some(serde_json::Value::String(s)) => s,
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        Some(_) | None => here.clone(),
+    };
+    let text = rec.text.ok_or_else(|| InputError::new(&id, None, InputErrorKind::MissingField("text")))?;
+    let text = validate(&id, text.as_bytes())?;
+    let date = match rec.date.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(d) => Some(parse_given_date(d).ok_or_else(|| InputError::new(&id, None, InputErrorKind::BadDate(d.to_string())))?),
+    };
+    Ok(Document {
+        id,
+        text,
+        format: SourceFormat::Jsonl,
+        given: Given { date, title: rec.title, url: rec.url, source: rec.source, speaker: rec.speaker, speaker_code: rec.speaker_code },
+    })
+}
+
+/// Streams the records of a JSONL input, one result per non-blank line.
+pub struct JsonlReader<R> {
+    reader: R,
+    file: String,
+    line_no: usize,
+    offset: usize,
+    buf: Vec<u8>,
+}
+
+impl<R: BufRead> JsonlReader<R> {
+    pub fn new(file: impl Into<String>, reader: R) -> Self {
+        JsonlReader { reader, file: file.into(), line_no: 0, offset: 0, buf: Vec::new() }
+    }
+}
+
+impl<R: BufRead> Iterator for JsonlReader<R> {
+    type Item = Result<Document, InputError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            self.buf.clear();
+            let start = self.offset;
+            // Read at most a bounded line: a runaway line is an error, not an OOM.
+            let n = match std::io::Read::take(self.reader.by_ref(), (MAX_DOCUMENT + 2) as u64).read_until(b'\n', &mut self.buf) {
+                Ok(0) => return None,
+                Ok(n) => n,
+                Err(e) => return Some(Err(InputError::new(&self.file, Some(start), InputErrorKind::Io(e.to_string())))),
+            };
+            self.offset += n;
+            self.line_no += 1;
+            let here = format!("{}:{}", self.file, self.line_no);
+            if self.buf.len() > MAX_DOCUMENT {
+                // Skip the rest of this line.
+                let mut sink = Vec::new();
+                let _ = self.reader.read_until(b'\n', &mut sink);
+                self.offset += sink.len();
+                return Some(Err(InputError::new(here, Some(start), InputErrorKind::TooLarge { len: self.buf.len() + sink.len(), limit: MAX_DOCUMENT })));
+            }
+            let line = match std::str::from_utf8(&self.buf) {
+                Ok(l) => l,
+                Err(e) => return Some(Err(InputError::new(here, Some(start + e.valid_up_to()), InputErrorKind::InvalidUtf8))),
+            };
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            return Some(from_json_line(&self.file, self.line_no, line, start));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_inputs_name_the_offset() {
+        let e = validate("a.txt", b"Fine text \xff\xfe then junk").unwrap_err();
+        assert_eq!((e.offset, e.kind.clone()), (Some(10), InputErrorKind::InvalidUtf8));
+        assert_eq!(e.to_string(), "a.txt at byte 10: invalid UTF-8");
+        let e = validate("b.bin", b"PK\x03\x04\x00\x00").unwrap_err();
+        assert!(matches!(e.kind, InputErrorKind::Binary { byte: 0 }));
+        assert_eq!(e.offset, Some(4));
+        let e = validate("c.txt", b" \n\t\n").unwrap_err();
+        assert_eq!(e.kind, InputErrorKind::Empty);
+        let long = format!("ok\n{}", "x".repeat(MAX_LINE + 1));
+        let e = validate("d.txt", long.as_bytes()).unwrap_err();
+        assert_eq!(e.offset, Some(3));
+        assert!(matches!(e.kind, InputErrorKind::LineTooLong { .. }));
+    }
+
+    #[test]
+    fn jsonl_records_and_their_errors() {
+        let input = b"{\"id\": \"r1\", \"text\": \"Japan protested.\", \"date\": \"2019-01-14\", \"speaker\": \"Sergey Lavrov\"}\n\nnot json\n{\"id\": 7, \"text\": \"\"}\n{\"id\": \"r4\"}\n{\"id\": \"r5\", \"text\": \"x\", \"date\": \"14/01/2019\"}\n";
+        let out: Vec<_> = JsonlReader::new("in.jsonl", &input[..]).collect();
+        assert_eq!(out.len(), 5);
+        let d = out[0].as_ref().unwrap();
+        assert_eq!(d.id, "r1");
+        assert_eq!(d.given.date, NaiveDate::from_ymd_opt(2019, 1, 14));
+        assert_eq!(d.given.speaker.as_deref(), Some("Sergey Lavrov"));
+        let e = out[1].as_ref().unwrap_err();
+        assert_eq!(e.doc, "in.jsonl:3");
+        assert!(matches!(e.kind, InputErrorKind::Json(_)));
+        assert_eq!(out[2].as_ref().unwrap_err().kind, InputErrorKind::Empty);
+        assert_eq!(out[2].as_ref().unwrap_err().doc, "7");
+        assert_eq!(out[3].as_ref().unwrap_err().kind, InputErrorKind::MissingField("text"));
+        assert!(matches!(out[4].as_ref().unwrap_err().kind, InputErrorKind::BadDate(_)));
+    }
+
+    #[test]
+    fn format_detection() {
+        assert_eq!(detect("x.jsonl", b""), InputFormat::Jsonl);
+        assert_eq!(detect("-", b"  {\"id\":1}"), InputFormat::Jsonl);
+        assert_eq!(detect("-", b"<!DOCTYPE html><html>"), InputFormat::Html);
+        assert_eq!(detect("page", b"Moscow, Jan. 14 - text"), InputFormat::Text);
+        assert_eq!(parse_given_date("2019-01-14T09:00:00Z"), NaiveDate::from_ymd_opt(2019, 1, 14));
+        assert_eq!(parse_given_date("20190114"), NaiveDate::from_ymd_opt(2019, 1, 14));
+    }
+}

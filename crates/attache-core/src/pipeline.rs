@@ -1,0 +1,340 @@
+//! The pipeline: a [`Document`] in, an [`Analysis`] (everything the stages
+//! saw, as ranges into the text) and [`Event`]s out. Each stage is a plain
+//! function; nothing here keeps state between documents.
+
+use std::ops::Range;
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use crate::actors::{chunk, find_mentions, ActorContext, ActorNp, Mention, MentionKind, Normalized};
+use crate::dict::Dictionaries;
+use crate::document::Document;
+use crate::events::{code_sentence, RawEvent, SentenceInput, VerbMatch};
+use crate::meta::{self, Dropped};
+use crate::output::{ActorOut, Event, VerbOut};
+use crate::text::{split_sentences, tokenize, Token};
+use crate::turns::{self, ResolveSpeaker, Turn};
+
+/// Caller's options for coding.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// A date that wins over any other (`--date`).
+    pub date: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SentenceAnalysis {
+    pub index: usize,
+    pub span: Range<usize>,
+    /// Range into [`Analysis::tokens`].
+    pub tokens: Range<usize>,
+    pub turn: Option<usize>,
+    pub speaker: Option<String>,
+    pub speaker_code: Option<String>,
+    pub mentions: Vec<Mention>,
+    pub actors: Vec<ActorNp>,
+    pub verbs: Vec<VerbMatch>,
+    pub events: Vec<RawEvent>,
+}
+
+/// What the pipeline saw in one document.
+#[derive(Clone, Debug, Serialize)]
+pub struct Analysis {
+    pub doc: String,
+    pub date: Option<NaiveDate>,
+    /// Where the date came from: "option", "record", "text" or "none".
+    pub date_from: &'static str,
+    pub place: Option<String>,
+    pub headline: Option<Range<usize>>,
+    pub dateline: Option<Range<usize>>,
+    pub dropped: Vec<Dropped>,
+    pub main_speaker: Option<String>,
+    pub main_speaker_code: Option<String>,
+    pub counterpart: Option<String>,
+    pub turns: Vec<Turn>,
+    #[serde(skip)]
+    pub tokens: Vec<Token>,
+    pub sentences: Vec<SentenceAnalysis>,
+}
+
+const TRANSCRIPT_WORDS: &[&str] = &[
+    "statement", "remarks", "news conference", "press conference", "interview", "briefing", "speech", "answers", "address",
+    "comments", "transcript", "opening remarks", "press availability", "joint press", "q&a",
+];
+
+struct LabelResolver<'a> {
+    dicts: &'a Dictionaries,
+    date: Option<NaiveDate>,
+}
+
+impl ResolveSpeaker for LabelResolver<'_> {
+    fn speaker_code(&self, label: &str) -> Option<String> {
+        let ctx = ActorContext { date: self.date, speaker_code: None, named_people: &[] };
+        let (mentions, nps) = actors_of(self.dicts, label, &ctx);
+        if let Some(np) = nps.iter().find(|np| np.code.is_some() && !np.first_person) {
+            return np.code.clone();
+        }
+        let _ = mentions;
+        // "MR PRICE", "SECRETARY BLINKEN": a surname among the people in office.
+        let last = label.split_whitespace().last()?.trim_end_matches('.').to_lowercase();
+        let hits: Vec<&crate::dict::Person> = self
+            .dicts
+            .actors
+            .people
+            .iter()
+            .filter(|p| p.name.split_whitespace().last().is_some_and(|w| w.to_lowercase() == last))
+            .filter(|p| self.date.is_none_or(|d| p.has_term_on(d)))
+            .collect();
+        (hits.len() == 1).then(|| hits[0].code_on(self.date).map(str::to_string)).flatten()
+    }
+}
+
+/// Mentions and actor phrases of a short standalone text (a label, a headline).
+fn actors_of(dicts: &Dictionaries, text: &str, ctx: &ActorContext<'_>) -> (Vec<Mention>, Vec<ActorNp>) {
+    let mut toks = Vec::new();
+    tokenize(text, 0..text.len(), &mut toks);
+    let mut norm = Normalized::default();
+    Normalized::build(text, &toks, &mut norm);
+    let mut mentions = Vec::new();
+    find_mentions(dicts, text, &toks, &norm, ctx, &mut mentions);
+    let mut nps = Vec::new();
+    chunk(text, &toks, &norm, &mentions, ctx, &mut nps);
+    (mentions, nps)
+}
+
+/// Runs every stage on `doc`.
+pub fn analyze(dicts: &Dictionaries, doc: &Document, opts: &Options) -> Analysis {
+    let text = doc.text.as_str();
+    let year_hint = opts.date.or(doc.given.date).map(|d| d.year());
+    let (tm, dropped) = meta::read(text, year_hint);
+    let (date, date_from) = match (opts.date, doc.given.date, tm.date) {
+        (Some(d), _, _) => (Some(d), "option"),
+        (None, Some(d), _) => (Some(d), "record"),
+        (None, None, Some(d)) => (Some(d), "text"),
+        _ => (None, "none"),
+    };
+    let lines: Vec<Range<usize>> = meta::lines(text).into_iter().filter(|r| !dropped.iter().any(|d| d.span == *r)).collect();
+
+    // Participants: the main speaker and the counterpart from the headline.
+    let mut main_speaker: Option<(String, Option<String>)> = None;
+    let mut counterpart = None;
+    let base_ctx = ActorContext { date, speaker_code: None, named_people: &[] };
+    if let Some(h) = &tm.headline {
+        let head = &text[h.clone()];
+        let lower = head.to_lowercase();
+        let (mentions, nps) = actors_of(dicts, head, &base_ctx);
+        let people: Vec<(String, Option<String>, Option<String>)> = mentions
+            .iter()
+            .filter_map(|m| match &m.kind {
+                MentionKind::Person { name, code, country } => Some((name.clone(), code.clone(), country.clone())),
+                _ => None,
+            })
+            .collect();
+        if TRANSCRIPT_WORDS.iter().any(|w| lower.contains(w)) {
+            if let Some((name, code, _)) = people.first() {
+                main_speaker = Some((name.clone(), code.clone()));
+            }
+        }
+        let main_country = main_speaker.as_ref().and_then(|(_, c)| c.as_deref()).map(|c| &c[..3.min(c.len())]);
+        if main_country.is_some() {
+            counterpart = nps
+                .iter()
+                .filter(|np| !np.place)
+                .filter_map(|np| np.code.as_ref().map(|c| (c, np)))
+                .find(|(c, _)| Some(&c[..3.min(c.len())]) != main_country)
+                .map(|(c, np)| if np.role.is_some() || c.len() > 3 { c.clone() } else { format!("{c}GOV") });
+        }
+    }
+    if let Some(sp) = &doc.given.speaker {
+        let code = doc.given.speaker_code.clone().or_else(|| LabelResolver { dicts, date }.speaker_code(sp));
+        main_speaker = Some((sp.clone(), code));
+    } else if let Some(code) = &doc.given.speaker_code {
+        main_speaker = Some((code.clone(), Some(code.clone())));
+    }
+    let resolver = LabelResolver { dicts, date };
+    let turns = turns::split(
+        text,
+        &lines,
+        main_speaker.as_ref().map(|(n, c)| (n.as_str(), c.as_deref())),
+        &resolver,
+    );
+
+    // Sentences and tokens, line by line; labels and datelines are not prose.
+    let mut tokens = Vec::new();
+    let mut sentence_ranges: Vec<(Range<usize>, Option<usize>)> = Vec::new();
+    let mut scratch = Vec::new();
+    for r in &lines {
+        let mut start = r.start;
+        let turn = turns.iter().position(|t| t.span.start <= r.start && r.start < t.span.end.max(t.span.start + 1));
+        if let Some(t) = turn.map(|i| &turns[i]) {
+            if t.label.as_ref().is_some_and(|l| l.start >= r.start && l.start < r.end) {
+                start = start.max(t.body_start);
+            }
+        }
+        if let Some(d) = &tm.dateline {
+            if d.start >= r.start && d.start < r.end {
+                start = start.max(d.end);
+            }
+        }
+        let first = tokens.len();
+        tokenize(text, start..r.end, &mut tokens);
+        scratch.clear();
+        split_sentences(text, &tokens, first..tokens.len(), &mut scratch);
+        for s in &scratch {
+            sentence_ranges.push((s.clone(), turn));
+        }
+    }
+
+    let mut named_people: Vec<u32> = Vec::new();
+    let mut norm = Normalized::default();
+    let mut sentences = Vec::with_capacity(sentence_ranges.len());
+    for (index, (tr, turn)) in sentence_ranges.into_iter().enumerate() {
+        let toks = &tokens[tr.clone()];
+        let span = toks[0].start as usize..toks[toks.len() - 1].end as usize;
+        let t = turn.map(|i| &turns[i]);
+        let mut speaker = t.and_then(|t| t.speaker.clone());
+        let mut speaker_code = t.and_then(|t| t.speaker_code.clone());
+        let press = t.is_some_and(|t| t.press);
+        if t.is_none() {
+            speaker = main_speaker.as_ref().map(|m| m.0.clone());
+            speaker_code = main_speaker.as_ref().and_then(|m| m.1.clone());
+        }
+        Normalized::build(text, toks, &mut norm);
+        let ctx = ActorContext { date, speaker_code: speaker_code.as_deref(), named_people: &named_people };
+        let mut mentions = Vec::new();
+        find_mentions(dicts, text, toks, &norm, &ctx, &mut mentions);
+        let mut nps = Vec::new();
+        chunk(text, toks, &norm, &mentions, &ctx, &mut nps);
+        // "…, Lavrov said.": the quoted sentence's speaker.
+        if speaker_code.is_none() && !press {
+            if let Some(i) = attribution(&norm, &nps) {
+                speaker_code = nps[i].code.clone();
+                speaker = Some(text[toks[nps[i].tokens.start].start as usize..toks[nps[i].tokens.end - 1].end as usize].to_string());
+                for np in nps.iter_mut().filter(|np| np.first_person) {
+                    np.code = speaker_code.clone();
+                    np.country = speaker_code.as_ref().map(|c| c[..3.min(c.len())].to_string());
+                }
+            }
+        }
+        for m in &mentions {
+            if let Some(p) = m.person {
+                if !named_people.contains(&p) {
+                    named_people.push(p);
+                }
+            }
+        }
+        let own_counterpart = counterpart.as_deref().filter(|c| speaker_code.as_deref().is_none_or(|s| s.get(..3) != c.get(..3)));
+        let input = SentenceInput {
+            doc: text,
+            tokens: toks,
+            norm: &norm,
+            nps: &nps,
+            speaker_code: speaker_code.as_deref(),
+            counterpart: own_counterpart,
+            press,
+        };
+        let mut verbs = Vec::new();
+        let mut events = Vec::new();
+        code_sentence(dicts, &input, &mut verbs, &mut events);
+        sentences.push(SentenceAnalysis { index, span, tokens: tr, turn, speaker, speaker_code, mentions, actors: nps, verbs, events });
+    }
+
+    Analysis {
+        doc: doc.id.clone(),
+        date,
+        date_from,
+        place: tm.place,
+        headline: tm.headline,
+        dateline: tm.dateline,
+        dropped,
+        main_speaker: main_speaker.as_ref().map(|m| m.0.clone()),
+        main_speaker_code: main_speaker.and_then(|m| m.1),
+        counterpart,
+        turns,
+        tokens,
+        sentences,
+    }
+}
+
+const ATTRIBUTION: &[&str] = &["said", "says", "told", "added", "stated", "noted", "stressed", "insisted", "declared", "explained", "wrote", "announced"];
+
+/// The actor phrase a sentence is attributed to: ", X said", ", said X",
+/// "according to X".
+fn attribution(norm: &Normalized, nps: &[ActorNp]) -> Option<usize> {
+    let n = norm.spans.len();
+    for k in (1..n).rev() {
+        let w = norm.token(k);
+        if w == "according" && k + 1 < n && norm.token(k + 1) == "to" {
+            return nps.iter().position(|np| np.tokens.start == k + 2 || np.tokens.start == k + 3);
+        }
+        if !ATTRIBUTION.contains(&w) {
+            continue;
+        }
+        let quote_or_comma = |i: usize| matches!(norm.token(i), "," | "\"" | "'");
+        // ", X said"
+        if let Some(i) = nps.iter().position(|np| np.tokens.end == k || np.tokens.end + 1 == k && matches!(norm.token(k - 1), "has" | "had" | "also")) {
+            let s = nps[i].tokens.start;
+            let mut b = s;
+            while b > 0 && matches!(norm.token(b - 1), "the" | "a") {
+                b -= 1;
+            }
+            if b > 0 && quote_or_comma(b - 1) {
+                return Some(i);
+            }
+        }
+        // ", said X"
+        if quote_or_comma(k - 1) {
+            if let Some(i) = nps.iter().position(|np| np.tokens.start == k + 1 || np.tokens.start == k + 2) {
+                return Some(i);
+            }
+        }
+    }
+    None
+}
+
+/// The events of a document, in sentence and span order.
+pub fn code(dicts: &Dictionaries, doc: &Document, opts: &Options) -> Vec<Event> {
+    let a = analyze(dicts, doc, opts);
+    events_of(dicts, doc, &a)
+}
+
+/// Event records from an analysis.
+pub fn events_of(dicts: &Dictionaries, doc: &Document, a: &Analysis) -> Vec<Event> {
+    let text = doc.text.as_str();
+    let mut out = Vec::new();
+    for s in &a.sentences {
+        let toks = &a.tokens[s.tokens.clone()];
+        let span_of = |r: &Range<usize>| toks[r.start].start as usize..toks[r.end - 1].end as usize;
+        for e in &s.events {
+            let info = dicts.ontology.info(e.code);
+            let actor = |p: &crate::events::Party| {
+                let text_span = p.tokens.as_ref().map(span_of);
+                ActorOut::new(p.code.clone(), text_span.map(|r| text[r].to_string()).unwrap_or_else(|| format!("({})", p.via)))
+            };
+            let verb_span = span_of(&e.verb);
+            out.push(Event {
+                id: doc.id.clone(),
+                doc: doc.id.clone(),
+                date: a.date.map(|d| d.to_string()),
+                sentence_index: s.index,
+                sentence: text[s.span.clone()].to_string(),
+                speaker: s.speaker.clone(),
+                source: actor(&e.source),
+                target: e.target.as_ref().map(actor),
+                cameo: e.code.to_string(),
+                root: e.code.root().to_string(),
+                plover: info.plover.clone(),
+                quad_class: info.quad_class,
+                goldstein: info.goldstein,
+                location: a.place.clone(),
+                span: [s.span.start, s.span.end],
+                rule: e.rule.clone(),
+                verb: VerbOut { text: text[verb_span.clone()].to_string(), span: [verb_span.start, verb_span.end] },
+            });
+        }
+    }
+    out.sort_by(|a, b| (a.sentence_index, a.verb.span, &a.source.code).cmp(&(b.sentence_index, b.verb.span, &b.source.code)));
+    out.dedup_by(|a, b| a.sentence_index == b.sentence_index && a.source.code == b.source.code && a.target.as_ref().map(|t| &t.code) == b.target.as_ref().map(|t| &t.code) && a.cameo == b.cameo);
+    out
+}

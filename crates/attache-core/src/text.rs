@@ -1,0 +1,315 @@
+//! Tokens and sentences: byte ranges into the document's text.
+//!
+//! The tokenizer is written for news English and keeps every token's byte
+//! offsets. Possessive `'s` and `n't` become their own tokens ("Japan's" →
+//! `Japan` `'s`; "didn't" → `did` `n't`), dotted acronyms stay whole
+//! (`U.S.`), hyphenated words split at the hyphen (`visa-free` → `visa`
+//! `free`), every other punctuation mark is a token of its own. Sentence
+//! boundaries are found on the tokens, so "Mr.", "Jan. 14", "Art. 107" and
+//! "U.S. Secretary" do not end a sentence.
+
+use std::ops::Range;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokKind {
+    Word,
+    Number,
+    Punct,
+}
+
+/// A token: a byte range into the document text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub start: u32,
+    pub end: u32,
+    pub kind: TokKind,
+}
+
+impl Token {
+    pub fn range(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    pub fn text<'a>(&self, doc: &'a str) -> &'a str {
+        &doc[self.range()]
+    }
+
+    /// Starts with an uppercase letter.
+    pub fn is_capitalized(&self, doc: &str) -> bool {
+        self.text(doc).chars().next().is_some_and(char::is_uppercase)
+    }
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '\u{2019}'
+}
+
+/// Appends the tokens of `text[range]` to `out`, with offsets into `text`.
+pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
+    let bytes = text.as_bytes();
+    let end = range.end;
+    let mut i = range.start;
+    let push = |out: &mut Vec<Token>, s: usize, e: usize, kind| {
+        out.push(Token { start: s as u32, end: e as u32, kind })
+    };
+    while i < end {
+        let c = text[i..end].chars().next().expect("in range");
+        let w = c.len_utf8();
+        if c.is_whitespace() || c == '\u{feff}' {
+            i += w;
+            continue;
+        }
+        if c.is_ascii_digit() {
+            let s = i;
+            i += 1;
+            while i < end {
+                let b = bytes[i];
+                if b.is_ascii_digit()
+                    || ((b == b',' || b == b'.') && i + 1 < end && bytes[i + 1].is_ascii_digit())
+                {
+                    i += 1;
+                } else if b.is_ascii_alphabetic() {
+                    // "1950s", "10th", "5G"
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            push(out, s, i, TokKind::Number);
+            continue;
+        }
+        if c.is_alphanumeric() {
+            let s = i;
+            // Dotted acronyms: U.S., U.K., e.g. — single letters each followed by a dot.
+            let mut j = i;
+            let mut units = 0;
+            while j + 1 < end && bytes[j].is_ascii_alphabetic() && bytes[j + 1] == b'.' {
+                units += 1;
+                j += 2;
+            }
+            if units >= 2 {
+                push(out, s, j, TokKind::Word);
+                i = j;
+                continue;
+            }
+            while i < end {
+                let c = text[i..end].chars().next().expect("in range");
+                if c.is_alphanumeric() || c == '\u{00ad}' {
+                    i += c.len_utf8();
+                } else if is_apostrophe(c) {
+                    // Inside a word unless it begins 's / 't (split below).
+                    let rest = &text[i + c.len_utf8()..end];
+                    let next = rest.chars().next();
+                    let after = rest.chars().nth(1);
+                    let clitic = matches!(next, Some('s' | 'S' | 't' | 'T' | 'd' | 'D' | 'm' | 'M'))
+                        && !after.is_some_and(char::is_alphanumeric)
+                        || rest.len() >= 2
+                            && (rest[..2].eq_ignore_ascii_case("ll") || rest[..2].eq_ignore_ascii_case("re") || rest[..2].eq_ignore_ascii_case("ve"))
+                            && !rest[2..].chars().next().is_some_and(char::is_alphanumeric);
+                    if clitic || !next.is_some_and(char::is_alphabetic) {
+                        break;
+                    }
+                    i += c.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            // "didn't": the word ends in n, the clitic is 't → did + n't
+            let word_end = i;
+            if i < end && text[i..end].starts_with(is_apostrophe) {
+                let apos = text[i..end].chars().next().expect("apostrophe").len_utf8();
+                let rest = &text[i + apos..end];
+                if (rest.starts_with('t') || rest.starts_with('T'))
+                    && word_end - s >= 2
+                    && matches!(bytes[word_end - 1], b'n' | b'N')
+                {
+                    push(out, s, word_end - 1, TokKind::Word);
+                    push(out, word_end - 1, i + apos + 1, TokKind::Word);
+                    i = i + apos + 1;
+                    continue;
+                }
+            }
+            push(out, s, word_end, TokKind::Word);
+            continue;
+        }
+        if is_apostrophe(c) {
+            // Clitics: 's 'll 're 've 'd 'm
+            let rest = &text[i + w..end];
+            let len = rest.chars().take_while(|c| c.is_alphabetic()).map(char::len_utf8).sum::<usize>();
+            let prev_is_word = out.last().is_some_and(|t| t.end as usize == i && t.kind != TokKind::Punct);
+            if prev_is_word && (1..=2).contains(&len) {
+                push(out, i, i + w + len, TokKind::Word);
+                i += w + len;
+                continue;
+            }
+        }
+        if c == '-' && i > range.start && i + 1 < end {
+            // Hyphen inside a word: drop it, the halves become two tokens.
+            let prev = text[..i].chars().next_back().is_some_and(char::is_alphanumeric);
+            let next = text[i + 1..].chars().next().is_some_and(char::is_alphanumeric);
+            if prev && next {
+                i += 1;
+                continue;
+            }
+        }
+        push(out, i, i + w, TokKind::Punct);
+        i += w;
+    }
+}
+
+/// Appends the matching form of a token: lowercase, typographic quotes
+/// and dashes folded to ASCII. Dictionary phrases and document tokens are
+/// normalised by this one function, so they compare equal.
+pub fn push_normalized(s: &str, out: &mut String) {
+    if s.is_ascii() {
+        out.extend(s.bytes().map(|b| b.to_ascii_lowercase() as char));
+        return;
+    }
+    for c in s.chars() {
+        match c {
+            '\u{2019}' | '\u{2018}' | '\u{02bc}' => out.push('\''),
+            '\u{201c}' | '\u{201d}' | '\u{00ab}' | '\u{00bb}' => out.push('"'),
+            '\u{2013}' | '\u{2014}' | '\u{2212}' => out.push('-'),
+            '\u{00ad}' => {}
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+}
+
+/// The matching form of a whole phrase: its tokens, normalised, joined by
+/// single spaces ("Japan’s  Foreign-Ministry" → "japan 's foreign ministry").
+pub fn normalize_phrase(phrase: &str) -> String {
+    let mut toks = Vec::new();
+    tokenize(phrase, 0..phrase.len(), &mut toks);
+    let mut out = String::with_capacity(phrase.len());
+    for (i, t) in toks.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        push_normalized(t.text(phrase), &mut out);
+    }
+    out
+}
+
+/// Words that end with a dot without ending a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "st", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm", "gov",
+    "sen", "rep", "rev", "fr", "hon", "pres", "amb", "art", "arts", "no", "nos", "vol", "vols",
+    "p", "pp", "para", "sec", "ch", "fig", "vs", "v", "etc", "approx", "jan", "feb", "mar", "apr",
+    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "ltd", "co", "corp", "jr",
+    "sr", "mt", "ft", "dept", "est", "cf", "al", "op", "govt", "min", "maj", "brig", "gens",
+];
+
+fn is_abbreviation(word: &str) -> bool {
+    let w = word.trim_end_matches('.');
+    if w.chars().count() == 1 && w.chars().all(char::is_uppercase) {
+        return true; // an initial: "George W. Bush"
+    }
+    if w.contains('.') {
+        return true; // "U.S." kept whole by the tokenizer
+    }
+    ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(w))
+}
+
+fn is_closing(s: &str) -> bool {
+    matches!(s, "\"" | "\u{201d}" | "\u{2019}" | "'" | ")" | "]" | "\u{00bb}")
+}
+
+fn is_terminal(s: &str) -> bool {
+    matches!(s, "." | "!" | "?" | "\u{2026}")
+}
+
+/// Splits a run of tokens (one paragraph) into sentences, as ranges of
+/// token indices into `tokens`.
+pub fn split_sentences(text: &str, tokens: &[Token], within: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let mut start = within.start;
+    let mut i = within.start;
+    while i < within.end {
+        let t = tokens[i];
+        let s = t.text(text);
+        if t.kind == TokKind::Punct && is_terminal(s) {
+            let mut end = i + 1;
+            while end < within.end && tokens[end].kind == TokKind::Punct && (is_terminal(tokens[end].text(text)) || is_closing(tokens[end].text(text))) {
+                end += 1;
+            }
+            let prev_abbrev = s == "."
+                && i > start
+                && tokens[i - 1].end == t.start
+                && tokens[i - 1].kind == TokKind::Word
+                && is_abbreviation(tokens[i - 1].text(text));
+            let next_starts = end >= within.end || {
+                let n = tokens[end].text(text);
+                let c = n.chars().next().unwrap_or(' ');
+                c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '\u{201c}' | '\'' | '\u{2018}' | '(' | '[' | '\u{00ab}' | '-' | '\u{2013}' | '\u{2014}')
+            };
+            // "Jan. 14" and "Art. 107": an abbreviation followed by a number never ends.
+            if next_starts && !prev_abbrev {
+                out.push(start..end);
+                start = end;
+                i = end;
+                continue;
+            }
+            if next_starts && prev_abbrev && end < within.end {
+                // "... in the U.K. The talks": an abbreviation can end a
+                // sentence when what follows is a function word starting one.
+                let n = tokens[end].text(text);
+                let abbrev = tokens[i - 1].text(text).trim_end_matches('.');
+                let is_title = ["mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "gov", "sen", "rep", "amb", "pres", "st", "art", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "vs", "adm", "brig", "maj", "rev", "hon", "fr"]
+                    .iter()
+                    .any(|a| a.eq_ignore_ascii_case(abbrev));
+                let single_initial = abbrev.chars().count() == 1;
+                if !is_title && !single_initial && matches!(n, "The" | "It" | "He" | "She" | "They" | "We" | "This" | "In" | "But" | "A") {
+                    out.push(start..end);
+                    start = end;
+                    i = end;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    if start < within.end {
+        out.push(start..within.end);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        tokenize(s, 0..s.len(), &mut out);
+        out.iter().map(|t| t.text(s)).collect()
+    }
+
+    fn sents(s: &str) -> Vec<&str> {
+        let mut t = Vec::new();
+        tokenize(s, 0..s.len(), &mut t);
+        let mut out = Vec::new();
+        split_sentences(s, &t, 0..t.len(), &mut out);
+        out.iter().map(|r| &s[t[r.start].start as usize..t[r.end - 1].end as usize]).collect()
+    }
+
+    #[test]
+    fn tokens_keep_offsets_and_split_clitics() {
+        assert_eq!(toks("Japan's envoy didn't agree."), ["Japan", "'s", "envoy", "did", "n't", "agree", "."]);
+        assert_eq!(toks("Japan’s U.S. ally"), ["Japan", "’s", "U.S.", "ally"]);
+        assert_eq!(toks("visa-free travel, 1,500 troops"), ["visa", "free", "travel", ",", "1,500", "troops"]);
+        assert_eq!(toks("O'Brien said: “no”"), ["O'Brien", "said", ":", "“", "no", "”"]);
+        assert_eq!(toks("the 1950s – and"), ["the", "1950s", "–", "and"]);
+        assert_eq!(toks("we'll see"), ["we", "'ll", "see"]);
+    }
+
+    #[test]
+    fn sentences_survive_abbreviations() {
+        let s = "Mr. Abe met U.S. Secretary Pompeo on Jan. 14 in Moscow. Art. 107 of the Charter applies. Is it? Yes!";
+        assert_eq!(
+            sents(s),
+            ["Mr. Abe met U.S. Secretary Pompeo on Jan. 14 in Moscow.", "Art. 107 of the Charter applies.", "Is it?", "Yes!"]
+        );
+        assert_eq!(sents("He said “we agree.” Then he left."), ["He said “we agree.”", "Then he left."]);
+        assert_eq!(sents("George W. Bush spoke. It ended."), ["George W. Bush spoke.", "It ended."]);
+        assert_eq!(sents("They met in the U.K. The talks went well."), ["They met in the U.K.", "The talks went well."]);
+    }
+}
