@@ -65,6 +65,8 @@ pub enum MentionKind {
     Role { role: String },
     /// we, I, us, our side: the speaker.
     FirstPerson,
+    /// A phrase that hides a name ("South China Sea"); dropped before chunking.
+    NotActor,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -140,8 +142,11 @@ pub fn find_mentions(dicts: &Dictionaries, doc: &str, tokens: &[Token], norm: &N
                     let active = ctx.date.is_none_or(|d| p.has_term_on(d));
                     Some((if active { 10 } else { 8 }, person_kind(p, ctx.date), Some(*id)))
                 }
-                EntryKind::Surname(ids) => {
+                EntryKind::Surname { people: ids, needs_antecedent } => {
                     let chosen = ids.iter().find(|i| ctx.named_people.contains(i)).copied().or_else(|| {
+                        if *needs_antecedent {
+                            return None;
+                        }
                         // Alone, a surname is trusted when it is unique, or unique among people in office.
                         if ids.len() == 1 {
                             Some(ids[0])
@@ -152,6 +157,7 @@ pub fn find_mentions(dicts: &Dictionaries, doc: &str, tokens: &[Token], norm: &N
                     });
                     chosen.map(|id| (7, person_kind(&lex.people[id as usize], ctx.date), Some(id)))
                 }
+                EntryKind::NotActor => Some((20, MentionKind::NotActor, None)),
                 EntryKind::Phrase { kind, code } => {
                     let rank = match kind {
                         PhraseKind::Organisation => 6,
@@ -176,7 +182,9 @@ pub fn find_mentions(dicts: &Dictionaries, doc: &str, tokens: &[Token], norm: &N
             }
         }
         if let Some((_, kind, person)) = best {
-            out.push(Mention { tokens: a..b + 1, kind, person });
+            if kind != MentionKind::NotActor {
+                out.push(Mention { tokens: a..b + 1, kind, person });
+            }
         }
     }
     {

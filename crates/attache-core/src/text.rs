@@ -211,6 +211,9 @@ fn is_abbreviation(word: &str) -> bool {
     ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(w))
 }
 
+/// Words that, capitalised after an abbreviation, start a new sentence.
+const SENTENCE_OPENERS: &[&str] = &["The", "It", "He", "She", "They", "We", "This", "In", "But", "A", "I", "There", "That", "These", "Its", "His", "Her", "Their", "On", "At"];
+
 fn is_closing(s: &str) -> bool {
     matches!(s, "\"" | "\u{201d}" | "\u{2019}" | "'" | ")" | "]" | "\u{00bb}")
 }
@@ -227,6 +230,14 @@ pub fn split_sentences(text: &str, tokens: &[Token], within: Range<usize>, out: 
     while i < within.end {
         let t = tokens[i];
         let s = t.text(text);
+        // "… in the U.K. The talks": the acronym took the full stop.
+        if t.kind == TokKind::Word && s.len() > 2 && s.ends_with('.') && s[..s.len() - 1].contains('.') && i + 1 < within.end {
+            let n = tokens[i + 1].text(text);
+            if SENTENCE_OPENERS.contains(&n) {
+                out.push(start..i + 1);
+                start = i + 1;
+            }
+        }
         if t.kind == TokKind::Punct && is_terminal(s) {
             let mut end = i + 1;
             while end < within.end && tokens[end].kind == TokKind::Punct && (is_terminal(tokens[end].text(text)) || is_closing(tokens[end].text(text))) {
@@ -258,7 +269,7 @@ pub fn split_sentences(text: &str, tokens: &[Token], within: Range<usize>, out: 
                     .iter()
                     .any(|a| a.eq_ignore_ascii_case(abbrev));
                 let single_initial = abbrev.chars().count() == 1;
-                if !is_title && !single_initial && matches!(n, "The" | "It" | "He" | "She" | "They" | "We" | "This" | "In" | "But" | "A") {
+                if !is_title && !single_initial && SENTENCE_OPENERS.contains(&n) {
                     out.push(start..end);
                     start = end;
                     i = end;

@@ -115,8 +115,12 @@ pub enum EntryKind {
     Role { role: String, prefix: bool },
     Person(u32),
     /// A surname alone: resolved against the people named earlier in the
-    /// document, or to the only person with that surname.
-    Surname(Vec<u32>),
+    /// document, or (unless it is also a common word or name) to the only
+    /// person with that surname.
+    Surname { people: Vec<u32>, needs_antecedent: bool },
+    /// A phrase that contains an actor name but is not an actor ("South
+    /// China Sea", "New York Times"): it hides the name inside it.
+    NotActor,
 }
 
 #[derive(Clone, Debug)]
@@ -367,10 +371,16 @@ impl Dictionaries {
         }
         let existing: FxHashSet<String> = phrases.iter().cloned().collect();
         for (norm, (surface, ids)) in surnames {
-            if existing.contains(&norm) || SURNAME_STOP.contains(&norm.as_str()) || norm.len() < 3 {
-                continue; // a country, role or full name already; or a common word
+            if existing.contains(&norm) || norm.len() < 2 {
+                continue; // a country, role or full name already
             }
-            add(&surface, Entry { kind: EntryKind::Surname(ids), exact: None, capitalized: true }, &mut phrases, &mut entries);
+            let needs_antecedent = SURNAME_STOP.contains(&norm.as_str()) || norm.len() < 3;
+            add(&surface, Entry { kind: EntryKind::Surname { people: ids, needs_antecedent }, exact: None, capitalized: true }, &mut phrases, &mut entries);
+        }
+        for (p, loc) in &src.not_actors {
+            p.hash(&mut hasher);
+            let _ = loc;
+            add(p, Entry { kind: EntryKind::NotActor, exact: None, capitalized: false }, &mut phrases, &mut entries);
         }
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
@@ -597,7 +607,7 @@ const SURNAME_STOP: &[&str] = &[
 const FAMILY_FIRST: &[&str] = &["CHN", "TWN", "HKG", "MAC", "KOR", "PRK", "VNM", "KHM", "MMR", "SGP", "MNG"];
 
 fn surname_candidates(full: &str, country: Option<&str>) -> Vec<String> {
-    let words: Vec<&str> = full.split_whitespace().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).collect();
+    let words: Vec<&str> = full.split_whitespace().collect();
     if words.len() < 2 {
         return Vec::new();
     }

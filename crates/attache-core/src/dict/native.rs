@@ -17,6 +17,7 @@ pub enum FileKind {
     People,
     Verbs,
     Irregular,
+    NotActors,
 }
 
 impl FileKind {
@@ -33,6 +34,7 @@ impl FileKind {
             ("people", FileKind::People),
             ("verbs", FileKind::Verbs),
             ("irregular-verbs", FileKind::Irregular),
+            ("not-actors", FileKind::NotActors),
         ]
         .into_iter()
         .find(|(p, _)| name.starts_with(p))
@@ -218,6 +220,11 @@ pub fn read_text(src: &mut DictSource, problems: &mut Vec<DictError>, kind: File
                         loc: loc.clone(),
                     }),
                     Err(msg) => syntax(msg),
+                }
+            }
+            FileKind::NotActors => {
+                for p in list(line) {
+                    src.not_actors.push((p, loc.clone()));
                 }
             }
             FileKind::Irregular => {

@@ -124,6 +124,8 @@ pub struct DictSource {
     pub irregular: Vec<(Forms, Loc)>,
     /// Phrases whose sentence is not coded (PETRARCH discards).
     pub discards: Vec<(String, Loc)>,
+    /// Phrases that hide the actor names inside them ("South China Sea").
+    pub not_actors: Vec<(String, Loc)>,
     /// Files read, for the coding-run record.
     pub files: Vec<String>,
 }
@@ -138,6 +140,7 @@ impl DictSource {
         self.examples.extend(other.examples);
         self.irregular.extend(other.irregular);
         self.discards.extend(other.discards);
+        self.not_actors.extend(other.not_actors);
         self.files.extend(other.files);
     }
 }
