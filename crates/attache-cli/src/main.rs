@@ -3,6 +3,7 @@
 
 mod code;
 mod dictcmd;
+mod eval;
 mod parse;
 
 use std::path::PathBuf;
@@ -29,6 +30,9 @@ enum Command {
     /// Check dictionaries or print their counts.
     #[command(subcommand)]
     Dict(dictcmd::DictCommand),
+    /// Score events against sentence gold: precision, recall and F1 by
+    /// detection, label, dyad and both, per label, and a confusion table.
+    Eval(eval::EvalArgs),
 }
 
 /// Which dictionaries to code with.
@@ -89,6 +93,7 @@ fn main() -> ExitCode {
         Command::Code(a) => code::run(a),
         Command::Parse(a) => parse::run(a),
         Command::Dict(c) => dictcmd::run(c),
+        Command::Eval(a) => eval::run(a),
     };
     match result {
         Ok(code) => code,

@@ -39,6 +39,7 @@ pub mod actors;
 pub mod dict;
 pub mod document;
 pub mod error;
+pub mod eval;
 pub mod events;
 pub mod html;
 pub mod ingest;
