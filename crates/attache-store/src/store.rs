@@ -1,0 +1,396 @@
+//! Opening a store, coding runs, and the write path.
+
+use std::path::{Path, PathBuf};
+
+use attache_core::dict::Dictionaries;
+use attache_core::document::{Document, Given};
+use attache_core::output::Event;
+use attache_core::pipeline::Options;
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::coded::{format_from_name, format_name, CodedDocument};
+use crate::error::{Result, StoreError};
+use crate::schema;
+
+/// An open event store. One per thread: it wraps one SQLite connection.
+/// Any number of readers and one writer may have the same file open.
+pub struct Store {
+    pub(crate) conn: Connection,
+    path: Option<PathBuf>,
+}
+
+/// What identifies a coding run: the same attache, dictionaries and
+/// options code a document the same way, so they share one run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunConfig {
+    pub attache_version: String,
+    /// Hex of the compiled dictionaries' fingerprint.
+    pub dict_hash: String,
+    pub dict_files: Vec<String>,
+    /// The pipeline options, as a JSON object.
+    pub options: serde_json::Value,
+}
+
+impl RunConfig {
+    /// The run that coding with `dicts` and `opts` belongs to.
+    pub fn new(dicts: &Dictionaries, opts: &Options) -> RunConfig {
+        RunConfig {
+            attache_version: env!("CARGO_PKG_VERSION").to_string(),
+            dict_hash: format!("{:016x}", dicts.fingerprint),
+            dict_files: dicts.files.clone(),
+            options: serde_json::json!({ "date": opts.date.map(|d| d.to_string()) }),
+        }
+    }
+}
+
+/// A coding run as stored.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Run {
+    pub id: i64,
+    /// When the run was first used (RFC 3339, UTC).
+    pub started: String,
+    #[serde(flatten)]
+    pub config: RunConfig,
+    pub documents: u64,
+    pub events: u64,
+}
+
+/// What one [`Store::write`] did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct WriteStats {
+    /// Documents seen for the first time.
+    pub new_documents: u64,
+    /// Known documents coded again in this run (their older events are no
+    /// longer current).
+    pub recoded: u64,
+    /// Documents this run had already coded: nothing was written.
+    pub unchanged: u64,
+    pub events: u64,
+}
+
+impl std::ops::AddAssign for WriteStats {
+    fn add_assign(&mut self, o: WriteStats) {
+        self.new_documents += o.new_documents;
+        self.recoded += o.recoded;
+        self.unchanged += o.unchanged;
+        self.events += o.events;
+    }
+}
+
+/// A stored document, as handed back for re-coding.
+#[derive(Clone, Debug)]
+pub struct StoredDocument {
+    pub id: i64,
+    pub doc: Document,
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// `YYYY-MM-DD` → (days since 1970-01-01, yyyymm).
+pub(crate) fn day_and_month(date: &str) -> Option<(i64, i64)> {
+    let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    Some((epoch_day(d), d.year() as i64 * 100 + d.month() as i64))
+}
+
+pub(crate) fn epoch_day(d: NaiveDate) -> i64 {
+    (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days()
+}
+
+pub(crate) fn date_of_day(day: i64) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(1970, 1, 1)?.checked_add_signed(chrono::TimeDelta::try_days(day)?)
+}
+
+impl Store {
+    /// Opens (creating if needed) a store and brings its schema up to date.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref();
+        let mut conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.to_owned(), source })?;
+        schema::configure(&conn, false)?;
+        schema::migrate(&mut conn)?;
+        Ok(Store { conn, path: Some(path.to_owned()) })
+    }
+
+    /// Opens an existing store for reading only (the server's connections).
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref();
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open { path: path.to_owned(), source })?;
+        schema::configure(&conn, true)?;
+        let found = schema::version(&conn)?;
+        if found > schema::SCHEMA_VERSION {
+            return Err(StoreError::SchemaTooNew { found, known: schema::SCHEMA_VERSION });
+        }
+        if found < schema::SCHEMA_VERSION {
+            // Read-only connections cannot migrate; an old or empty file is
+            // not a store we can read.
+            return Err(StoreError::Open {
+                path: path.to_owned(),
+                source: rusqlite::Error::InvalidParameterName(format!(
+                    "not an attache store of schema version {} (found {found}); run `attache ingest` on it first",
+                    schema::SCHEMA_VERSION
+                )),
+            });
+        }
+        Ok(Store { conn, path: Some(path.to_owned()) })
+    }
+
+    /// A store in memory, for tests.
+    pub fn open_in_memory() -> Result<Store> {
+        let mut conn = Connection::open_in_memory()?;
+        schema::configure(&conn, false)?;
+        schema::migrate(&mut conn)?;
+        Ok(Store { conn, path: None })
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        schema::version(&self.conn)
+    }
+
+    /// The run for `config`, created on first use.
+    pub fn run_for(&mut self, config: &RunConfig) -> Result<i64> {
+        let options = serde_json::to_string(&config.options)?;
+        let find = |conn: &Connection| {
+            conn.query_row(
+                "SELECT id FROM runs WHERE attache_version = ?1 AND dict_hash = ?2 AND options = ?3",
+                params![config.attache_version, config.dict_hash, options],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()
+        };
+        if let Some(id) = find(&self.conn)? {
+            return Ok(id);
+        }
+        self.conn.execute(
+            "INSERT INTO runs (started, attache_version, dict_hash, dict_files, options) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![now(), config.attache_version, config.dict_hash, serde_json::to_string(&config.dict_files)?, options],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Every run, oldest first, with how much it coded.
+    pub fn runs(&self) -> Result<Vec<Run>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT r.id, r.started, r.attache_version, r.dict_hash, r.dict_files, r.options,
+                    (SELECT count(*) FROM codings c WHERE c.run = r.id),
+                    (SELECT coalesce(sum(events), 0) FROM codings c WHERE c.run = r.id)
+             FROM runs r ORDER BY r.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, i64>(6)?,
+                r.get::<_, i64>(7)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, started, attache_version, dict_hash, files, options, documents, events) = row?;
+            out.push(Run {
+                id,
+                started,
+                config: RunConfig { attache_version, dict_hash, dict_files: serde_json::from_str(&files)?, options: serde_json::from_str(&options)? },
+                documents: documents as u64,
+                events: events as u64,
+            });
+        }
+        Ok(out)
+    }
+
+    pub fn run(&self, id: i64) -> Result<Run> {
+        self.runs()?.into_iter().find(|r| r.id == id).ok_or(StoreError::NoSuchRun(id))
+    }
+
+    /// Whether `run` has already coded the document with this hash; the
+    /// caller skips coding it again.
+    pub fn is_coded(&self, run: i64, hash: &str) -> Result<bool> {
+        let mut stmt = self.conn.prepare_cached("SELECT 1 FROM documents d JOIN codings c ON c.doc = d.id WHERE d.hash = ?1 AND c.run = ?2")?;
+        Ok(stmt.exists(params![hash, run])?)
+    }
+
+    /// Writes a batch of coded documents into `run`, in one transaction.
+    /// A document the run has already coded is skipped, so ingesting the
+    /// same input twice changes nothing. A document another run coded
+    /// gets this run's events as its current ones.
+    pub fn write(&mut self, run: i64, docs: &[CodedDocument]) -> Result<WriteStats> {
+        let mut stats = WriteStats::default();
+        let tx = self.conn.transaction()?;
+        {
+            let mut find_doc = tx.prepare_cached("SELECT id FROM documents WHERE hash = ?1")?;
+            let mut coded = tx.prepare_cached("SELECT 1 FROM codings WHERE run = ?1 AND doc = ?2")?;
+            let mut insert_doc = tx.prepare_cached(
+                "INSERT INTO documents (hash, name, format, text, given_date, title, url, source, speaker, speaker_code, added)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?;
+            let mut insert_turn = tx.prepare_cached(
+                "INSERT OR IGNORE INTO turns (doc, start, end, idx, label, speaker, speaker_code, press) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?;
+            let mut insert_sentence = tx.prepare_cached(
+                "INSERT OR IGNORE INTO sentences (doc, start, end, idx, turn, speaker, speaker_code, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?;
+            let mut retire = tx.prepare_cached("UPDATE events SET current = 0 WHERE doc = ?1 AND current = 1")?;
+            let mut insert_coding = tx.prepare_cached("INSERT INTO codings (run, doc, coded, date, place, events) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
+            let mut insert_event = tx.prepare_cached(
+                "INSERT INTO events (run, doc, current, record_id, sentence_index, span_start, span_end, day, month, speaker,
+                    src_text, src_code, src_country, src_role, tgt_text, tgt_code, tgt_country, tgt_role,
+                    cameo, root, plover, quad_class, goldstein, location, rule, verb_text, verb_start, verb_end)
+                 VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
+            )?;
+            let added = now();
+            // Events of one document nearly always share a date: parse it once.
+            let mut last_date: Option<(String, Option<(i64, i64)>)> = None;
+            for cd in docs {
+                let existing: Option<i64> = find_doc.query_row([&cd.hash], |r| r.get(0)).optional()?;
+                let doc_id = match existing {
+                    Some(id) => {
+                        if coded.exists(params![run, id])? {
+                            stats.unchanged += 1;
+                            continue;
+                        }
+                        retire.execute([id])?;
+                        stats.recoded += 1;
+                        id
+                    }
+                    None => {
+                        let d = &cd.doc;
+                        let g = &d.given;
+                        insert_doc.execute(params![
+                            cd.hash,
+                            d.id,
+                            format_name(d.format),
+                            d.text,
+                            g.date.map(|x| x.to_string()),
+                            g.title,
+                            g.url,
+                            g.source,
+                            g.speaker,
+                            g.speaker_code,
+                            added
+                        ])?;
+                        stats.new_documents += 1;
+                        tx.last_insert_rowid()
+                    }
+                };
+                let text = cd.doc.text.as_str();
+                for t in &cd.turns {
+                    insert_turn.execute(params![doc_id, t.span[0] as i64, t.span[1] as i64, t.index as i64, t.label, t.speaker, t.speaker_code, t.press])?;
+                }
+                for s in &cd.sentences {
+                    let stext = text.get(s.span[0]..s.span[1]).unwrap_or_default();
+                    insert_sentence.execute(params![doc_id, s.span[0] as i64, s.span[1] as i64, s.index as i64, s.turn.map(|t| t as i64), s.speaker, s.speaker_code, stext])?;
+                }
+                for e in &cd.events {
+                    let dm = match &e.date {
+                        None => None,
+                        Some(date) => match &last_date {
+                            Some((s, dm)) if s == date => *dm,
+                            _ => {
+                                let dm = day_and_month(date);
+                                if dm.is_none() {
+                                    return Err(StoreError::BadEventDate { doc: cd.doc.id.clone(), date: date.clone() });
+                                }
+                                last_date = Some((date.clone(), dm));
+                                dm
+                            }
+                        },
+                    };
+                    insert_event_row(&mut insert_event, run, doc_id, &cd.doc.id, e, dm)?;
+                }
+                stats.events += cd.events.len() as u64;
+                insert_coding.execute(params![run, doc_id, added, cd.date.map(|d| d.to_string()), cd.place, cd.events.len() as i64])?;
+            }
+        }
+        tx.commit()?;
+        Ok(stats)
+    }
+
+    /// Documents in id order, `limit` at a time after `after_id`: those a
+    /// run coded, or all of them. For re-coding a run with new dictionaries.
+    pub fn documents(&self, run: Option<i64>, after_id: i64, limit: usize) -> Result<Vec<StoredDocument>> {
+        let sql = "SELECT d.id, d.name, d.format, d.text, d.given_date, d.title, d.url, d.source, d.speaker, d.speaker_code
+                   FROM documents d
+                   WHERE d.id > ?1 AND (?2 IS NULL OR EXISTS (SELECT 1 FROM codings c WHERE c.run = ?2 AND c.doc = d.id))
+                   ORDER BY d.id LIMIT ?3";
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(params![after_id, run, limit as i64], |r| {
+            let given_date: Option<String> = r.get(4)?;
+            Ok(StoredDocument {
+                id: r.get(0)?,
+                doc: Document {
+                    id: r.get(1)?,
+                    format: format_from_name(&r.get::<_, String>(2)?),
+                    text: r.get(3)?,
+                    given: Given {
+                        date: given_date.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                        title: r.get(5)?,
+                        url: r.get(6)?,
+                        source: r.get(7)?,
+                        speaker: r.get(8)?,
+                        speaker_code: r.get(9)?,
+                    },
+                },
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Counts: documents, events (all runs), current events.
+    pub fn counts(&self) -> Result<(u64, u64, u64)> {
+        let q = |sql: &str| self.conn.query_row(sql, [], |r| r.get::<_, i64>(0)).map(|n| n as u64);
+        Ok((q("SELECT count(*) FROM documents")?, q("SELECT count(*) FROM events")?, q("SELECT count(*) FROM events WHERE current = 1")?))
+    }
+
+    /// Updates the planner's statistics; worth running after a large ingest.
+    pub fn optimize(&self) -> Result<()> {
+        self.conn.execute_batch("PRAGMA optimize;")?;
+        Ok(())
+    }
+}
+
+fn insert_event_row(stmt: &mut rusqlite::CachedStatement<'_>, run: i64, doc_id: i64, doc_name: &str, e: &Event, dm: Option<(i64, i64)>) -> Result<()> {
+    let t = e.target.as_ref();
+    let record_id = (e.id != doc_name).then_some(e.id.as_str());
+    stmt.execute(params![
+        run,
+        doc_id,
+        record_id,
+        e.sentence_index as i64,
+        e.span[0] as i64,
+        e.span[1] as i64,
+        dm.map(|x| x.0),
+        dm.map(|x| x.1),
+        e.speaker,
+        e.source.text,
+        e.source.code,
+        e.source.country,
+        e.source.role,
+        t.map(|t| &t.text),
+        t.map(|t| &t.code),
+        t.and_then(|t| t.country.as_ref()),
+        t.and_then(|t| t.role.as_ref()),
+        e.cameo,
+        e.root,
+        e.plover,
+        e.quad_class,
+        // f32 → the decimal it was written as (3.4, not 3.4000000953674316).
+        (e.goldstein as f64 * 1e4).round() / 1e4,
+        e.location,
+        e.rule,
+        e.verb.text,
+        e.verb.span[0] as i64,
+        e.verb.span[1] as i64,
+    ])?;
+    Ok(())
+}
