@@ -5,6 +5,7 @@ mod code;
 mod dictcmd;
 mod eval;
 mod parse;
+mod store;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,6 +31,8 @@ enum Command {
     /// Check dictionaries or print their counts.
     #[command(subcommand)]
     Dict(dictcmd::DictCommand),
+    #[command(flatten)]
+    Store(store::StoreCommand),
     /// Score events against sentence gold: precision, recall and F1 by
     /// detection, label, dyad and both, per label, and a confusion table.
     Eval(eval::EvalArgs),
@@ -93,6 +96,7 @@ fn main() -> ExitCode {
         Command::Code(a) => code::run(a),
         Command::Parse(a) => parse::run(a),
         Command::Dict(c) => dictcmd::run(c),
+        Command::Store(c) => store::run(c),
         Command::Eval(a) => eval::run(a),
     };
     match result {
