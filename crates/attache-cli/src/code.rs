@@ -34,6 +34,9 @@ pub struct CodeArgs {
     /// The date of every document (YYYY-MM-DD); wins over dates in the text or records.
     #[arg(long)]
     pub date: Option<String>,
+    /// Also code statements (CAMEO root 01: "X said", "X expressed optimism").
+    #[arg(long)]
+    pub statements: bool,
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -51,7 +54,7 @@ pub fn run(a: CodeArgs) -> anyhow::Result<ExitCode> {
         rayon::ThreadPoolBuilder::new().num_threads(n).build_global().context("setting up threads")?;
     }
     let dicts = a.dicts.load()?;
-    let opts = Options { date: a.date.as_deref().map(crate::parse_date).transpose()? };
+    let opts = Options { date: a.date.as_deref().map(crate::parse_date).transpose()?, statements: a.statements };
     let out: Box<dyn Write> = match &a.output {
         Some(p) => Box::new(File::create(p).with_context(|| format!("creating {}", p.display()))?),
         None => Box::new(std::io::stdout().lock()),

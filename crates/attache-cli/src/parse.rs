@@ -22,6 +22,9 @@ pub struct ParseArgs {
     pub json: bool,
     #[arg(long)]
     pub date: Option<String>,
+    /// Also code statements (CAMEO root 01: "X said", "X expressed optimism").
+    #[arg(long)]
+    pub statements: bool,
     #[command(flatten)]
     pub dicts: DictArgs,
 }
@@ -42,7 +45,7 @@ pub fn run(a: ParseArgs) -> anyhow::Result<ExitCode> {
     } else {
         ingest::from_bytes(&a.input, &bytes, format)?
     };
-    let opts = Options { date: a.date.as_deref().map(crate::parse_date).transpose()? };
+    let opts = Options { date: a.date.as_deref().map(crate::parse_date).transpose()?, statements: a.statements };
     let analysis = pipeline::analyze(&dicts, &doc, &opts);
     let out = if a.json {
         let events = pipeline::events_of(&dicts, &doc, &analysis);

@@ -156,7 +156,7 @@ fn set_threads(n: Option<usize>) -> anyhow::Result<()> {
 fn ingest(a: IngestArgs) -> anyhow::Result<ExitCode> {
     set_threads(a.threads)?;
     let dicts = a.dicts.load()?;
-    let opts = Options { date: a.date.as_deref().map(crate::parse_date).transpose()? };
+    let opts = Options { date: a.date.as_deref().map(crate::parse_date).transpose()?, ..Options::default() };
     let mut store = Store::open(&a.db.db).with_context(|| format!("opening {}", a.db.db.display()))?;
     let run = store.run_for(&RunConfig::new(&dicts, &opts))?;
     // Progress in bytes of input: known for files, not for stdin.
@@ -250,7 +250,7 @@ fn recode(a: RecodeArgs) -> anyhow::Result<ExitCode> {
     set_threads(a.threads)?;
     open_existing(&a.db)?;
     let dicts = a.dicts.load()?;
-    let opts = Options { date: a.date.as_deref().map(crate::parse_date).transpose()? };
+    let opts = Options { date: a.date.as_deref().map(crate::parse_date).transpose()?, ..Options::default() };
     let mut store = Store::open(&a.db.db)?;
     let total = match a.run {
         Some(r) => store.run(r)?.documents,

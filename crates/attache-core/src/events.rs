@@ -27,6 +27,13 @@ pub struct SentenceInput<'a> {
     pub counterpart: Option<&'a str>,
     /// The sentence belongs to a press question.
     pub press: bool,
+    /// The sentence is the document's headline (noun patterns such as
+    /// "talks with" take the headline's first actor as their source).
+    pub headline: bool,
+    /// Code statements (CAMEO root 01: "said", "expressed optimism"); off
+    /// by default, since they swamp the events analysts look for and PLOVER
+    /// has no such category.
+    pub statements: bool,
 }
 
 /// A matched pattern and what became of it.
@@ -41,6 +48,7 @@ pub struct VerbMatch {
     pub negated: bool,
     pub future: bool,
     pub modal: bool,
+    pub nonfinite: bool,
     /// `None` when it coded events; otherwise why not.
     pub suppressed: Option<&'static str>,
 }
@@ -66,12 +74,23 @@ pub struct RawEvent {
     pub rule: String,
 }
 
+/// Verbs after which "that" opens a reported clause.
 const REPORTING: &[&str] = &[
-    "said", "say", "says", "saying", "stated", "states", "noted", "notes", "stressed", "stresses", "added", "adds", "told",
+    "said", "say", "says", "saying", "stated", "noted", "notes", "stressed", "stresses", "added", "adds", "told",
     "tells", "announced", "announces", "declared", "declares", "claimed", "claims", "insisted", "insists", "argued",
     "argues", "believe", "believes", "believed", "think", "thinks", "thought", "confirmed", "confirms", "reported",
     "explained", "recalled", "emphasized", "emphasised", "underlined", "underscored", "asserted", "maintained",
-    "acknowledged", "remarked", "observed", "indicated", "suggested", "wrote", "writes", "according",
+    "acknowledged", "remarked", "observed", "indicated", "suggested", "wrote", "writes", "warned", "warns", "hoped",
+    "expects", "expected", "agreed", "pointed", "reiterated", "reaffirmed", "assured", "informed", "reminded",
+];
+
+/// Verbs that open a reported clause even without "that" ("Lavrov said
+/// Moscow would respond"). Verbs that also head events ("declared a
+/// ceasefire", "recalled its ambassador") are not among them.
+const SAY_VERBS: &[&str] = &[
+    "said", "say", "says", "saying", "added", "adds", "noted", "stressed", "believe", "believes", "believed", "think",
+    "thinks", "thought", "insisted", "insists", "argued", "argues", "claimed", "claims", "explained", "emphasized",
+    "emphasised", "underlined", "asserted", "remarked", "observed", "suggested", "wrote", "told",
 ];
 
 const THAT_NOUNS: &[&str] = &[
@@ -80,13 +99,13 @@ const THAT_NOUNS: &[&str] = &[
 ];
 
 const CLAUSE_WORDS: &[&str] = &[
-    "which", "who", "whom", "whose", "while", "whereas", "although", "though", "because", "since", "if", "unless",
+    "which", "who", "whom", "whose", "while", "how", "why", "what", "whereas", "although", "though", "because", "since", "if", "unless",
     "whether", "when", "after", "before", "once", "until", "where", "so",
 ];
 
 const AUX: &[&str] = &[
-    "will", "would", "shall", "should", "can", "could", "may", "might", "must", "'ll", "'d", "is", "are", "was", "were",
-    "be", "been", "being", "am", "'s", "'re", "'m", "has", "have", "had", "'ve", "do", "does", "did", "not", "n't", "never",
+    "will", "would", "shall", "should", "can", "could", "may", "might", "must", "'ll", "'d", "is", "are", "was", "were", "cannot",
+    "be", "been", "being", "am", "'re", "'m", "has", "have", "had", "'ve", "do", "does", "did", "not", "n't", "never",
     "also", "already", "still", "just", "once", "again", "further", "jointly", "today", "yesterday", "now", "then",
     "to", "going", "no", "longer", "both", "all", "each", "even", "only", "thus", "therefore", "reportedly", "allegedly",
     "subsequently", "themselves", "itself", "himself", "herself", "ourselves", "later", "soon", "first", "recently",
@@ -95,10 +114,10 @@ const AUX: &[&str] = &[
     "likely", "set", "about", "due", "like",
 ];
 
-const BE: &[&str] = &["is", "are", "was", "were", "be", "been", "being", "am", "'s", "'re", "'m"];
-const NEG: &[&str] = &["not", "n't", "never", "no"];
+const BE: &[&str] = &["is", "are", "was", "were", "be", "been", "being", "am", "'re", "'m"];
+const NEG: &[&str] = &["not", "n't", "never", "no", "cannot"];
 const FUTURE: &[&str] = &["will", "'ll", "shall", "would", "going", "ready", "willing", "prepared", "plan", "plans", "planned", "planning", "intend", "intends", "intended", "want", "wants", "wanted", "hope", "hopes", "hoped", "seek", "seeks", "sought", "aim", "aims", "expect", "expects", "expected", "likely", "set", "about", "due", "like"];
-const MODAL: &[&str] = &["can", "could", "may", "might", "should", "must", "'d"];
+const MODAL: &[&str] = &["can", "could", "may", "might", "should", "must", "'d", "cannot"];
 const PREPOSITIONS: &[&str] = &[
     "of", "in", "at", "with", "to", "for", "from", "by", "on", "about", "after", "before", "during", "against", "between",
     "among", "over", "under", "toward", "towards", "into", "than", "despite", "through", "across", "via", "regarding",
@@ -118,6 +137,10 @@ pub fn clauses(input: &SentenceInput<'_>, is_verb_head: &[bool], out: &mut Vec<u
     let n = input.tokens.len();
     let norm = input.norm;
     let mut c = 0;
+    let mut next_id = 0;
+    // ", which …," : the relative clause ends at its closing comma and the
+    // outer clause resumes.
+    let mut outer: Option<usize> = None;
     let in_np = |i: usize| input.nps.iter().any(|np| np.tokens.start < i && i < np.tokens.end);
     for i in 0..n {
         let w = norm.token(i);
@@ -127,19 +150,35 @@ pub fn clauses(input: &SentenceInput<'_>, is_verb_head: &[bool], out: &mut Vec<u
             && !in_np(i)
             && (is_boundary_punct(w)
                 || CLAUSE_WORDS.contains(&w) && !(w == "so" && next == "that")
-                || w == "that" && (REPORTING.contains(&prev) || THAT_NOUNS.contains(&prev) || prev == "," || is_verb_head[i - 1])
+                || w == "that" && (THAT_NOUNS.contains(&prev) || prev == "," || is_verb_head[i - 1] || (i.saturating_sub(4)..i).any(|k| REPORTING.contains(&norm.token(k))))
                 || matches!(w, "and" | "but" | "or") && (prev == "," || i + 1 < n && (is_verb_head[i + 1] || AUX.contains(&next) && !matches!(next, "to" | "all" | "both" | "each")))
-                || REPORTING.contains(&prev) && w != "that" && w != "," && !PREPOSITIONS.contains(&w) && !matches!(w, "it" | "this" | "so" | "in" | "on" | "reporters" | "journalists")
+                || SAY_VERBS.contains(&prev) && !in_np(i - 1) && !input.nps.iter().any(|np| np.tokens.end == i) && w != "that" && w != "," && !PREPOSITIONS.contains(&w) && !matches!(w, "it" | "this" | "so" | "in" | "on" | "reporters" | "journalists")
                 || w == "," && matches!(next, "which" | "who" | "but" | "while" | "whereas" | "although" | "though"));
         if starts {
-            c += 1;
+            next_id += 1;
+            let relative = matches!(w, "which" | "who" | "whom" | "whose") && prev == ",";
+            if relative && outer.is_none() {
+                outer = Some(c);
+            } else if !relative && w != "," {
+                outer = None;
+            }
+            c = next_id;
         }
         out.push(c);
+        if w == "," && !starts && i > 0 {
+            if let Some(o) = outer.take() {
+                if out[i - 1] == c && c != o {
+                    c = o;
+                }
+            }
+        }
     }
 }
 
 struct Ctx<'a> {
     input: &'a SentenceInput<'a>,
+    /// The head being matched is in the passive (its target is the subject).
+    passive: std::cell::Cell<bool>,
     syms: &'a [Option<u32>],
     clause: &'a [usize],
     dicts: &'a Dictionaries,
@@ -149,6 +188,8 @@ struct Ctx<'a> {
 struct Binding {
     target: Option<usize>,
     source: Option<usize>,
+    /// Slots left empty: a pattern scores its specificity less these.
+    unfilled: u16,
 }
 
 /// The actor phrase starting within a few words of `pos`, inside the clause.
@@ -185,7 +226,7 @@ fn match_elems(ctx: &Ctx<'_>, p: &Pattern, e: usize, pos: usize, b: Binding, hea
                 }
                 if k > 0 {
                     let t = q - 1;
-                    if ctx.clause[t] != head_clause || ctx.input.tokens[t].kind == TokKind::Punct && ctx.input.norm.token(t) != "'s" {
+                    if pos >= n || ctx.clause[t] != ctx.clause[pos] || ctx.input.tokens[t].kind == TokKind::Punct && ctx.input.norm.token(t) != "'s" {
                         break;
                     }
                 }
@@ -208,10 +249,14 @@ fn match_elems(ctx: &Ctx<'_>, p: &Pattern, e: usize, pos: usize, b: Binding, hea
                 }
             }
             // An unfilled slot: the actor may be elsewhere (passive voice,
-            // or a phrase we do not know); let a short gap stand for it.
-            for k in 0..=2 {
+            // or a phrase we do not know); let a short gap stand for it. An
+            // active target slot must hold at least a word ("want + to" is
+            // not "want to").
+            let min = usize::from(*elem == Elem::Target && !ctx.passive.get());
+            let b = Binding { unfilled: b.unfilled + 1, ..b };
+            for k in min..=2 {
                 let q = pos + k;
-                if q > n || k > 0 && (ctx.clause[q - 1] != head_clause || ctx.input.tokens[q - 1].kind == TokKind::Punct) {
+                if q > n || k > 0 && (pos >= n || ctx.clause[q - 1] != ctx.clause[pos] || ctx.input.tokens[q - 1].kind == TokKind::Punct) {
                     break;
                 }
                 if let Some(r) = match_elems(ctx, p, e + 1, q, b, head_clause) {
@@ -225,6 +270,9 @@ fn match_elems(ctx: &Ctx<'_>, p: &Pattern, e: usize, pos: usize, b: Binding, hea
 
 /// The verb group before the head: auxiliaries, adverbs, negation.
 struct Group {
+    /// An -ing form without a form of "be" before it: a gerund or
+    /// participle phrase ("aimed at introducing"), not a finite verb.
+    nonfinite: bool,
     passive: bool,
     negated: bool,
     future: bool,
@@ -233,7 +281,7 @@ struct Group {
 
 fn verb_group(ctx: &Ctx<'_>, head: usize) -> Group {
     let norm = ctx.input.norm;
-    let mut g = Group { passive: false, negated: false, future: false, modal: false };
+    let mut g = Group { nonfinite: false, passive: false, negated: false, future: false, modal: false };
     let mut be = false;
     let mut k = head;
     let mut steps = 0;
@@ -250,11 +298,28 @@ fn verb_group(ctx: &Ctx<'_>, head: usize) -> Group {
         g.modal |= MODAL.contains(&w);
         be |= BE.contains(&w);
     }
+    // "Russia could cut gas supplies": a modal or negation a few words
+    // before a head that is not itself the verb.
+    if !g.modal && !g.negated {
+        let mut k = head;
+        let mut steps = 0;
+        while k > 0 && steps < 4 {
+            k -= 1;
+            steps += 1;
+            if ctx.clause[k] != ctx.clause[head] || ctx.input.tokens[k].kind == TokKind::Punct || ctx.input.nps.iter().any(|np| np.tokens.end == k + 1) {
+                break;
+            }
+            let w = norm.token(k);
+            g.modal |= MODAL.contains(&w);
+            g.negated |= matches!(w, "not" | "n't" | "never" | "cannot");
+        }
+    }
     // "no longer", "not" right after a copula head ("is not subject to").
     if head + 1 < ctx.input.tokens.len() && matches!(norm.token(head + 1), "not" | "n't" | "never") {
         g.negated = true;
     }
     let head_is_participle = ctx.syms[head].is_some_and(|s| ctx.dicts.verbs.participle[s as usize]);
+    g.nonfinite = !be && ctx.syms[head].is_some_and(|s| ctx.dicts.verbs.gerund[s as usize]);
     g.passive = be && head_is_participle && !BE.contains(&norm.token(head));
     g
 }
@@ -281,10 +346,10 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         .collect();
     let mut clause = Vec::with_capacity(n);
     clauses(input, &is_head, &mut clause);
-    let ctx = Ctx { input, syms: &syms, clause: &clause, dicts };
+    let ctx = Ctx { input, passive: std::cell::Cell::new(false), syms: &syms, clause: &clause, dicts };
 
     let question = norm.token(n - 1) == "?" || (n >= 2 && norm.token(n - 2) == "?");
-    let conditional = (0..n).any(|i| matches!(norm.token(i), "if" | "unless") && (i == 0 || clause[i] != clause[i - 1]));
+    let conditional = (0..n).any(|i| matches!(norm.token(i), "if" | "unless" | "whether") && (i == 0 || clause[i] != clause[i - 1]));
     let discarded = dicts.discards.as_ref().is_some_and(|ac| ac.is_match(&norm.text));
     let sentence_block = if input.press {
         Some("press question")
@@ -306,17 +371,39 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             i += 1;
             continue;
         };
+        // "visa-free": the second half of a hyphenated word heads nothing.
+        if i > 0 && input.tokens[i].start == input.tokens[i - 1].end + 1 && input.doc.as_bytes()[input.tokens[i - 1].end as usize] == b'-' {
+            i += 1;
+            continue;
+        }
         dicts.verbs.candidates(s, &mut cands);
+        let g = verb_group(&ctx, i);
+        ctx.passive.set(g.passive);
         let mut found = None;
         for &pid in &cands {
             let p = &dicts.verbs.patterns[pid as usize];
-            if let Some((end, b)) = match_elems(&ctx, p, 1, i + 1, Binding::default(), clause[i]) {
-                found = Some((pid, end, b));
+            let mut b = Binding::default();
+            if p.head == 1 {
+                // "$ condemnation of +": the source ends right before the head ("Russia's").
+                let before = |np: &ActorNp| np.tokens.end == i || np.tokens.end + 1 == i && norm.token(np.tokens.end) == "'s";
+                match input.nps.iter().position(before) {
+                    Some(s) => b.source = Some(s),
+                    None => continue,
+                }
+            }
+            // Candidates come most specific first; stop once nothing left can beat the best.
+            if found.as_ref().is_some_and(|(_, _, _, score)| *score >= p.specificity) {
                 break;
             }
+            if let Some((end, b)) = match_elems(&ctx, p, p.head + 1, i + 1, b, clause[i]) {
+                let score = p.specificity.saturating_sub(b.unfilled);
+                if found.as_ref().is_none_or(|(_, _, _, best)| score > *best) {
+                    found = Some((pid, end, b, score));
+                }
+            }
         }
+        let found = found.map(|(pid, end, b, _)| (pid, end, b));
         if let Some((pid, end, b)) = found {
-            let g = verb_group(&ctx, i);
             matches.push(VerbMatch {
                 pattern: pid,
                 tokens: i..end,
@@ -326,12 +413,27 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 negated: g.negated,
                 future: g.future,
                 modal: g.modal,
+                nonfinite: g.nonfinite,
                 suppressed: None,
             });
             // The slots' bindings, alongside the match (same index).
             bound.push((b.target, b.source));
         }
         i += 1;
+    }
+
+    // Clauses that complete an appeal, demand, intent or threat ("urged
+    // that Iran release …") describe what is wanted, not what happened.
+    let mut complement_of: rustc_hash::FxHashMap<usize, &'static str> = rustc_hash::FxHashMap::default();
+    for m in matches.iter() {
+        let root = dicts.verbs.patterns[m.pattern as usize].code.root_number();
+        if matches!(root, 2 | 3 | 10 | 13) {
+            for t in [m.tokens.end - 1, m.tokens.end] {
+                if t < n && clause[t] != m.clause {
+                    complement_of.insert(clause[t], "complement of an appeal, demand, intent or threat");
+                }
+            }
+        }
     }
 
     // 2. One event family per clause: the first match in the clause.
@@ -341,14 +443,22 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         let m = matches[mi].clone();
         let p = &dicts.verbs.patterns[m.pattern as usize];
         let (slot_target, slot_source) = bound[mi];
-        let reason = if let Some(r) = sentence_block {
+        let threat = p.code.root_number() == 13;
+        let embedded = complement_of.get(&m.clause).copied();
+        let reason = if let Some(r) = embedded {
+            Some(r)
+        } else if let Some(r) = sentence_block.filter(|r| !(threat && *r == "conditional")) {
             Some(r)
         } else if clause_done.contains(&m.clause) {
             Some("clause already coded")
         } else if m.negated && !p.negated {
             Some("negated")
+        } else if m.nonfinite && has_verb(p) {
+            Some("-ing form without an auxiliary (gerund or participle phrase)")
         } else if m.modal && !m.future {
             Some("modal (can/could/may/might/should/must)")
+        } else if !input.statements && p.code.root_number() == 1 {
+            Some("statement (CAMEO 01x; see --statements)")
         } else {
             None
         };
@@ -374,7 +484,12 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         };
         let speaker = || input.speaker_code.map(|c| Party { code: c.to_string(), tokens: None, via: "speaker" });
         let subject = subject_np(&ctx, m.head, m.clause);
-        if m.passive {
+        if p.speaker_judgement && input.speaker_code.is_some() && slot_source.is_none() {
+            sources.extend(speaker());
+            if let Some(t) = slot_target {
+                targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "target-slot")));
+            }
+        } else if m.passive {
             // The subject is the target; the agent is the source.
             if let Some(s) = subject {
                 targets.extend(compound(&ctx, s).into_iter().filter_map(|i| party(i, "passive-subject")));
@@ -383,6 +498,9 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 sources.extend(compound(&ctx, s).into_iter().filter_map(|i| party(i, "source-slot")));
             } else if let Some(a) = by_agent(&ctx, m.tokens.end.max(m.head + 1), m.clause) {
                 sources.extend(compound(&ctx, a).into_iter().filter_map(|i| party(i, "by-agent")));
+            } else if let Some(a) = institution_after(&ctx, m.head, m.clause) {
+                // "was summoned to the (Russian) Foreign Ministry": the ministry acted.
+                sources.extend(party(a, "passive-institution"));
             }
             rule.push_str(" +passive");
         } else {
@@ -394,6 +512,16 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                     if let Some(s) = subject {
                         sources.extend(compound(&ctx, s).into_iter().filter_map(|i| party(i, "subject")));
                     }
+                }
+            } else if !has_verb(p) {
+                // A noun pattern ("talks with +", "joint exercises") reports an
+                // event only with its actor at hand: right before it
+                // ("Russia's condemnation"), or as a headline's subject.
+                let adjacent = input.nps.iter().position(|np| np.tokens.end == m.head || np.tokens.end + 1 == m.head && norm.token(np.tokens.end) == "'s");
+                let first = input.nps.iter().position(|np| np.tokens.end <= m.head && np.code.is_some() && !np.place);
+                let pick = adjacent.or(if input.headline { first } else { None });
+                if let Some(s) = pick {
+                    sources.extend(compound(&ctx, s).into_iter().filter_map(|i| party(i, "noun-subject")));
                 }
             } else if let Some(s) = subject {
                 sources.extend(compound(&ctx, s).into_iter().filter_map(|i| {
@@ -423,29 +551,52 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         }
         clause_source.push((m.clause, sources.clone()));
         if targets.is_empty() {
-            // First actor phrase after the verb, in the clause.
-            let src_codes: Vec<&str> = sources.iter().map(|s| s.code.as_str()).collect();
+            // First actor phrase after the verb, in the clause, before the next verb.
+            // A participle phrase ("…, citing the need to …") is not the object.
+            let next_verb = (m.tokens.end..n).find(|&k| is_head[k] && clause[k] == m.clause && syms[k].is_some_and(|s| dicts.verbs.gerund[s as usize])).unwrap_or(n);
             let after = input.nps.iter().position(|np| {
                 np.tokens.start > m.head
+                    && np.tokens.start < next_verb
                     && clause[np.tokens.start] == m.clause
                     && !np.place
-                    && np.code.as_deref().is_some_and(|c| !src_codes.contains(&c))
+                    && np.code.as_deref().is_some_and(|c| sources.iter().all(|s| distinct(&s.code, c)))
             });
             if let Some(t) = after {
                 targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "object")));
             }
         }
+        let sc = sources[0].code.get(..3).unwrap_or("").to_string();
+        let other = |np: &ActorNp| !np.place && !np.first_person && np.code.is_some() && np.country.as_deref().is_some_and(|c| c != sc);
         if targets.is_empty() && p.speaker_judgement {
-            // A judgement on someone named elsewhere in the sentence.
-            let sc = sources[0].code.get(..3).unwrap_or("");
-            if let Some(t) = input.nps.iter().position(|np| !np.place && !np.first_person && np.country.as_deref().is_some_and(|c| c != sc) && np.code.is_some()) {
-                targets.extend(party(t, "named-in-sentence"));
+            // A judgement on someone named in the same clause.
+            if let Some(t) = input.nps.iter().position(|np| other(np) && clause[np.tokens.start] == m.clause) {
+                targets.extend(party(t, "named-in-clause"));
             }
         }
-        let speaker_side = sources.iter().any(|s| matches!(s.via, "first-person" | "speaker") || input.speaker_code.is_some_and(|c| c == s.code));
+        if targets.is_empty() && sources.len() >= 2 && (is_joint_act(dicts, p) || p.code.root_number() == 6) {
+            // "Russia and China held joint drills": each with the other.
+            let all = sources.clone();
+            let mut pairs = Vec::new();
+            for s in &all {
+                for t in all.iter().filter(|t| distinct(&s.code, &t.code)) {
+                    pairs.push((s.clone(), t.clone()));
+                }
+            }
+            for (s, t) in pairs {
+                events.push(RawEvent { source: s, target: Some(t), code, pattern: m.pattern, verb: m.tokens.clone(), rule: format!("{rule} +compound-each-other") });
+            }
+            clause_done.push(m.clause);
+            continue;
+        }
+        let speaker_side = sources.iter().any(|s| matches!(s.via, "first-person" | "speaker") || input.speaker_code.is_some_and(|c| c.get(..3) == s.code.get(..3)));
         if targets.is_empty() && speaker_side {
             if let Some(c) = input.counterpart {
                 targets.push(Party { code: c.to_string(), tokens: None, via: "counterpart" });
+            }
+        }
+        if targets.is_empty() && p.speaker_judgement {
+            if let Some(t) = input.nps.iter().position(other) {
+                targets.extend(party(t, "named-in-sentence"));
             }
         }
         clause_done.push(m.clause);
@@ -453,7 +604,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         for s in &sources {
             let ts: Vec<Option<&Party>> = if targets.is_empty() { vec![None] } else { targets.iter().map(Some).collect() };
             for t in ts {
-                if t.is_some_and(|t| t.code == s.code) {
+                if t.is_some_and(|t| !distinct(&s.code, &t.code)) {
                     continue;
                 }
                 let mut r = rule.clone();
@@ -463,7 +614,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 }
                 events.push(RawEvent { source: s.clone(), target: t.cloned(), code, pattern: m.pattern, verb: m.tokens.clone(), rule: r.clone() });
                 // Joint first person: "we agreed/discussed" binds both sides.
-                let joint = we && t.is_some_and(|t| t.via == "counterpart" || t.tokens.is_some()) && matches!(code.root_number(), 3..=6);
+                let joint = we && t.is_some_and(|t| t.via == "counterpart" || t.tokens.is_some()) && is_joint_act(dicts, p);
                 if joint {
                     let t = t.expect("joint needs a target");
                     events.push(RawEvent {
@@ -478,6 +629,44 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             }
         }
     }
+}
+
+/// Two actors are distinct parties: other countries, or the same country
+/// in two different roles (police and opposition).
+fn distinct(a: &str, b: &str) -> bool {
+    let country = |c: &str| if crate::dict::is_igo_prefix(c) { c.get(..6).unwrap_or(c).to_string() } else { c.get(..3).unwrap_or(c).to_string() };
+    if country(a) != country(b) {
+        return true;
+    }
+    let role = |c: &str| c.get(3..6).filter(|_| !crate::dict::is_igo_prefix(c)).map(str::to_string);
+    matches!((role(a), role(b)), (Some(x), Some(y)) if x != y)
+}
+
+/// Acts that "we" do together with the other side: talks, and agreements.
+fn is_joint_act(dicts: &Dictionaries, p: &Pattern) -> bool {
+    if p.code.root_number() == 4 {
+        return true;
+    }
+    let head = match &p.elems[p.head] {
+        Elem::Verb(l) => dicts.verbs.lemma_names[*l as usize].as_str(),
+        _ => "",
+    };
+    matches!(head, "agree" | "sign" | "conclude")
+}
+
+/// An institution named after a passive verb ("to the Foreign Ministry").
+fn institution_after(ctx: &Ctx<'_>, head: usize, clause: usize) -> Option<usize> {
+    let norm = ctx.input.norm;
+    ctx.input.nps.iter().position(|np| {
+        np.tokens.start > head
+            && ctx.clause[np.tokens.start] == clause
+            && np.code.is_some()
+            && np.tokens.clone().any(|k| matches!(norm.token(k), "ministry" | "kremlin" | "government" | "department"))
+    })
+}
+
+fn has_verb(p: &Pattern) -> bool {
+    p.elems.iter().any(|e| matches!(e, Elem::Verb(_)))
 }
 
 fn clause_starts_with(ctx: &Ctx<'_>, clause: usize, word: &str) -> bool {

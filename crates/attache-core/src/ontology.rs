@@ -164,26 +164,31 @@ impl Ontology {
     /// force is a threat. Codes with no intent counterpart stay as they are.
     pub fn intent_of(&self, code: CameoCode) -> CameoCode {
         let s = code.as_str();
+        let three = &s[..s.len().min(3)];
         let mapped = match code.root_number() {
-            4 => "036",
+            4 => match three {
+                "045" => "039",
+                _ => "036",
+            },
             5 => "032",
-            6 => match s {
+            6 => match three {
                 "061" => "0311",
                 "062" => "0312",
                 "063" => "0313",
                 "064" => "0314",
                 _ => "031",
             },
-            7 => match s {
+            7 => match three {
                 "071" => "0331",
                 "072" => "0332",
                 "073" => "0333",
                 "074" => "0334",
                 _ => "033",
             },
-            8 => match s {
+            8 => match three {
                 "081" => "0351",
                 "082" => "0352",
+                "083" => "034",
                 "084" => "0353",
                 "085" => "0354",
                 "086" => "0355",
@@ -235,5 +240,8 @@ mod tests {
         assert_eq!(m("073"), "0333");
         assert_eq!(m("190"), "138");
         assert_eq!(m("111"), "111");
+        assert_eq!(m("0841"), "0353");
+        assert_eq!(m("0871"), "0356");
+        assert_eq!(m("045"), "039");
     }
 }

@@ -21,6 +21,8 @@ use crate::turns::{self, ResolveSpeaker, Turn};
 pub struct Options {
     /// A date that wins over any other (`--date`).
     pub date: Option<NaiveDate>,
+    /// Also code statements (CAMEO root 01: "X said", "X expressed optimism").
+    pub statements: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -233,6 +235,8 @@ pub fn analyze(dicts: &Dictionaries, doc: &Document, opts: &Options) -> Analysis
             speaker_code: speaker_code.as_deref(),
             counterpart: own_counterpart,
             press,
+            headline: tm.headline.as_ref().is_some_and(|h| h.start <= span.start && span.end <= h.end),
+            statements: opts.statements,
         };
         let mut verbs = Vec::new();
         let mut events = Vec::new();

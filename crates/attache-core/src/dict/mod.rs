@@ -47,6 +47,9 @@ pub enum Elem {
 pub struct Pattern {
     pub code: CameoCode,
     pub elems: Vec<Elem>,
+    /// Index of the head element in `elems`: 1 when the pattern opens with
+    /// the source (`$ condemnation of +`), else 0.
+    pub head: usize,
     pub speaker_judgement: bool,
     /// The pattern itself contains a negation ("BE not subject to discussion").
     pub negated: bool,
@@ -150,6 +153,8 @@ pub struct VerbLexicon {
     pub lemmas_of: Vec<Vec<u32>>,
     /// Per symbol: it is a past participle of some pattern verb.
     pub participle: Vec<bool>,
+    /// Per symbol: it is an -ing form of some pattern verb.
+    pub gerund: Vec<bool>,
     pub lemma_names: Vec<String>,
     pub by_head: FxHashMap<u64, Vec<u32>>,
     pub patterns: Vec<Pattern>,
@@ -407,6 +412,7 @@ impl Dictionaries {
             s
         };
         let mut lemma_ids: FxHashMap<String, u32> = FxHashMap::default();
+        let mut gerund_forms: Vec<String> = Vec::new();
         let mut lemma_names: Vec<String> = Vec::new();
         let mut patterns: Vec<Pattern> = Vec::new();
         let mut by_head: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
@@ -471,11 +477,13 @@ impl Dictionaries {
                     },
                     PatternToken::Verb(base) => {
                         specificity += 1;
+                        // A verb's forms are interned once, at its first pattern.
+                        let seen_lemma = lemma_ids.contains_key(base);
                         let l = *lemma_ids.entry(base.clone()).or_insert_with(|| {
                             lemma_names.push(base.clone());
                             (lemma_names.len() - 1) as u32
                         });
-                        let forms = irregulars.forms(base);
+                        let forms = if seen_lemma { Default::default() } else { irregulars.forms(base) };
                         for f in forms.all() {
                             let n = normalize_phrase(f);
                             if n.contains(' ') {
@@ -489,6 +497,9 @@ impl Dictionaries {
                         for f in &forms.participle {
                             let s = intern(&normalize_phrase(f), &mut vocab, &mut lemmas_of, &mut participle);
                             participle[s as usize] = true;
+                        }
+                        for f in &forms.gerund {
+                            gerund_forms.push(normalize_phrase(f));
                         }
                         Elem::Verb(l)
                     }
@@ -519,16 +530,21 @@ impl Dictionaries {
                 continue;
             }
             seen_patterns.insert(key, (v.code.clone(), v.loc.clone()));
-            let head = match &elems[0] {
-                Elem::Word(s) => head_key(false, *s),
-                Elem::Verb(l) => head_key(true, *l),
-                _ => unreachable!("parse_pattern requires a word or verb first"),
+            let head_at = usize::from(elems[0] == Elem::Source);
+            let heads: Vec<u64> = match &elems[head_at] {
+                Elem::Word(s) => vec![head_key(false, *s)],
+                Elem::Verb(l) => vec![head_key(true, *l)],
+                Elem::Alt(ss) => ss.iter().map(|s| head_key(false, *s)).collect(),
+                _ => unreachable!("parse_pattern requires a word, alternatives or a verb first"),
             };
             let id = patterns.len() as u32;
-            by_head.entry(head).or_default().push(id);
+            for h in heads {
+                by_head.entry(h).or_default().push(id);
+            }
             patterns.push(Pattern {
                 code,
                 elems,
+                head: head_at,
                 speaker_judgement: v.speaker_judgement,
                 negated,
                 specificity,
@@ -545,7 +561,13 @@ impl Dictionaries {
                 problems.push(e.loc.error(DictErrorKind::UnknownCode(format!("example expects CAMEO code {:?}", e.code))));
             }
         }
-        let verbs = VerbLexicon { vocab, lemmas_of, participle, lemma_names, by_head, patterns };
+        let mut gerund = vec![false; vocab.len()];
+        for f in &gerund_forms {
+            if let Some(&s) = vocab.get(f) {
+                gerund[s as usize] = true;
+            }
+        }
+        let verbs = VerbLexicon { vocab, lemmas_of, participle, gerund, lemma_names, by_head, patterns };
 
         let discards = if src.discards.is_empty() {
             None

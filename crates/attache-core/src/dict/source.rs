@@ -191,10 +191,12 @@ pub fn parse_pattern(text: &str) -> Result<(Vec<PatternToken>, bool), String> {
     if verbs > 1 {
         return Err("more than one UPPERCASE verb".into());
     }
-    match tokens.first() {
+    // A leading `$` names the source just before the head ("$ condemnation of +").
+    let head = usize::from(matches!(tokens.first(), Some(PatternToken::Source)));
+    match tokens.get(head) {
         None => return Err("empty pattern".into()),
-        Some(PatternToken::Word(_) | PatternToken::Verb(_)) => {}
-        Some(_) => return Err("a pattern must start with a word or a verb".into()),
+        Some(PatternToken::Word(_) | PatternToken::Verb(_) | PatternToken::Alternatives(_)) => {}
+        Some(_) => return Err("a pattern must start with a word, alternatives or a verb (or `$` and then one)".into()),
     }
     if matches!(tokens.last(), Some(PatternToken::Gap)) {
         return Err("a pattern cannot end with a gap".into());
@@ -233,6 +235,8 @@ mod tests {
         );
         assert!(parse_pattern("HOLD MEET").is_err());
         assert!(parse_pattern("+ VISIT").is_err());
+        assert_eq!(parse_pattern("$ condemnation of +").unwrap().0[0], PatternToken::Source);
+        assert!(parse_pattern("$ * VISIT").is_err());
         assert!(parse_pattern("VISIT *").is_err());
         assert!(parse_pattern("").is_err());
         // A single capital letter is a word, not a verb.
