@@ -24,6 +24,9 @@ pub enum StoreError {
     /// An event whose date is not `YYYY-MM-DD`.
     #[error("event in {doc} has date {date:?}, expected YYYY-MM-DD")]
     BadEventDate { doc: String, date: String },
+    /// More events for one document, over all its codings, than an event id holds.
+    #[error("{doc}: more than a million events for one document")]
+    TooManyEvents { doc: String },
     /// A run id that is not in the database.
     #[error("no coding run {0} in this database (see `attache runs`)")]
     NoSuchRun(i64),

@@ -50,10 +50,13 @@
 //! ```
 
 mod coded;
+mod codes;
 mod diff;
 mod error;
 #[cfg(feature = "fixtures")]
 pub mod fixtures;
+#[cfg(feature = "fixtures")]
+pub mod synthetic;
 mod query;
 pub mod schema;
 mod store;

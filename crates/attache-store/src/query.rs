@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::coded::{SentenceRow, TurnRow};
 use crate::error::{Result, StoreError};
-use crate::store::{date_of_day, epoch_day, Store};
+use crate::codes;
+use crate::store::{date_of_day, doc_event_range, epoch_day, Store};
 
 /// Which events a query looks at. Empty fields do not filter.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -99,8 +100,8 @@ fn like_pattern(s: &str) -> String {
 pub(crate) struct Where {
     pub sql: String,
     pub args: Vec<Value>,
-    /// The text filter needs the sentence.
-    pub needs_sentence: bool,
+    /// The text filter needs the document's text.
+    pub needs_text: bool,
 }
 
 impl Filter {
@@ -174,9 +175,14 @@ impl Filter {
             let Some(v) = v else { continue };
             let (country, prefix) = actor_filter(side, v)?;
             sql.push(if side == "src" { "e.src_country = ?" } else { "e.tgt_country = ?" });
-            args.push(country.into());
+            // A code that cannot be packed matches nothing (-1 is no code).
+            args.push(codes::pack(&country).unwrap_or(-1).into());
             if let Some(p) = prefix {
-                sql.push(if side == "src" { "e.src_code >= ? AND e.src_code < ?" } else { "e.tgt_code >= ? AND e.tgt_code < ?" });
+                sql.push(if side == "src" {
+                    "e.src_code IN (SELECT id FROM strings WHERE s >= ? AND s < ?)"
+                } else {
+                    "e.tgt_code IN (SELECT id FROM strings WHERE s >= ? AND s < ?)"
+                });
                 // Codes are capitals and digits; '~' sorts after all of them.
                 let upper = format!("{p}~");
                 args.push(p.into());
@@ -185,16 +191,16 @@ impl Filter {
         }
         if let Some(r) = f.root {
             sql.push("e.root = ?");
-            args.push(r.into());
+            args.push(r.parse::<i64>().unwrap_or(0).into());
         }
         if let Some(c) = f.cameo {
             // Codes are digits; '~' sorts after every digit.
-            sql.push("e.cameo >= ? AND e.cameo < ?");
+            sql.push("e.cameo IN (SELECT id FROM strings WHERE s >= ? AND s < ?)");
             args.push(Value::Text(c.clone()));
             args.push(Value::Text(format!("{c}~")));
         }
         if let Some(p) = f.plover {
-            sql.push("e.plover = ?");
+            sql.push("e.plover = (SELECT id FROM strings WHERE s = ?)");
             args.push(p.into());
         }
         if let Some(q) = f.quad_class {
@@ -210,18 +216,21 @@ impl Filter {
             args.push(epoch_day(d).into());
         }
         if let Some(s) = &f.speaker {
-            sql.push("e.speaker LIKE ? ESCAPE '\\'");
+            sql.push("e.speaker IN (SELECT id FROM strings WHERE s LIKE ? ESCAPE '\\')");
             args.push(like_pattern(s).into());
         }
         if let Some(t) = &f.text {
-            sql.push("s.text LIKE ? ESCAPE '\\'");
+            sql.push("CAST(substr(CAST(d.text AS BLOB), e.span_start + 1, e.span_end - e.span_start) AS TEXT) LIKE ? ESCAPE '\\'");
             args.push(like_pattern(t).into());
         }
         if let Some(d) = f.doc {
-            sql.push("e.doc = ?");
-            args.push(d.into());
+            // A document's events are a range of ids.
+            let (lo, hi) = doc_event_range(d);
+            sql.push("e.id >= ? AND e.id < ?");
+            args.push(lo.into());
+            args.push(hi.into());
         }
-        Ok(Where { sql: sql.join(" AND "), args, needs_sentence: f.text.is_some() })
+        Ok(Where { sql: sql.join(" AND "), args, needs_text: f.text.is_some() })
     }
 }
 
@@ -237,16 +246,6 @@ pub enum Period {
 }
 
 impl Period {
-    fn sql(self) -> &'static str {
-        match self {
-            Period::Day => "e.day",
-            // 1970-01-01 was a Thursday: (day + 3) mod 7 is days since Monday.
-            Period::Week => "(e.day - (((e.day + 3) % 7) + 7) % 7)",
-            Period::Month => "e.month",
-            Period::Year => "(e.month / 100)",
-        }
-    }
-
     /// The label of a period key: `2019-01-14`, `2019-01`, `2019`.
     pub fn label(self, key: i64) -> String {
         match self {
@@ -333,23 +332,36 @@ impl std::str::FromStr for Group {
     }
 }
 
+/// How a group column's values read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Decode {
+    Plain,
+    Period(Period),
+    Country,
+    /// An id into `strings`.
+    Str,
+    /// A root number, written `05`.
+    Root,
+}
+
 impl Group {
-    fn columns(self) -> &'static [(&'static str, &'static str)] {
+    fn columns(self) -> &'static [(&'static str, &'static str, Decode)] {
+        use Decode::{Country, Plain, Root, Str};
         match self {
-            Group::Period(Period::Day) => &[("day", "e.day")],
-            Group::Period(Period::Week) => &[("week", "(e.day - (((e.day + 3) % 7) + 7) % 7)")],
-            Group::Period(Period::Month) => &[("month", "e.month")],
-            Group::Period(Period::Year) => &[("year", "(e.month / 100)")],
-            Group::Dyad => &[("source", "e.src_country"), ("target", "e.tgt_country")],
-            Group::Source => &[("source", "e.src_country")],
-            Group::Target => &[("target", "e.tgt_country")],
-            Group::SourceCode => &[("source_code", "e.src_code")],
-            Group::TargetCode => &[("target_code", "e.tgt_code")],
-            Group::Root => &[("root", "e.root")],
-            Group::Cameo => &[("cameo", "e.cameo")],
-            Group::Plover => &[("plover", "e.plover")],
-            Group::QuadClass => &[("quad_class", "e.quad_class")],
-            Group::Speaker => &[("speaker", "e.speaker")],
+            Group::Period(Period::Day) => &[("day", "e.day", Decode::Period(Period::Day))],
+            Group::Period(Period::Week) => &[("week", "(e.day - (((e.day + 3) % 7) + 7) % 7)", Decode::Period(Period::Week))],
+            Group::Period(Period::Month) => &[("month", "attache_month(e.day)", Decode::Period(Period::Month))],
+            Group::Period(Period::Year) => &[("year", "attache_year(e.day)", Decode::Period(Period::Year))],
+            Group::Dyad => &[("source", "e.src_country", Country), ("target", "e.tgt_country", Country)],
+            Group::Source => &[("source", "e.src_country", Country)],
+            Group::Target => &[("target", "e.tgt_country", Country)],
+            Group::SourceCode => &[("source_code", "e.src_code", Str)],
+            Group::TargetCode => &[("target_code", "e.tgt_code", Str)],
+            Group::Root => &[("root", "e.root", Root)],
+            Group::Cameo => &[("cameo", "e.cameo", Str)],
+            Group::Plover => &[("plover", "e.plover", Str)],
+            Group::QuadClass => &[("quad_class", "e.quad_class", Plain)],
+            Group::Speaker => &[("speaker", "e.speaker", Str)],
         }
     }
 }
@@ -440,24 +452,33 @@ pub struct DocumentView {
     pub runs: Vec<i64>,
 }
 
-pub(crate) const EVENT_COLUMNS: &str = "e.id, e.doc, e.run, d.name, e.record_id, e.sentence_index, e.span_start, e.span_end, e.day, e.speaker,
-    e.src_text, e.src_code, e.src_country, e.src_role, e.tgt_text, e.tgt_code, e.tgt_country, e.tgt_role,
-    e.cameo, e.root, e.plover, e.quad_class, e.goldstein, e.location, e.rule, e.verb_text, e.verb_start, e.verb_end,
-    coalesce(s.text, '')";
+pub(crate) const EVENT_COLUMNS: &str = "e.id, e.doc, e.run, d.name, e.record_id, e.sentence_index, e.span_start, e.span_end, e.day, sp.s,
+    st.s, sc.s, tt.s, tc.s, cm.s, pl.s, e.quad_class, e.goldstein100, c.place, r.s,
+    e.verb_start, e.verb_end";
 
+/// `d.name` comes before `d.text` in the row, so naming a document does not
+/// read its text.
 pub(crate) const EVENT_FROM: &str = "events e JOIN documents d ON d.id = e.doc
-    LEFT JOIN sentences s ON s.doc = e.doc AND s.start = e.span_start AND s.end = e.span_end";
+    LEFT JOIN strings sp ON sp.id = e.speaker
+    LEFT JOIN strings st ON st.id = e.src_text
+    LEFT JOIN strings sc ON sc.id = e.src_code
+    LEFT JOIN strings tt ON tt.id = e.tgt_text
+    LEFT JOIN strings tc ON tc.id = e.tgt_code
+    LEFT JOIN strings cm ON cm.id = e.cameo
+    LEFT JOIN strings pl ON pl.id = e.plover
+    LEFT JOIN strings r ON r.id = e.rule
+    LEFT JOIN codings c ON c.run = e.run AND c.doc = e.doc";
 
+/// An event from a row of [`EVENT_COLUMNS`]; its sentence and verb words
+/// are filled in by [`Store::fill_texts`].
 pub(crate) fn event_of_row(r: &Row<'_>) -> rusqlite::Result<StoredEvent> {
     let doc: String = r.get(3)?;
     let record_id: Option<String> = r.get(4)?;
     let day: Option<i64> = r.get(8)?;
-    let tgt_code: Option<String> = r.get(15)?;
-    let target = match tgt_code {
-        Some(code) => Some(ActorOut { text: r.get::<_, Option<String>>(14)?.unwrap_or_default(), code, country: r.get(16)?, role: r.get(17)? }),
-        None => None,
-    };
-    let goldstein: f64 = r.get(22)?;
+    let tgt_code: Option<String> = r.get(13)?;
+    let target = tgt_code.map(|code| ActorOut::new(code, r.get::<_, Option<String>>(12).ok().flatten().unwrap_or_default()));
+    let cameo: String = r.get::<_, Option<String>>(14)?.unwrap_or_default();
+    let goldstein100: i64 = r.get(17)?;
     Ok(StoredEvent {
         event_id: r.get(0)?,
         doc_id: r.get(1)?,
@@ -467,21 +488,35 @@ pub(crate) fn event_of_row(r: &Row<'_>) -> rusqlite::Result<StoredEvent> {
             doc,
             date: day.and_then(date_of_day).map(|d| d.to_string()),
             sentence_index: r.get::<_, i64>(5)? as usize,
-            sentence: r.get(28)?,
+            sentence: String::new(),
             speaker: r.get(9)?,
-            source: ActorOut { text: r.get(10)?, code: r.get(11)?, country: r.get(12)?, role: r.get(13)? },
+            source: ActorOut::new(r.get::<_, Option<String>>(11)?.unwrap_or_default(), r.get::<_, Option<String>>(10)?.unwrap_or_default()),
             target,
-            cameo: r.get(18)?,
-            root: r.get(19)?,
-            plover: r.get(20)?,
-            quad_class: r.get::<_, i64>(21)? as u8,
-            goldstein: goldstein as f32,
-            location: r.get(23)?,
+            root: cameo.get(..2).unwrap_or(&cameo).to_string(),
+            cameo,
+            plover: r.get(15)?,
+            quad_class: r.get::<_, i64>(16)? as u8,
+            goldstein: (goldstein100 as f64 / 100.0) as f32,
+            location: r.get(18)?,
             span: [r.get::<_, i64>(6)? as usize, r.get::<_, i64>(7)? as usize],
-            rule: r.get(24)?,
-            verb: VerbOut { text: r.get(25)?, span: [r.get::<_, i64>(26)? as usize, r.get::<_, i64>(27)? as usize] },
+            rule: r.get::<_, Option<String>>(19)?.unwrap_or_default(),
+            verb: VerbOut { text: String::new(), span: [r.get::<_, i64>(20)? as usize, r.get::<_, i64>(21)? as usize] },
         },
     })
+}
+
+/// `text[span]`, or "" for a range that does not fit the text.
+fn slice(text: &str, span: [usize; 2]) -> String {
+    text.get(span[0]..span[1]).unwrap_or_default().to_string()
+}
+
+/// The join a text filter needs.
+fn text_join(w: &Where) -> &'static str {
+    if w.needs_text {
+        " JOIN documents d ON d.id = e.doc"
+    } else {
+        ""
+    }
 }
 
 fn round4(x: f64) -> f64 {
@@ -500,10 +535,27 @@ impl Store {
         Ok(w)
     }
 
+    /// Sentences and verb words: slices of their documents' text, each
+    /// document read once.
+    pub(crate) fn fill_texts(&self, events: &mut [StoredEvent]) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached("SELECT text FROM documents WHERE id = ?1")?;
+        let mut texts: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+        for e in events.iter_mut() {
+            if !texts.contains_key(&e.doc_id) {
+                let t: String = stmt.query_row([e.doc_id], |r| r.get(0)).optional()?.unwrap_or_default();
+                texts.insert(e.doc_id, t);
+            }
+            let text = &texts[&e.doc_id];
+            e.event.sentence = slice(text, e.event.span);
+            e.event.verb.text = slice(text, e.event.verb.span);
+        }
+        Ok(())
+    }
+
     /// How many events match.
     pub fn count(&self, f: &Filter) -> Result<u64> {
         let w = self.where_of(f)?;
-        let join = if w.needs_sentence { " JOIN sentences s ON s.doc = e.doc AND s.start = e.span_start AND s.end = e.span_end" } else { "" };
+        let join = text_join(&w);
         let sql = format!("SELECT count(*) FROM events e{join} WHERE {}", w.sql);
         Ok(self.conn.prepare_cached(&sql)?.query_row(params_from_iter(w.args), |r| r.get::<_, i64>(0))? as u64)
     }
@@ -520,28 +572,31 @@ impl Store {
         args.push((limit as i64).into());
         args.push((offset as i64).into());
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let events = stmt.query_map(params_from_iter(args), event_of_row)?.collect::<Result<Vec<_>, _>>()?;
+        let mut events = stmt.query_map(params_from_iter(args), event_of_row)?.collect::<Result<Vec<_>, _>>()?;
+        self.fill_texts(&mut events)?;
         Ok(EventPage { total, limit, offset, events })
     }
 
     /// One event by its store id.
     pub fn event(&self, id: i64) -> Result<Option<StoredEvent>> {
         let sql = format!("SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.id = ?1");
-        Ok(self.conn.prepare_cached(&sql)?.query_row([id], event_of_row).optional()?)
+        let mut events: Vec<StoredEvent> = self.conn.prepare_cached(&sql)?.query_row([id], event_of_row).optional()?.into_iter().collect();
+        self.fill_texts(&mut events)?;
+        Ok(events.pop())
     }
 
     /// Count and mean Goldstein of the matching events, grouped.
     pub fn aggregate(&self, f: &Filter, groups: &[Group], order: Order, limit: Option<usize>) -> Result<Grouped> {
         let w = self.where_of(f)?;
-        let cols: Vec<(&str, &str)> = groups.iter().flat_map(|g| g.columns().iter().copied()).collect();
+        let cols: Vec<(&str, &str, Decode)> = groups.iter().flat_map(|g| g.columns().iter().copied()).collect();
         let mut names: Vec<&str> = Vec::new();
-        for (n, _) in &cols {
+        for (n, _, _) in &cols {
             if names.contains(n) {
                 return Err(bad(format!("{n} is grouped by twice")));
             }
             names.push(n);
         }
-        let keys: Vec<&str> = cols.iter().map(|(_, e)| *e).collect();
+        let keys: Vec<&str> = cols.iter().map(|(_, e, _)| *e).collect();
         let select = if keys.is_empty() { String::new() } else { format!("{}, ", keys.join(", ")) };
         let group_by = if keys.is_empty() { String::new() } else { format!(" GROUP BY {}", (1..=keys.len()).map(|i| i.to_string()).collect::<Vec<_>>().join(", ")) };
         let by_keys = (1..=keys.len()).map(|i| i.to_string()).collect::<Vec<_>>();
@@ -550,35 +605,30 @@ impl Store {
             Order::Keys => format!(" ORDER BY {}", by_keys.join(", ")),
             Order::CountDesc => format!(" ORDER BY {} DESC, {}", keys.len() + 1, by_keys.join(", ")),
         };
-        let join = if w.needs_sentence { " JOIN sentences s ON s.doc = e.doc AND s.start = e.span_start AND s.end = e.span_end" } else { "" };
+        let join = text_join(&w);
         // Only grouping by a period needs a date; the others keep undated events.
         let dated = if groups.iter().any(|g| matches!(g, Group::Period(_))) { " AND e.day IS NOT NULL" } else { "" };
         let limit_sql = if limit.is_some() { " LIMIT ?" } else { "" };
-        let sql = format!("SELECT {select}count(*), avg(e.goldstein) FROM events e{join} WHERE {}{dated}{group_by}{order_by}{limit_sql}", w.sql);
+        let sql = format!("SELECT {select}count(*), avg(e.goldstein100) / 100.0 FROM events e{join} WHERE {}{dated}{group_by}{order_by}{limit_sql}", w.sql);
         let mut args = w.args;
         if let Some(l) = limit {
             args.push((l as i64).into());
         }
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let n = keys.len();
-        let periods: Vec<Option<Period>> = groups
-            .iter()
-            .flat_map(|g| {
-                let p = match g {
-                    Group::Period(p) => Some(*p),
-                    _ => None,
-                };
-                g.columns().iter().map(move |_| p)
-            })
-            .collect();
+        let decode: Vec<Decode> = cols.iter().map(|c| c.2).collect();
         let rows = stmt.query_map(params_from_iter(args), |r| {
             let mut keys = Vec::with_capacity(n);
-            for (i, p) in periods.iter().enumerate() {
+            for (i, d) in decode.iter().enumerate() {
                 let v: Value = r.get(i)?;
-                keys.push(match (v, p) {
+                keys.push(match (v, d) {
                     (Value::Null, _) => None,
-                    (Value::Integer(k), Some(p)) => Some(p.label(k)),
-                    (Value::Integer(k), None) => Some(k.to_string()),
+                    (Value::Integer(k), Decode::Period(p)) => Some(p.label(k)),
+                    (Value::Integer(k), Decode::Country) => Some(codes::unpack(k)),
+                    (Value::Integer(k), Decode::Root) => Some(format!("{k:02}")),
+                    // Resolved to strings below.
+                    (Value::Integer(k), Decode::Str) => Some(k.to_string()),
+                    (Value::Integer(k), Decode::Plain) => Some(k.to_string()),
                     (Value::Text(s), _) => Some(s),
                     (Value::Real(x), _) => Some(x.to_string()),
                     (Value::Blob(_), _) => None,
@@ -588,7 +638,22 @@ impl Store {
             let mean: Option<f64> = r.get(n + 1)?;
             Ok(GroupRow { keys, count, mean_goldstein: mean.map(round4) })
         })?;
-        let rows = rows.collect::<Result<Vec<_>, _>>()?;
+        let mut rows = rows.collect::<Result<Vec<_>, _>>()?;
+        let mut string = self.conn.prepare_cached("SELECT s FROM strings WHERE id = ?1")?;
+        for (i, _) in decode.iter().enumerate().filter(|(_, d)| **d == Decode::Str) {
+            for r in &mut rows {
+                if let Some(id) = r.keys[i].as_ref().and_then(|k| k.parse::<i64>().ok()) {
+                    r.keys[i] = string.query_row([id], |x| x.get(0)).optional()?;
+                }
+            }
+        }
+        // Ids sort by first sight, not by text: put string keys in order.
+        if decode.contains(&Decode::Str) {
+            match order {
+                Order::Keys => rows.sort_by(|a, b| a.keys.cmp(&b.keys)),
+                Order::CountDesc => rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.keys.cmp(&b.keys))),
+            }
+        }
         Ok(Grouped { columns: names.iter().map(|s| s.to_string()).collect(), rows })
     }
 
@@ -596,32 +661,49 @@ impl Store {
     /// between the first and the last filled in (count 0, no mean).
     /// `from`/`to` in the filter widen the series to those dates.
     pub fn series(&self, f: &Filter, period: Period) -> Result<Vec<SeriesPoint>> {
-        let g = self.aggregate(f, &[Group::Period(period)], Order::Keys, None)?;
-        // Re-key by period number to fill the gaps.
+        // One pass over the matching rows, by day (for a dyad: a walk along
+        // the covering `events_dyad` index, already in day order), rolled
+        // up into periods here.
         let w = self.where_of(f)?;
-        let join = if w.needs_sentence { " JOIN sentences s ON s.doc = e.doc AND s.start = e.span_start AND s.end = e.span_end" } else { "" };
-        let sql = format!("SELECT min({p}), max({p}) FROM events e{join} WHERE {} AND e.day IS NOT NULL", w.sql, p = period.sql());
-        let (lo, hi): (Option<i64>, Option<i64>) = self.conn.prepare_cached(&sql)?.query_row(params_from_iter(w.args), |r| Ok((r.get(0)?, r.get(1)?)))?;
-        let lo = match (f.from.map(|d| period.key_of(d)), lo) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        let hi = match (f.to.map(|d| period.key_of(d)), hi) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        };
+        let join = text_join(&w);
+        let sql = format!("SELECT e.day, count(*), sum(e.goldstein100) FROM events e{join} WHERE {} AND e.day IS NOT NULL GROUP BY 1 ORDER BY 1", w.sql);
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params_from_iter(w.args))?;
+        // (period key, count, Goldstein sum in hundredths)
+        let mut totals: Vec<(i64, u64, i64)> = Vec::new();
+        let mut last_day: Option<(i64, i64)> = None;
+        while let Some(r) = rows.next()? {
+            let (day, n, sum): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            let key = match last_day {
+                // Consecutive days mostly share a period: skip the date arithmetic.
+                Some((d, k)) if period == Period::Day && d == day => k,
+                _ => date_of_day(day).map(|d| period.key_of(d)).unwrap_or(day),
+            };
+            last_day = Some((day, key));
+            match totals.last_mut() {
+                Some(t) if t.0 == key => {
+                    t.1 += n as u64;
+                    t.2 += sum;
+                }
+                _ => totals.push((key, n as u64, sum)),
+            }
+        }
+        let lo = [f.from.map(|d| period.key_of(d)), totals.first().map(|r| r.0)].into_iter().flatten().min();
+        let hi = [f.to.map(|d| period.key_of(d)), totals.last().map(|r| r.0)].into_iter().flatten().max();
         let (Some(lo), Some(hi)) = (lo, hi) else { return Ok(Vec::new()) };
-        let mut by_label: std::collections::HashMap<String, GroupRow> = g.rows.into_iter().filter_map(|r| r.keys[0].clone().map(|k| (k, r))).collect();
         let mut out = Vec::new();
+        let mut next = totals.iter().peekable();
         let mut k = lo;
         // A bound on the number of points: 200 years of days.
         while k <= hi && out.len() < 73_100 {
-            let label = period.label(k);
-            let row = by_label.remove(&label);
+            while next.peek().is_some_and(|r| r.0 < k) {
+                next.next();
+            }
+            let row = next.peek().filter(|r| r.0 == k);
             out.push(SeriesPoint {
-                count: row.as_ref().map(|r| r.count).unwrap_or(0),
-                mean_goldstein: row.and_then(|r| r.mean_goldstein),
-                period: label,
+                period: period.label(k),
+                count: row.map(|r| r.1).unwrap_or(0),
+                mean_goldstein: row.map(|r| round4(r.2 as f64 / r.1 as f64 / 100.0)),
             });
             k = period.next(k);
         }
@@ -660,7 +742,8 @@ impl Store {
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
-        let mut sent_stmt = self.conn.prepare_cached("SELECT idx, start, end, turn, speaker, speaker_code, text FROM sentences WHERE doc = ?1 ORDER BY start, end")?;
+        let mut sent_stmt = self.conn.prepare_cached("SELECT s.idx, s.start, s.end, s.turn, sp.s, s.speaker_code FROM sentences s LEFT JOIN strings sp ON sp.id = s.speaker
+             WHERE s.doc = ?1 ORDER BY s.start, s.end")?;
         let sentences = sent_stmt
             .query_map([id], |r| {
                 Ok(StoredSentence {
@@ -671,14 +754,22 @@ impl Store {
                         speaker: r.get(4)?,
                         speaker_code: r.get(5)?,
                     },
-                    text: r.get(6)?,
+                    text: String::new(),
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
         let filter = Filter { doc: Some(id), run: shown.filter(|_| run.is_some()).map(|c| c.0), ..Filter::default() };
         let w = filter.to_where()?;
         let sql = format!("SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE {} ORDER BY e.span_start, e.verb_start, e.id", w.sql);
-        let events = self.conn.prepare_cached(&sql)?.query_map(params_from_iter(w.args), event_of_row)?.collect::<Result<Vec<_>, _>>()?;
+        let mut events: Vec<StoredEvent> = self.conn.prepare_cached(&sql)?.query_map(params_from_iter(w.args), event_of_row)?.collect::<Result<Vec<_>, _>>()?;
+        for e in &mut events {
+            e.event.sentence = slice(&text, e.event.span);
+            e.event.verb.text = slice(&text, e.event.verb.span);
+        }
+        let mut sentences = sentences;
+        for s in &mut sentences {
+            s.text = slice(&text, s.row.span);
+        }
         Ok(Some(DocumentView { id, name, hash, format, title, url, date, place, text, turns, sentences, events, runs: codings.iter().map(|c| c.0).collect() }))
     }
 

@@ -1,15 +1,16 @@
 //! Opening a store, coding runs, and the write path.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 
 use attache_core::dict::Dictionaries;
 use attache_core::document::{Document, Given};
-use attache_core::output::Event;
 use attache_core::pipeline::Options;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use crate::codes;
 use crate::coded::{format_from_name, format_name, CodedDocument};
 use crate::error::{Result, StoreError};
 use crate::schema;
@@ -19,6 +20,16 @@ use crate::schema;
 pub struct Store {
     pub(crate) conn: Connection,
     path: Option<PathBuf>,
+    /// Ids of the `strings` already in the database.
+    names: HashMap<String, i64>,
+}
+
+/// Events per document (in all runs): the low bits of an event id.
+pub(crate) const DOC_SHIFT: u32 = 20;
+
+/// The event ids of document `doc`: `doc << 20 ..`.
+pub(crate) fn doc_event_range(doc: i64) -> (i64, i64) {
+    (doc << DOC_SHIFT, (doc + 1) << DOC_SHIFT)
 }
 
 /// What identifies a coding run: the same attache, dictionaries and
@@ -40,7 +51,9 @@ impl RunConfig {
             attache_version: env!("CARGO_PKG_VERSION").to_string(),
             dict_hash: format!("{:016x}", dicts.fingerprint),
             dict_files: dicts.files.clone(),
-            options: serde_json::json!({ "date": opts.date.map(|d| d.to_string()) }),
+            // Every option is part of the run, including ones added later:
+            // `all` is their debug form, stable within one attache version.
+            options: serde_json::json!({ "date": opts.date.map(|d| d.to_string()), "all": format!("{opts:?}") }),
         }
     }
 }
@@ -90,10 +103,14 @@ fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-/// `YYYY-MM-DD` → (days since 1970-01-01, yyyymm).
-pub(crate) fn day_and_month(date: &str) -> Option<(i64, i64)> {
-    let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
-    Some((epoch_day(d), d.year() as i64 * 100 + d.month() as i64))
+/// `YYYY-MM-DD` → days since 1970-01-01.
+pub(crate) fn day_of(date: &str) -> Option<i64> {
+    NaiveDate::parse_from_str(date, "%Y-%m-%d").ok().map(epoch_day)
+}
+
+/// A Goldstein score in hundredths: scores are written with one decimal.
+pub(crate) fn goldstein100(g: f32) -> i64 {
+    (g as f64 * 100.0).round() as i64
 }
 
 pub(crate) fn epoch_day(d: NaiveDate) -> i64 {
@@ -111,7 +128,7 @@ impl Store {
         let mut conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.to_owned(), source })?;
         schema::configure(&conn, false)?;
         schema::migrate(&mut conn)?;
-        Ok(Store { conn, path: Some(path.to_owned()) })
+        Ok(Store { conn, path: Some(path.to_owned()), names: HashMap::default() })
     }
 
     /// Opens an existing store for reading only (the server's connections).
@@ -135,7 +152,7 @@ impl Store {
                 )),
             });
         }
-        Ok(Store { conn, path: Some(path.to_owned()) })
+        Ok(Store { conn, path: Some(path.to_owned()), names: HashMap::default() })
     }
 
     /// A store in memory, for tests.
@@ -143,7 +160,7 @@ impl Store {
         let mut conn = Connection::open_in_memory()?;
         schema::configure(&conn, false)?;
         schema::migrate(&mut conn)?;
-        Ok(Store { conn, path: None })
+        Ok(Store { conn, path: None, names: HashMap::default() })
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -225,7 +242,17 @@ impl Store {
     /// same input twice changes nothing. A document another run coded
     /// gets this run's events as its current ones.
     pub fn write(&mut self, run: i64, docs: &[CodedDocument]) -> Result<WriteStats> {
+        let result = self.write_batch(run, docs);
+        if result.is_err() {
+            // A rolled-back transaction takes its new names with it.
+            self.names.clear();
+        }
+        result
+    }
+
+    fn write_batch(&mut self, run: i64, docs: &[CodedDocument]) -> Result<WriteStats> {
         let mut stats = WriteStats::default();
+        let names = &mut self.names;
         let tx = self.conn.transaction()?;
         {
             let mut find_doc = tx.prepare_cached("SELECT id FROM documents WHERE hash = ?1")?;
@@ -238,30 +265,33 @@ impl Store {
                 "INSERT OR IGNORE INTO turns (doc, start, end, idx, label, speaker, speaker_code, press) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
             let mut insert_sentence = tx.prepare_cached(
-                "INSERT OR IGNORE INTO sentences (doc, start, end, idx, turn, speaker, speaker_code, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT OR IGNORE INTO sentences (doc, start, end, idx, turn, speaker, speaker_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
-            let mut retire = tx.prepare_cached("UPDATE events SET current = 0 WHERE doc = ?1 AND current = 1")?;
+            let mut last_event = tx.prepare_cached("SELECT max(id) FROM events WHERE id >= ?1 AND id < ?2")?;
+            let mut retire = tx.prepare_cached("UPDATE events SET current = 0 WHERE id >= ?1 AND id < ?2 AND current = 1")?;
             let mut insert_coding = tx.prepare_cached("INSERT INTO codings (run, doc, coded, date, place, events) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
             let mut insert_event = tx.prepare_cached(
-                "INSERT INTO events (run, doc, current, record_id, sentence_index, span_start, span_end, day, month, speaker,
-                    src_text, src_code, src_country, src_role, tgt_text, tgt_code, tgt_country, tgt_role,
-                    cameo, root, plover, quad_class, goldstein, location, rule, verb_text, verb_start, verb_end)
-                 VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
+                "INSERT INTO events (id, run, doc, current, record_id, sentence_index, span_start, span_end, day, speaker,
+                    src_text, src_code, src_country, tgt_text, tgt_code, tgt_country,
+                    cameo, root, plover, quad_class, goldstein100, rule, verb_start, verb_end)
+                 VALUES (?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
             )?;
             let added = now();
             // Events of one document nearly always share a date: parse it once.
-            let mut last_date: Option<(String, Option<(i64, i64)>)> = None;
+            let mut last_date: Option<(String, Option<i64>)> = None;
             for cd in docs {
                 let existing: Option<i64> = find_doc.query_row([&cd.hash], |r| r.get(0)).optional()?;
-                let doc_id = match existing {
+                let (doc_id, mut next_event) = match existing {
                     Some(id) => {
                         if coded.exists(params![run, id])? {
                             stats.unchanged += 1;
                             continue;
                         }
-                        retire.execute([id])?;
+                        let (lo, hi) = doc_event_range(id);
+                        retire.execute([lo, hi])?;
+                        let last: Option<i64> = last_event.query_row([lo, hi], |r| r.get(0))?;
                         stats.recoded += 1;
-                        id
+                        (id, last.map(|l| l + 1).unwrap_or(lo))
                     }
                     None => {
                         let d = &cd.doc;
@@ -280,33 +310,64 @@ impl Store {
                             added
                         ])?;
                         stats.new_documents += 1;
-                        tx.last_insert_rowid()
+                        let id = tx.last_insert_rowid();
+                        (id, doc_event_range(id).0)
                     }
                 };
-                let text = cd.doc.text.as_str();
                 for t in &cd.turns {
                     insert_turn.execute(params![doc_id, t.span[0] as i64, t.span[1] as i64, t.index as i64, t.label, t.speaker, t.speaker_code, t.press])?;
                 }
                 for s in &cd.sentences {
-                    let stext = text.get(s.span[0]..s.span[1]).unwrap_or_default();
-                    insert_sentence.execute(params![doc_id, s.span[0] as i64, s.span[1] as i64, s.index as i64, s.turn.map(|t| t as i64), s.speaker, s.speaker_code, stext])?;
+                    let speaker = intern(&tx, names, s.speaker.as_deref())?;
+                    insert_sentence.execute(params![doc_id, s.span[0] as i64, s.span[1] as i64, s.index as i64, s.turn.map(|t| t as i64), speaker, s.speaker_code])?;
+                }
+                if next_event + cd.events.len() as i64 > doc_event_range(doc_id).1 {
+                    return Err(StoreError::TooManyEvents { doc: cd.doc.id.clone() });
                 }
                 for e in &cd.events {
-                    let dm = match &e.date {
+                    let day = match &e.date {
                         None => None,
                         Some(date) => match &last_date {
-                            Some((s, dm)) if s == date => *dm,
+                            Some((s, day)) if s == date => *day,
                             _ => {
-                                let dm = day_and_month(date);
-                                if dm.is_none() {
+                                let day = day_of(date);
+                                if day.is_none() {
                                     return Err(StoreError::BadEventDate { doc: cd.doc.id.clone(), date: date.clone() });
                                 }
-                                last_date = Some((date.clone(), dm));
-                                dm
+                                last_date = Some((date.clone(), day));
+                                day
                             }
                         },
                     };
-                    insert_event_row(&mut insert_event, run, doc_id, &cd.doc.id, e, dm)?;
+                    let mut id = |s: Option<&str>| intern(&tx, names, s);
+                    let t = e.target.as_ref();
+                    let record_id = (e.id != cd.doc.id).then_some(e.id.as_str());
+                    insert_event.execute(params![
+                        next_event,
+                        run,
+                        doc_id,
+                        record_id,
+                        e.sentence_index as i64,
+                        e.span[0] as i64,
+                        e.span[1] as i64,
+                        day,
+                        id(e.speaker.as_deref())?,
+                        id(Some(&e.source.text))?,
+                        id(Some(&e.source.code))?,
+                        e.source.country.as_deref().and_then(codes::pack),
+                        id(t.map(|t| t.text.as_str()))?,
+                        id(t.map(|t| t.code.as_str()))?,
+                        t.and_then(|t| t.country.as_deref()).and_then(codes::pack),
+                        id(Some(&e.cameo))?,
+                        e.root.parse::<i64>().ok(),
+                        id(e.plover.as_deref())?,
+                        e.quad_class,
+                        goldstein100(e.goldstein),
+                        id(Some(&e.rule))?,
+                        e.verb.span[0] as i64,
+                        e.verb.span[1] as i64,
+                    ])?;
+                    next_event += 1;
                 }
                 stats.events += cd.events.len() as u64;
                 insert_coding.execute(params![run, doc_id, added, cd.date.map(|d| d.to_string()), cd.place, cd.events.len() as i64])?;
@@ -359,38 +420,14 @@ impl Store {
     }
 }
 
-fn insert_event_row(stmt: &mut rusqlite::CachedStatement<'_>, run: i64, doc_id: i64, doc_name: &str, e: &Event, dm: Option<(i64, i64)>) -> Result<()> {
-    let t = e.target.as_ref();
-    let record_id = (e.id != doc_name).then_some(e.id.as_str());
-    stmt.execute(params![
-        run,
-        doc_id,
-        record_id,
-        e.sentence_index as i64,
-        e.span[0] as i64,
-        e.span[1] as i64,
-        dm.map(|x| x.0),
-        dm.map(|x| x.1),
-        e.speaker,
-        e.source.text,
-        e.source.code,
-        e.source.country,
-        e.source.role,
-        t.map(|t| &t.text),
-        t.map(|t| &t.code),
-        t.and_then(|t| t.country.as_ref()),
-        t.and_then(|t| t.role.as_ref()),
-        e.cameo,
-        e.root,
-        e.plover,
-        e.quad_class,
-        // f32 → the decimal it was written as (3.4, not 3.4000000953674316).
-        (e.goldstein as f64 * 1e4).round() / 1e4,
-        e.location,
-        e.rule,
-        e.verb.text,
-        e.verb.span[0] as i64,
-        e.verb.span[1] as i64,
-    ])?;
-    Ok(())
+/// The id of a string in `strings`, added on first sight.
+fn intern(tx: &rusqlite::Transaction<'_>, cache: &mut HashMap<String, i64>, s: Option<&str>) -> Result<Option<i64>> {
+    let Some(s) = s else { return Ok(None) };
+    if let Some(&id) = cache.get(s) {
+        return Ok(Some(id));
+    }
+    tx.prepare_cached("INSERT INTO strings (s) VALUES (?1) ON CONFLICT (s) DO NOTHING")?.execute([s])?;
+    let id: i64 = tx.prepare_cached("SELECT id FROM strings WHERE s = ?1")?.query_row([s], |r| r.get(0))?;
+    cache.insert(s.to_string(), id);
+    Ok(Some(id))
 }
