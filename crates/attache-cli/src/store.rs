@@ -99,6 +99,10 @@ pub struct IngestArgs {
     pub dicts: DictArgs,
 }
 
+/// Input bytes per coded event, roughly (transcripts and news): to guess
+/// whether an ingest is large next to the store it goes into.
+const BYTES_PER_EVENT: u64 = 400;
+
 /// Documents are coded and written this many at a time: one transaction
 /// per batch keeps the writes fast, and memory stays flat.
 const BATCH_DOCS: usize = 512;
@@ -162,6 +166,9 @@ fn ingest(a: IngestArgs) -> anyhow::Result<ExitCode> {
     // Progress in bytes of input: known for files, not for stdin.
     let total: Option<u64> = a.inputs.iter().map(|p| if p == "-" { None } else { std::fs::metadata(p).ok().map(|m| m.len()) }).sum();
     let bar = if a.quiet { ProgressBar::hidden() } else { progress(total, "reading") };
+    // A large load into a small store builds the dyad index once at the end
+    // instead of inserting into it event by event.
+    let bulk = store.begin_bulk(total.unwrap_or(0) / BYTES_PER_EVENT)?;
     let mut ing = Ingester { store, run, dicts: &dicts, opts, stats: WriteStats::default(), failed: 0, bar };
     let mut batch: Vec<Result<Document, InputError>> = Vec::new();
     let mut batch_bytes = 0;
@@ -205,6 +212,10 @@ fn ingest(a: IngestArgs) -> anyhow::Result<ExitCode> {
         }
     }
     ing.flush(&mut batch)?;
+    if bulk {
+        ing.bar.set_message("indexing");
+        ing.store.finish_bulk()?;
+    }
     ing.bar.finish_and_clear();
     ing.store.optimize()?;
     let s = ing.stats;

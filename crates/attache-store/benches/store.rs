@@ -1,8 +1,11 @@
 //! Event store benchmarks (numbers and how to read them: docs/BENCHMARKS.md).
 //!
 //! - `ingest`: `Store::write` of generated coded documents into a new file
-//!   store, 512 documents (10,240 events) per transaction. Throughput is
-//!   events per second; the goal is ≥ 200,000.
+//!   store, 512 documents (10,240 events) per transaction, with the dyad
+//!   index kept up to date (`write_200k_events`) or as a bulk load that
+//!   builds it at the end (`bulk_200k_events`, what `attache ingest` does
+//!   for a large input into a small store). Throughput is events per
+//!   second; the goal is ≥ 200,000.
 //! - `series`: the monthly series (count, mean Goldstein) of one dyad over
 //!   a generated store of `ATTACHE_BENCH_EVENTS` events (default
 //!   10,000,000; the store is built once and kept in
@@ -53,6 +56,29 @@ fn ingest(c: &mut Criterion) {
                 for chunk in corpus.chunks(BATCH) {
                     written += store.write(run, chunk).unwrap().events;
                 }
+                assert_eq!(written, events);
+                (dir, store)
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    // The same into a new store as a bulk load: no dyad index while
+    // writing, one sort to build it at the end (timed too).
+    g.bench_function("bulk_200k_events", |b| {
+        b.iter_batched(
+            || {
+                let dir = tempfile::tempdir().unwrap();
+                let mut store = Store::open(dir.path().join("bench.db")).unwrap();
+                let run = store.run_for(&RunConfig { attache_version: "bench".into(), dict_hash: "bench".into(), dict_files: vec![], options: serde_json::json!({}) }).unwrap();
+                (dir, store, run)
+            },
+            |(dir, mut store, run)| {
+                assert!(store.begin_bulk(events).unwrap());
+                let mut written = 0;
+                for chunk in corpus.chunks(BATCH) {
+                    written += store.write(run, chunk).unwrap().events;
+                }
+                store.finish_bulk().unwrap();
                 assert_eq!(written, events);
                 (dir, store)
             },

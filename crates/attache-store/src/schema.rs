@@ -137,11 +137,17 @@ const MIGRATIONS: &[&str] = &[
         verb_start     INTEGER NOT NULL,
         verb_end       INTEGER NOT NULL
     );
-    -- Dyad series: covering, so the day-by-day count and Goldstein sum of
-    -- one dyad (rolled up into weeks, months, years) read only this index.
-    CREATE INDEX events_dyad ON events (src_country, tgt_country, day, goldstein100) WHERE current = 1;
+    -- Dyad series: see DYAD_INDEX (created by `migrate`).
     "#,
 ];
+
+/// Dyad series: covering, so the day-by-day count and Goldstein sum of one
+/// dyad (rolled up into weeks, months, years) read only this index. Kept
+/// apart from the migrations because a bulk load drops it and builds it
+/// again at the end (see [`crate::Store::begin_bulk`]); opening a store for
+/// writing makes sure it exists, so a load that died half-way heals.
+pub(crate) const DYAD_INDEX: &str =
+    "CREATE INDEX IF NOT EXISTS events_dyad ON events (src_country, tgt_country, day, goldstein100) WHERE current = 1";
 
 /// The schema version this attache writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -203,6 +209,7 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     for sql in &MIGRATIONS[found as usize..] {
         tx.execute_batch(sql)?;
     }
+    tx.execute_batch(DYAD_INDEX)?;
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
     Ok(())

@@ -128,6 +128,8 @@ impl Store {
         let mut conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.to_owned(), source })?;
         schema::configure(&conn, false)?;
         schema::migrate(&mut conn)?;
+        // A bulk load that died before rebuilding the index heals here.
+        conn.execute_batch(schema::DYAD_INDEX)?;
         Ok(Store { conn, path: Some(path.to_owned()), names: HashMap::default() })
     }
 
@@ -405,6 +407,26 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Starts a bulk load: when the store holds fewer current events than
+    /// `expected` (what the caller is about to write), the dyad index is
+    /// dropped, so writes do not pay for its random inserts, and
+    /// [`Store::finish_bulk`] builds it again with one sort. Returns whether
+    /// it did. Queries stay correct meanwhile, only dyad series are slower.
+    pub fn begin_bulk(&mut self, expected: u64) -> Result<bool> {
+        let current: i64 = self.conn.query_row("SELECT count(*) FROM events WHERE current = 1", [], |r| r.get(0))?;
+        if (current as u64) >= expected {
+            return Ok(false);
+        }
+        self.conn.execute_batch("DROP INDEX IF EXISTS events_dyad")?;
+        Ok(true)
+    }
+
+    /// Ends a bulk load: builds the dyad index if it is missing.
+    pub fn finish_bulk(&mut self) -> Result<()> {
+        self.conn.execute_batch(schema::DYAD_INDEX)?;
+        Ok(())
     }
 
     /// Counts: documents, events (all runs), current events.

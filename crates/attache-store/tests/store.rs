@@ -255,3 +255,30 @@ fn a_file_store_is_wal_migrated_and_reopens() {
     rusqlite::Connection::open(&empty).unwrap().execute_batch("CREATE TABLE x (y)").unwrap();
     assert!(Store::open_read_only(&empty).is_err());
 }
+
+#[test]
+fn a_bulk_load_drops_the_dyad_index_and_builds_it_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("events.db");
+    let has_index = |p: &std::path::Path| {
+        rusqlite::Connection::open(p).unwrap().query_row("SELECT count(*) FROM sqlite_master WHERE name = 'events_dyad'", [], |r| r.get::<_, i64>(0)).unwrap() == 1
+    };
+    let mut store = Store::open(&path).unwrap();
+    let run = store.run_for(&run_config("hand")).unwrap();
+    assert!(store.begin_bulk(14).unwrap());
+    assert!(!has_index(&path));
+    store.write(run, &hand_coded()).unwrap();
+    // Correct without the index, only slower.
+    let rus_jpn = Filter { source: Some("RUS".into()), target: Some("JPN".into()), ..Filter::default() };
+    assert_eq!(store.series(&rus_jpn, Period::Month).unwrap().iter().map(|p| p.count).collect::<Vec<_>>(), [4, 4]);
+    store.finish_bulk().unwrap();
+    assert!(has_index(&path));
+    // A store already holding as many events as are coming is loaded normally.
+    assert!(!store.begin_bulk(14).unwrap());
+    // A load that died before finishing heals when the store is opened.
+    assert!(store.begin_bulk(1000).unwrap());
+    drop(store);
+    assert!(!has_index(&path));
+    drop(Store::open(&path).unwrap());
+    assert!(has_index(&path));
+}
