@@ -37,6 +37,9 @@ pub struct CodeArgs {
     /// Also code statements (CAMEO root 01: "X said", "X expressed optimism").
     #[arg(long)]
     pub statements: bool,
+    /// Code "X and Y agreed/met" with no target for each, instead of X→Y and Y→X.
+    #[arg(long)]
+    pub no_joint_compounds: bool,
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -54,7 +57,7 @@ pub fn run(a: CodeArgs) -> anyhow::Result<ExitCode> {
         rayon::ThreadPoolBuilder::new().num_threads(n).build_global().context("setting up threads")?;
     }
     let dicts = a.dicts.load()?;
-    let opts = Options { date: a.date.as_deref().map(crate::parse_date).transpose()?, statements: a.statements };
+    let opts = Options { date: a.date.as_deref().map(crate::parse_date).transpose()?, statements: a.statements, no_joint_compounds: a.no_joint_compounds };
     let out: Box<dyn Write> = match &a.output {
         Some(p) => Box::new(File::create(p).with_context(|| format!("creating {}", p.display()))?),
         None => Box::new(std::io::stdout().lock()),

@@ -25,6 +25,9 @@ pub struct ParseArgs {
     /// Also code statements (CAMEO root 01: "X said", "X expressed optimism").
     #[arg(long)]
     pub statements: bool,
+    /// Code "X and Y agreed/met" with no target for each, instead of X→Y and Y→X.
+    #[arg(long)]
+    pub no_joint_compounds: bool,
     #[command(flatten)]
     pub dicts: DictArgs,
 }
@@ -45,7 +48,7 @@ pub fn run(a: ParseArgs) -> anyhow::Result<ExitCode> {
     } else {
         ingest::from_bytes(&a.input, &bytes, format)?
     };
-    let opts = Options { date: a.date.as_deref().map(crate::parse_date).transpose()?, statements: a.statements };
+    let opts = Options { date: a.date.as_deref().map(crate::parse_date).transpose()?, statements: a.statements, no_joint_compounds: a.no_joint_compounds };
     let analysis = pipeline::analyze(&dicts, &doc, &opts);
     let out = if a.json {
         let events = pipeline::events_of(&dicts, &doc, &analysis);

@@ -143,9 +143,16 @@ pub fn find_mentions(dicts: &Dictionaries, doc: &str, tokens: &[Token], norm: &N
                     Some((if active { 10 } else { 8 }, person_kind(p, ctx.date), Some(*id)))
                 }
                 EntryKind::Surname { people: ids, needs_antecedent } => {
+                    // "President Bush", "Mr Price": a title licenses a surname that is also a word.
+                    let titled = a > 0 && TITLES.contains(&norm.token(a - 1));
                     let chosen = ids.iter().find(|i| ctx.named_people.contains(i)).copied().or_else(|| {
-                        if *needs_antecedent {
+                        if *needs_antecedent && !titled {
                             return None;
+                        }
+                        // Several people, one code (two Presidents Bush): any of them will do.
+                        let codes: Vec<Option<String>> = ids.iter().map(|&i| person_code(&lex.people[i as usize], ctx.date)).collect();
+                        if codes.iter().all(|c| c.is_some() && *c == codes[0]) {
+                            return Some(ids[0]);
                         }
                         // Alone, a surname is trusted when it is unique, or unique among people in office.
                         if ids.len() == 1 {
@@ -220,8 +227,19 @@ fn kind_name(k: PhraseKind) -> &'static str {
     }
 }
 
+/// Titles before a surname: "President Bush", "Mr Abe".
+const TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "president", "minister", "secretary", "chancellor", "premier", "king", "queen", "prince",
+    "general", "gen", "ambassador", "senator", "sen", "governor", "sheikh", "emir", "ayatollah", "pm", "leader",
+];
+
+/// The code a person has on a date (the country's elite outside office).
+fn person_code(p: &crate::dict::Person, date: Option<NaiveDate>) -> Option<String> {
+    p.code_on(date).map(str::to_string).or_else(|| p.country().map(|c| format!("{c}ELI")))
+}
+
 fn person_kind(p: &crate::dict::Person, date: Option<NaiveDate>) -> MentionKind {
-    let code = p.code_on(date).map(str::to_string).or_else(|| p.country().map(|c| format!("{c}ELI")));
+    let code = person_code(p, date);
     MentionKind::Person { name: p.name.clone(), code, country: p.country().map(str::to_string) }
 }
 

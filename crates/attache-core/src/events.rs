@@ -34,6 +34,9 @@ pub struct SentenceInput<'a> {
     /// by default, since they swamp the events analysts look for and PLOVER
     /// has no such category.
     pub statements: bool,
+    /// Code "X and Y agreed" as X→Y and Y→X (otherwise each with no target,
+    /// as PLOVER's annotators do).
+    pub joint_compounds: bool,
 }
 
 /// A matched pattern and what became of it.
@@ -111,7 +114,7 @@ const AUX: &[&str] = &[
     "subsequently", "themselves", "itself", "himself", "herself", "ourselves", "later", "soon", "first", "recently",
     "ready", "willing", "prepared", "plan", "plans", "planned", "planning", "intend", "intends", "intended", "want",
     "wants", "wanted", "hope", "hopes", "hoped", "seek", "seeks", "sought", "aim", "aims", "expect", "expects", "expected",
-    "likely", "set", "about", "due", "like",
+    "likely", "set", "about", "due", "like", "continue", "continues", "continued", "continuing",
 ];
 
 const BE: &[&str] = &["is", "are", "was", "were", "be", "been", "being", "am", "'re", "'m"];
@@ -554,15 +557,60 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             // First actor phrase after the verb, in the clause, before the next verb.
             // A participle phrase ("…, citing the need to …") is not the object.
             let next_verb = (m.tokens.end..n).find(|&k| is_head[k] && clause[k] == m.clause && syms[k].is_some_and(|s| dicts.verbs.gerund[s as usize])).unwrap_or(n);
-            let after = input.nps.iter().position(|np| {
+            let candidate = |np: &ActorNp, places: bool| {
                 np.tokens.start > m.head
                     && np.tokens.start < next_verb
                     && clause[np.tokens.start] == m.clause
-                    && !np.place
+                    && (places || !np.place)
+                    // "displaced by Israeli strikes": an agent, not the object
+                    // ("the launch by North Korea" is another matter).
+                    && !(np.tokens.start > 1 && norm.token(np.tokens.start - 1) == "by" && syms[np.tokens.start - 2].is_some_and(|s| dicts.verbs.participle[s as usize]))
                     && np.code.as_deref().is_some_and(|c| sources.iter().all(|s| distinct(&s.code, c)))
+            };
+            // "demanded that the US cancel …": who is asked, warned or
+            // accused is the subject of the clause the verb opens.
+            let complement = (m.tokens.end - 1..(m.tokens.end + 1).min(n)).map(|k| clause[k]).find(|&c| c != m.clause);
+            let opener = complement.filter(|_| matches!(code.root_number(), 2 | 10 | 11 | 12 | 13)).and_then(|c| {
+                input.nps.iter().position(|np| {
+                    clause[np.tokens.start] == c && !np.place && np.code.as_deref().is_some_and(|x| sources.iter().all(|s| distinct(&s.code, x)))
+                })
             });
-            if let Some(t) = after {
+            if let Some(t) = input.nps.iter().position(|np| candidate(np, false)) {
                 targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "object")));
+            } else if let Some(t) = opener {
+                targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "complement-subject")));
+            } else if code.root_number() >= 14 {
+                // Force lands somewhere: "exercises around Taiwan", "strikes in Gaza".
+                if let Some(t) = input.nps.iter().position(|np| candidate(np, true)) {
+                    // A place is the country, not its government.
+                    let np = &input.nps[t];
+                    let code = if np.place { np.country.clone() } else { np.code.clone() };
+                    if let Some(code) = code.filter(|c| sources.iter().all(|s| distinct(&s.code, c))) {
+                        targets.push(Party { code, tokens: Some(np.tokens.clone()), via: "place" });
+                    }
+                }
+            }
+            if targets.is_empty() {
+                // "the government", "the police" alone: the source's own country's.
+                let country = sources[0].code.get(..3).filter(|_| !crate::dict::is_igo_prefix(&sources[0].code));
+                if let Some(c) = country {
+                    let bare = input.nps.iter().find(|np| {
+                        np.code.is_none() && np.role.is_some() && np.tokens.start > m.head && np.tokens.start < next_verb && clause[np.tokens.start] == m.clause
+                    });
+                    if let Some(np) = bare {
+                        let code = format!("{c}{}", np.role.as_deref().unwrap_or(""));
+                        if sources.iter().all(|s| distinct(&s.code, &code)) {
+                            targets.push(Party { code, tokens: Some(np.tokens.clone()), via: "bare-role" });
+                        }
+                    }
+                }
+            }
+            if targets.is_empty() && code.root_number() == 17 {
+                // Arrests and curfews by a state's police or army fall on its own people.
+                let s0 = &sources[0].code;
+                if s0.len() == 6 && !crate::dict::is_igo_prefix(s0) && matches!(&s0[3..], "COP" | "GOV" | "MIL" | "JUD" | "SPY") {
+                    targets.push(Party { code: format!("{}CVL", &s0[..3]), tokens: None, via: "domestic-repression" });
+                }
             }
         }
         let sc = sources[0].code.get(..3).unwrap_or("").to_string();
@@ -573,7 +621,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 targets.extend(party(t, "named-in-clause"));
             }
         }
-        if targets.is_empty() && sources.len() >= 2 && (is_joint_act(dicts, p) || p.code.root_number() == 6) {
+        if input.joint_compounds && targets.is_empty() && sources.len() >= 2 && (is_joint_act(dicts, p) || p.code.root_number() == 6) {
             // "Russia and China held joint drills": each with the other.
             let all = sources.clone();
             let mut pairs = Vec::new();

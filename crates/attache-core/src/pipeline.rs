@@ -23,6 +23,9 @@ pub struct Options {
     pub date: Option<NaiveDate>,
     /// Also code statements (CAMEO root 01: "X said", "X expressed optimism").
     pub statements: bool,
+    /// Code "X and Y agreed/met" with no target for each (PLOVER's
+    /// annotators' habit) instead of X→Y and Y→X.
+    pub no_joint_compounds: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -237,6 +240,7 @@ pub fn analyze(dicts: &Dictionaries, doc: &Document, opts: &Options) -> Analysis
             press,
             headline: tm.headline.as_ref().is_some_and(|h| h.start <= span.start && span.end <= h.end),
             statements: opts.statements,
+            joint_compounds: !opts.no_joint_compounds,
         };
         let mut verbs = Vec::new();
         let mut events = Vec::new();
