@@ -97,6 +97,7 @@ const SAY_VERBS: &[&str] = &[
 ];
 
 const THAT_NOUNS: &[&str] = &[
+    "statement", "statements", "remark", "remarks", "claim", "claims", "allegation", "allegations", "assertion",
     "fact", "understanding", "hope", "belief", "view", "assurance", "assurances", "confident", "sure", "convinced",
     "aware", "clear", "concluded", "agreed", "out", "position", "conviction", "impression", "sign", "news", "reports",
 ];
@@ -156,7 +157,9 @@ pub fn clauses(input: &SentenceInput<'_>, is_verb_head: &[bool], out: &mut Vec<u
                 || w == "that" && (THAT_NOUNS.contains(&prev) || prev == "," || is_verb_head[i - 1] || (i.saturating_sub(4)..i).any(|k| REPORTING.contains(&norm.token(k))))
                 || matches!(w, "and" | "but" | "or") && (prev == "," || i + 1 < n && (is_verb_head[i + 1] || AUX.contains(&next) && !matches!(next, "to" | "all" | "both" | "each")))
                 || SAY_VERBS.contains(&prev) && !in_np(i - 1) && !input.nps.iter().any(|np| np.tokens.end == i) && w != "that" && w != "," && !PREPOSITIONS.contains(&w) && !matches!(w, "it" | "this" | "so" | "in" | "on" | "reporters" | "journalists")
-                || w == "," && matches!(next, "which" | "who" | "but" | "while" | "whereas" | "although" | "though"));
+                || w == "," && matches!(next, "which" | "who" | "but" | "while" | "whereas" | "although" | "though")
+                // "…, this is an outrageous statement": a new subject and verb.
+                || w == "," && matches!(next, "this" | "it" | "that") && i + 2 < n && BE.contains(&norm.token(i + 2)));
         if starts {
             next_id += 1;
             let relative = matches!(w, "which" | "who" | "whom" | "whose") && prev == ",";
@@ -447,7 +450,12 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         let p = &dicts.verbs.patterns[m.pattern as usize];
         let (slot_target, slot_source) = bound[mi];
         let threat = p.code.root_number() == 13;
-        let embedded = complement_of.get(&m.clause).copied();
+        let embedded = complement_of.get(&m.clause).copied().or_else(|| {
+            // "asked how Japan would address …": an indirect question asserts nothing.
+            let first = clause.iter().position(|&c| c == m.clause).unwrap_or(0);
+            let asked = first > 0 && matches!(norm.token(first - 1), "about" | "asked" | "ask" | "asks" | "asking" | "wonder" | "wondered" | "know" | "knows" | "unclear" | "questions" | "inquired" | "inquire" | "to");
+            (asked && matches!(norm.token(first), "how" | "why" | "what" | "whether")).then_some("indirect question")
+        });
         let reason = if let Some(r) = embedded {
             Some(r)
         } else if let Some(r) = sentence_block.filter(|r| !(threat && *r == "conditional")) {
@@ -538,6 +546,14 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                         p.via = "shared-subject";
                         p
                     }));
+                } else if let Some(start) = clause.iter().position(|&c| c == m.clause).filter(|&s| s > 0) {
+                    // The previous clause coded nothing, but its subject is still the subject here.
+                    if let Some(s) = subject_np(&ctx, start, clause[start - 1]) {
+                        sources.extend(compound(&ctx, s).into_iter().filter_map(|i| {
+                            let via = if input.nps[i].first_person { "first-person" } else { "shared-subject" };
+                            party(i, via)
+                        }));
+                    }
                 }
             } else if clause_starts_with(&ctx, m.clause, "who") {
                 if let Some(i) = input.nps.iter().rposition(|np| clause.get(np.tokens.start).is_some_and(|&c| c < m.clause)) {
@@ -662,7 +678,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 }
                 events.push(RawEvent { source: s.clone(), target: t.cloned(), code, pattern: m.pattern, verb: m.tokens.clone(), rule: r.clone() });
                 // Joint first person: "we agreed/discussed" binds both sides.
-                let joint = we && t.is_some_and(|t| t.via == "counterpart" || t.tokens.is_some()) && is_joint_act(dicts, p);
+                let joint = we && t.is_some_and(|t| t.via == "counterpart" || t.tokens.is_some()) && is_agreement(dicts, p);
                 if joint {
                     let t = t.expect("joint needs a target");
                     events.push(RawEvent {
@@ -700,6 +716,14 @@ fn is_joint_act(dicts: &Dictionaries, p: &Pattern) -> bool {
         _ => "",
     };
     matches!(head, "agree" | "sign" | "conclude")
+}
+
+/// "We agreed", "we signed": what the speaker's side and the other side did together.
+fn is_agreement(dicts: &Dictionaries, p: &Pattern) -> bool {
+    match &p.elems[p.head] {
+        Elem::Verb(l) => matches!(dicts.verbs.lemma_names[*l as usize].as_str(), "agree" | "sign" | "conclude"),
+        _ => false,
+    }
 }
 
 /// An institution named after a passive verb ("to the Foreign Ministry").
