@@ -10,7 +10,7 @@ use anyhow::Context;
 use attache_core::document::Document;
 use attache_core::ingest::{self, InputFormat, JsonlReader};
 use attache_core::output::{EventWriter, OutputFormat};
-use attache_core::pipeline::{self, Options};
+use attache_core::pipeline;
 use attache_core::InputError;
 use clap::Args;
 use rayon::prelude::*;
@@ -31,15 +31,8 @@ pub struct CodeArgs {
     /// Write events here instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// The date of every document (YYYY-MM-DD); wins over dates in the text or records.
-    #[arg(long)]
-    pub date: Option<String>,
-    /// Also code statements (CAMEO root 01: "X said", "X expressed optimism").
-    #[arg(long)]
-    pub statements: bool,
-    /// Code "X and Y agreed/met" with no target for each, instead of X→Y and Y→X.
-    #[arg(long)]
-    pub no_joint_compounds: bool,
+    #[command(flatten)]
+    pub coding: crate::CodingArgs,
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -57,7 +50,7 @@ pub fn run(a: CodeArgs) -> anyhow::Result<ExitCode> {
         rayon::ThreadPoolBuilder::new().num_threads(n).build_global().context("setting up threads")?;
     }
     let dicts = a.dicts.load()?;
-    let opts = Options { date: a.date.as_deref().map(crate::parse_date).transpose()?, statements: a.statements, no_joint_compounds: a.no_joint_compounds };
+    let opts = a.coding.options()?;
     let out: Box<dyn Write> = match &a.output {
         Some(p) => Box::new(File::create(p).with_context(|| format!("creating {}", p.display()))?),
         None => Box::new(std::io::stdout().lock()),

@@ -82,6 +82,30 @@ fn dict_failure(problems: &[attache_core::DictError]) -> anyhow::Error {
     anyhow::anyhow!("the dictionaries have {} errors:\n{}", problems.len(), list.join("\n"))
 }
 
+/// How documents are coded: the options `code` and `parse` share.
+#[derive(Args, Clone, Debug, Default)]
+pub struct CodingArgs {
+    /// The date of every document (YYYY-MM-DD); wins over dates in the text or records.
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Also code statements (CAMEO root 01: "X said", "X expressed optimism").
+    #[arg(long)]
+    pub statements: bool,
+    /// Code "X and Y agreed/met" with no target for each, instead of X→Y and Y→X.
+    #[arg(long)]
+    pub no_joint_compounds: bool,
+}
+
+impl CodingArgs {
+    pub fn options(&self) -> anyhow::Result<attache_core::pipeline::Options> {
+        Ok(attache_core::pipeline::Options {
+            date: self.date.as_deref().map(parse_date).transpose()?,
+            statements: self.statements,
+            no_joint_compounds: self.no_joint_compounds,
+        })
+    }
+}
+
 pub fn parse_date(s: &str) -> anyhow::Result<chrono::NaiveDate> {
     attache_core::ingest::parse_given_date(s).with_context(|| format!("bad date {s:?} (expected YYYY-MM-DD)"))
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use attache_core::dict::Dictionaries;
 use attache_core::ingest::{self, InputFormat};
-use attache_core::pipeline::{self, Analysis, Options};
+use attache_core::pipeline::{self, Analysis};
 use clap::Args;
 
 use crate::DictArgs;
@@ -20,14 +20,8 @@ pub struct ParseArgs {
     /// Machine-readable output.
     #[arg(long)]
     pub json: bool,
-    #[arg(long)]
-    pub date: Option<String>,
-    /// Also code statements (CAMEO root 01: "X said", "X expressed optimism").
-    #[arg(long)]
-    pub statements: bool,
-    /// Code "X and Y agreed/met" with no target for each, instead of X→Y and Y→X.
-    #[arg(long)]
-    pub no_joint_compounds: bool,
+    #[command(flatten)]
+    pub coding: crate::CodingArgs,
     #[command(flatten)]
     pub dicts: DictArgs,
 }
@@ -48,7 +42,7 @@ pub fn run(a: ParseArgs) -> anyhow::Result<ExitCode> {
     } else {
         ingest::from_bytes(&a.input, &bytes, format)?
     };
-    let opts = Options { date: a.date.as_deref().map(crate::parse_date).transpose()?, statements: a.statements, no_joint_compounds: a.no_joint_compounds };
+    let opts = a.coding.options()?;
     let analysis = pipeline::analyze(&dicts, &doc, &opts);
     let out = if a.json {
         let events = pipeline::events_of(&dicts, &doc, &analysis);

@@ -48,14 +48,13 @@ impl FileKind {
 pub fn read_dir(dir: &Path) -> (DictSource, Vec<DictError>) {
     let mut src = DictSource::default();
     let mut problems = Vec::new();
-    let mut names: Vec<_> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect(),
+    let names = match crate::dict::source::file_names(dir) {
+        Ok(n) => n,
         Err(e) => {
-            problems.push(DictError::new(dir.display().to_string(), 0, DictErrorKind::Io(e.to_string())));
+            problems.push(e);
             return (src, problems);
         }
     };
-    names.sort();
     for name in names {
         let Some(kind) = FileKind::of(&name) else { continue };
         let path = dir.join(&name);
@@ -88,11 +87,11 @@ fn strip_comment(raw: &str) -> &str {
 pub fn read_text(src: &mut DictSource, problems: &mut Vec<DictError>, kind: FileKind, file: &str, text: &str) {
     let mut section: Option<(String, usize)> = None;
     for (n, raw) in text.lines().enumerate() {
-        let loc = Loc::new(file, n + 1);
         let line = strip_comment(raw).trim();
         if line.is_empty() {
             continue;
         }
+        let loc = Loc::new(file, n + 1);
         let mut syntax = |msg: String| problems.push(loc.error(DictErrorKind::Syntax(msg)));
         match kind {
             FileKind::Countries => {

@@ -188,14 +188,13 @@ pub fn looks_like_phoenix(dir: &Path) -> bool {
 pub fn read_dir(dir: &Path) -> (DictSource, Vec<DictError>) {
     let mut src = DictSource::default();
     let mut problems = Vec::new();
-    let mut names: Vec<String> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect(),
+    let names = match crate::dict::source::file_names(dir) {
+        Ok(n) => n,
         Err(e) => {
-            problems.push(DictError::new(dir.display().to_string(), 0, DictErrorKind::Io(e.to_string())));
+            problems.push(e);
             return (src, problems);
         }
     };
-    names.sort();
     for name in names {
         let Some(kind) = FileKind::of(&name) else { continue };
         let path = dir.join(&name);

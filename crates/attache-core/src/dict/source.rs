@@ -145,6 +145,15 @@ impl DictSource {
     }
 }
 
+/// The names of the entries of a dictionary directory, sorted (files are
+/// read in name order, so a split dictionary reads the same everywhere).
+pub fn file_names(dir: &std::path::Path) -> Result<Vec<String>, DictError> {
+    let rd = std::fs::read_dir(dir).map_err(|e| DictError::new(dir.display().to_string(), 0, crate::error::DictErrorKind::Io(e.to_string())))?;
+    let mut names: Vec<String> = rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    Ok(names)
+}
+
 /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (the first day of the period).
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let parts: Vec<&str> = s.split('-').collect();
