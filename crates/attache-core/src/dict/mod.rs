@@ -25,6 +25,7 @@ use crate::ontology::{CameoCode, Ontology};
 use crate::text::normalize_phrase;
 use inflect::Irregulars;
 pub use source::{DictSource, Example, Loc, PatternToken, PhraseKind};
+use source::{ActorPhrase, PersonTerm, RoleWord, VerbPattern};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_dictionaries.rs"));
 
@@ -158,6 +159,19 @@ pub struct VerbLexicon {
     pub lemma_names: Vec<String>,
     pub by_head: FxHashMap<u64, Vec<u32>>,
     pub patterns: Vec<Pattern>,
+    /// Per symbol: what [`VerbLexicon::candidates`] returns, computed once
+    /// (`heads[sym]..heads[sym + 1]` in `head_patterns`).
+    heads: Vec<u32>,
+    head_patterns: Vec<u32>,
+    /// Per pattern: the [`word_bit`]s of the literal words it requires
+    /// after its head. A sentence whose words lack one of them cannot match
+    /// it (see [`VerbLexicon::may_match`]).
+    required_words: Vec<u64>,
+}
+
+/// A word's bit in a 64-bit set of words (a one-hash Bloom filter).
+pub fn word_bit(sym: Sym) -> u64 {
+    1 << (sym.wrapping_mul(0x9e37_79b9) >> 26)
 }
 
 fn head_key(is_lemma: bool, id: u32) -> u64 {
@@ -172,14 +186,55 @@ impl VerbLexicon {
     /// The patterns whose first element matches the token `sym`.
     pub fn candidates(&self, sym: Sym, out: &mut Vec<u32>) {
         out.clear();
-        if let Some(v) = self.by_head.get(&head_key(false, sym)) {
-            out.extend_from_slice(v);
-        }
-        for &l in &self.lemmas_of[sym as usize] {
-            if let Some(v) = self.by_head.get(&head_key(true, l)) {
-                out.extend_from_slice(v);
+        out.extend_from_slice(self.candidates_of(sym));
+    }
+
+    /// The patterns whose first element matches the token `sym`: the
+    /// patterns headed by the word itself, then those headed by each verb
+    /// it is a form of, each group most specific first.
+    pub fn candidates_of(&self, sym: Sym) -> &[u32] {
+        let s = sym as usize;
+        &self.head_patterns[self.heads[s] as usize..self.heads[s + 1] as usize]
+    }
+
+    /// The symbol heads a pattern and is a form of a pattern verb (a verb
+    /// head, for clause splitting).
+    pub fn is_verb_head(&self, sym: Sym) -> bool {
+        !self.candidates_of(sym).is_empty() && !self.lemmas_of[sym as usize].is_empty()
+    }
+
+    /// Pattern `pid` can match in a sentence whose words' [`word_bit`]s
+    /// are `words`. `false` is certain; `true` means "try it".
+    pub fn may_match(&self, pid: u32, words: u64) -> bool {
+        self.required_words[pid as usize] & !words == 0
+    }
+
+    fn index_heads(&mut self) {
+        let n = self.vocab.len();
+        self.heads = Vec::with_capacity(n + 1);
+        self.head_patterns.clear();
+        for sym in 0..n as Sym {
+            self.heads.push(self.head_patterns.len() as u32);
+            if let Some(v) = self.by_head.get(&head_key(false, sym)) {
+                self.head_patterns.extend_from_slice(v);
+            }
+            for &l in &self.lemmas_of[sym as usize] {
+                if let Some(v) = self.by_head.get(&head_key(true, l)) {
+                    self.head_patterns.extend_from_slice(v);
+                }
             }
         }
+        self.heads.push(self.head_patterns.len() as u32);
+        self.required_words = self
+            .patterns
+            .iter()
+            .map(|p| {
+                p.elems[p.head + 1..].iter().fold(0, |bits, e| match e {
+                    Elem::Word(s) => bits | word_bit(*s),
+                    _ => bits,
+                })
+            })
+            .collect();
     }
 
     pub fn is_form_of(&self, sym: Sym, lemma: u32) -> bool {
@@ -225,13 +280,14 @@ impl Dictionaries {
 
     /// Reads the embedded dictionary files.
     pub fn builtin_source() -> Result<DictSource, (DictSource, Vec<DictError>)> {
+        let files: Vec<(&str, &str, native::FileKind)> =
+            EMBEDDED.iter().filter_map(|(name, text)| native::FileKind::of(name).map(|k| (*name, *text, k))).collect();
         let mut src = DictSource::default();
         let mut problems = Vec::new();
-        for (name, text) in EMBEDDED {
-            if let Some(kind) = native::FileKind::of(name) {
-                native::read_text(&mut src, &mut problems, kind, name, text);
-                src.files.push(name.to_string());
-            }
+        for ((name, _, _), (s, p)) in files.iter().zip(read_files(&files)) {
+            src.extend(s);
+            src.files.push(name.to_string());
+            problems.extend(p);
         }
         if problems.iter().any(|p| !p.is_warning()) {
             Err((src, problems))
@@ -263,330 +319,28 @@ impl Dictionaries {
 
     /// Compiles a source and reports every problem found on the way,
     /// warnings included.
+    ///
+    /// The actor automaton and the verb patterns do not depend on each
+    /// other, so they are compiled side by side (building the automaton is
+    /// the single largest step); each side drops the source entries it
+    /// consumed on its own thread.
     pub fn compile_checked(src: DictSource) -> (Dictionaries, Vec<DictError>) {
+        let fingerprint = fingerprint(&src);
+        let DictSource { actors, roles, people, verbs, examples, irregular, discards, not_actors, files } = src;
         let ontology = Ontology::embedded();
-        let mut problems = Vec::new();
-        let mut hasher = FxHasher::default();
-
-        // ---- actors
-        let mut phrase_ids: FxHashMap<String, usize> = FxHashMap::default();
-        let mut phrases: Vec<String> = Vec::new();
-        let mut entries: Vec<Vec<Entry>> = Vec::new();
-        let mut seen_phrase_code: FxHashMap<(String, String), Loc> = FxHashMap::default();
-        let mut add = |phrase: &str, entry: Entry, phrases: &mut Vec<String>, entries: &mut Vec<Vec<Entry>>| {
-            let norm = normalize_phrase(phrase);
-            if norm.is_empty() {
-                return;
-            }
-            let id = *phrase_ids.entry(norm.clone()).or_insert_with(|| {
-                phrases.push(norm);
-                entries.push(Vec::new());
-                phrases.len() - 1
-            });
-            if !entries[id].iter().any(|e| e.kind == entry.kind && e.exact == entry.exact) {
-                entries[id].push(entry);
-            }
-        };
-        let exact_form = |p: &str| -> Option<String> {
-            let letters = p.chars().filter(|c| c.is_alphabetic()).count();
-            let all_caps = letters > 0 && !p.chars().any(char::is_lowercase);
-            (all_caps && (letters <= 5 || p.contains('.'))).then(|| p.to_string())
-        };
-        for a in &src.actors {
-            a.phrase.hash(&mut hasher);
-            a.code.hash(&mut hasher);
-            let key = (normalize_phrase(&a.phrase), format!("{:?}", a.kind));
-            if let Some(prev) = seen_phrase_code.get(&key) {
-                let other = src.actors.iter().find(|x| x.loc == *prev && normalize_phrase(&x.phrase) == key.0 && x.code != a.code);
-                if let Some(o) = other {
-                    problems.push(a.loc.error(DictErrorKind::Duplicate(format!(
-                        "{:?} is also {} at {}",
-                        a.phrase, o.code, o.loc
-                    ))));
-                }
-            } else {
-                seen_phrase_code.insert(key, a.loc.clone());
-            }
-            let entry = Entry {
-                kind: EntryKind::Phrase { kind: a.kind, code: a.code.clone() },
-                exact: exact_form(&a.phrase),
-                capitalized: matches!(a.kind, PhraseKind::CountryName | PhraseKind::Capital | PhraseKind::Organisation)
-                    && a.phrase.chars().next().is_some_and(char::is_uppercase)
-                    && is_common_word(&a.phrase),
-            };
-            add(&a.phrase, entry, &mut phrases, &mut entries);
-            if a.kind == PhraseKind::Demonym {
-                for p in plurals(&a.phrase) {
-                    add(&p, Entry { kind: EntryKind::Phrase { kind: a.kind, code: a.code.clone() }, exact: None, capitalized: false }, &mut phrases, &mut entries);
-                }
-            }
-        }
-        for r in &src.roles {
-            r.phrase.hash(&mut hasher);
-            r.role.hash(&mut hasher);
-            let kind = EntryKind::Role { role: r.role.clone(), prefix: r.prefix };
-            add(&r.phrase, Entry { kind: kind.clone(), exact: exact_form(&r.phrase), capitalized: false }, &mut phrases, &mut entries);
-            if r.plural {
-                for p in plurals(&r.phrase) {
-                    add(&p, Entry { kind: kind.clone(), exact: None, capitalized: false }, &mut phrases, &mut entries);
-                }
-            }
-        }
-        // People: grouped by full name.
-        let mut people: Vec<Person> = Vec::new();
-        let mut person_ids: FxHashMap<String, u32> = FxHashMap::default();
-        for t in &src.people {
-            t.names.hash(&mut hasher);
-            t.code.hash(&mut hasher);
-            t.from.hash(&mut hasher);
-            t.to.hash(&mut hasher);
-            let key = normalize_phrase(&t.names[0]);
-            let id = *person_ids.entry(key).or_insert_with(|| {
-                people.push(Person { name: t.names[0].clone(), terms: Vec::new() });
-                (people.len() - 1) as u32
-            });
-            let p = &mut people[id as usize];
-            for prev in &p.terms {
-                let overlap = prev.office.eq_ignore_ascii_case(&t.office)
-                    && prev.code == t.code
-                    && t.from.is_none_or(|f| prev.to.is_none_or(|pt| f < pt))
-                    && prev.from.is_none_or(|pf| t.to.is_none_or(|tt| pf < tt))
-                    && !(t.from.is_none() && t.to.is_none());
-                if overlap {
-                    problems.push(t.loc.error(DictErrorKind::Overlap(format!(
-                        "{} as {} overlaps {}",
-                        t.names[0], t.office, prev.loc
-                    ))));
-                }
-            }
-            p.terms.push(Term { code: t.code.clone(), from: t.from, to: t.to, office: t.office.clone(), loc: t.loc.clone() });
-            for n in &t.names {
-                add(n, Entry { kind: EntryKind::Person(id), exact: None, capitalized: true }, &mut phrases, &mut entries);
-            }
-        }
-        // Surnames, derived.
-        let mut surnames: BTreeMap<String, (String, Vec<u32>)> = BTreeMap::new();
-        for (id, p) in people.iter().enumerate() {
-            for s in surname_candidates(&p.name, p.country()) {
-                let e = surnames.entry(normalize_phrase(&s)).or_insert_with(|| (s.clone(), Vec::new()));
-                if !e.1.contains(&(id as u32)) {
-                    e.1.push(id as u32);
-                }
-            }
-        }
-        let existing: FxHashSet<String> = phrases.iter().cloned().collect();
-        for (norm, (surface, ids)) in surnames {
-            if existing.contains(&norm) || norm.len() < 2 {
-                continue; // a country, role or full name already
-            }
-            let needs_antecedent = SURNAME_STOP.contains(&norm.as_str()) || norm.len() < 3;
-            add(&surface, Entry { kind: EntryKind::Surname { people: ids, needs_antecedent }, exact: None, capitalized: true }, &mut phrases, &mut entries);
-        }
-        for (p, loc) in &src.not_actors {
-            p.hash(&mut hasher);
-            let _ = loc;
-            add(p, Entry { kind: EntryKind::NotActor, exact: None, capitalized: false }, &mut phrases, &mut entries);
-        }
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&phrases)
-            .expect("actor phrases compile");
-        let actors = ActorLexicon { ac, entries, people };
-
-        // ---- verbs
-        let mut irregulars = Irregulars::default();
-        for (f, _) in &src.irregular {
-            irregulars.insert(f.clone());
-        }
-        let mut vocab: FxHashMap<String, Sym> = FxHashMap::default();
-        let mut lemmas_of: Vec<Vec<u32>> = Vec::new();
-        let mut participle: Vec<bool> = Vec::new();
-        let intern = |w: &str, vocab: &mut FxHashMap<String, Sym>, lemmas_of: &mut Vec<Vec<u32>>, participle: &mut Vec<bool>| -> Sym {
-            if let Some(&s) = vocab.get(w) {
-                return s;
-            }
-            let s = vocab.len() as Sym;
-            vocab.insert(w.to_string(), s);
-            lemmas_of.push(Vec::new());
-            participle.push(false);
-            s
-        };
-        let mut lemma_ids: FxHashMap<String, u32> = FxHashMap::default();
-        let mut gerund_forms: Vec<String> = Vec::new();
-        let mut lemma_names: Vec<String> = Vec::new();
-        let mut patterns: Vec<Pattern> = Vec::new();
-        let mut by_head: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
-        let mut seen_patterns: FxHashMap<(Vec<Elem>, bool), (String, Loc)> = FxHashMap::default();
-        for v in &src.verbs {
-            v.text.hash(&mut hasher);
-            v.code.hash(&mut hasher);
-            let Some(code) = ontology.code(&v.code) else {
-                problems.push(v.loc.error(DictErrorKind::UnknownCode(format!("CAMEO code {:?}", v.code))));
-                continue;
-            };
-            let mut elems = Vec::with_capacity(v.tokens.len());
-            let mut negated = false;
-            let mut specificity = 0u16;
-            let mut bad = None;
-            for t in &v.tokens {
-                let word = |w: &str| -> Option<String> {
-                    let n = normalize_phrase(w);
-                    (!n.is_empty() && !n.contains(' ')).then_some(n)
-                };
-                let e = match t {
-                    PatternToken::Word(w) => {
-                        // A literal of several tokens ("n't", "u.s.") splits into words.
-                        let n = normalize_phrase(w);
-                        if n.is_empty() {
-                            bad = Some(format!("{w:?} has no word in it"));
-                            break;
-                        }
-                        let parts: Vec<&str> = n.split(' ').collect();
-                        for (i, p) in parts.iter().enumerate() {
-                            negated |= NEGATIONS.contains(p);
-                            specificity += 1;
-                            let s = intern(p, &mut vocab, &mut lemmas_of, &mut participle);
-                            if i + 1 < parts.len() {
-                                elems.push(Elem::Word(s));
-                            } else {
-                                elems.push(Elem::Word(s));
-                            }
-                        }
-                        continue;
-                    }
-                    PatternToken::Alternatives(ws) => {
-                        let mut syms = Vec::new();
-                        for w in ws {
-                            match word(w) {
-                                Some(n) => {
-                                    negated |= NEGATIONS.contains(&n.as_str());
-                                    syms.push(intern(&n, &mut vocab, &mut lemmas_of, &mut participle));
-                                }
-                                None => bad = Some(format!("alternative {w:?} is not one word")),
-                            }
-                        }
-                        specificity += 1;
-                        Elem::Alt(syms.into())
-                    }
-                    PatternToken::Optional(w) => match word(w) {
-                        Some(n) => Elem::Opt(intern(&n, &mut vocab, &mut lemmas_of, &mut participle)),
-                        None => {
-                            bad = Some(format!("optional {w:?} is not one word"));
-                            break;
-                        }
-                    },
-                    PatternToken::Verb(base) => {
-                        specificity += 1;
-                        // A verb's forms are interned once, at its first pattern.
-                        let seen_lemma = lemma_ids.contains_key(base);
-                        let l = *lemma_ids.entry(base.clone()).or_insert_with(|| {
-                            lemma_names.push(base.clone());
-                            (lemma_names.len() - 1) as u32
-                        });
-                        let forms = if seen_lemma { Default::default() } else { irregulars.forms(base) };
-                        for f in forms.all() {
-                            let n = normalize_phrase(f);
-                            if n.contains(' ') {
-                                continue;
-                            }
-                            let s = intern(&n, &mut vocab, &mut lemmas_of, &mut participle);
-                            if !lemmas_of[s as usize].contains(&l) {
-                                lemmas_of[s as usize].push(l);
-                            }
-                        }
-                        for f in &forms.participle {
-                            let s = intern(&normalize_phrase(f), &mut vocab, &mut lemmas_of, &mut participle);
-                            participle[s as usize] = true;
-                        }
-                        for f in &forms.gerund {
-                            gerund_forms.push(normalize_phrase(f));
-                        }
-                        Elem::Verb(l)
-                    }
-                    PatternToken::Gap => Elem::Gap,
-                    PatternToken::Target => {
-                        specificity += 1;
-                        Elem::Target
-                    }
-                    PatternToken::Source => {
-                        specificity += 1;
-                        Elem::Source
-                    }
-                };
-                elems.push(e);
-            }
-            if let Some(msg) = bad {
-                problems.push(v.loc.error(DictErrorKind::Unreachable(msg)));
-                continue;
-            }
-            let key = (elems.clone(), v.speaker_judgement);
-            if let Some((other_code, other_loc)) = seen_patterns.get(&key) {
-                let msg = if *other_code == v.code {
-                    format!("{:?} repeats {other_loc}", v.text)
-                } else {
-                    format!("{:?} is also coded {other_code} at {other_loc}; the first wins", v.text)
-                };
-                problems.push(v.loc.error(DictErrorKind::Duplicate(msg)));
-                continue;
-            }
-            seen_patterns.insert(key, (v.code.clone(), v.loc.clone()));
-            let head_at = usize::from(elems[0] == Elem::Source);
-            let heads: Vec<u64> = match &elems[head_at] {
-                Elem::Word(s) => vec![head_key(false, *s)],
-                Elem::Verb(l) => vec![head_key(true, *l)],
-                Elem::Alt(ss) => ss.iter().map(|s| head_key(false, *s)).collect(),
-                _ => unreachable!("parse_pattern requires a word, alternatives or a verb first"),
-            };
-            let id = patterns.len() as u32;
-            for h in heads {
-                by_head.entry(h).or_default().push(id);
-            }
-            patterns.push(Pattern {
-                code,
-                elems,
-                head: head_at,
-                speaker_judgement: v.speaker_judgement,
-                negated,
-                specificity,
-                text: v.text.clone(),
-                loc: v.loc.clone(),
-            });
-        }
-        // Most specific first, then file order: the first full match wins.
-        for ids in by_head.values_mut() {
-            ids.sort_by_key(|&i| (std::cmp::Reverse(patterns[i as usize].specificity), i));
-        }
-        for e in &src.examples {
+        let ((actors, mut problems), (verbs, verb_problems), discards) = std::thread::scope(|scope| {
+            let actors = scope.spawn(move || compile_actors(actors, roles, people, not_actors));
+            let discards = scope.spawn(move || compile_discards(discards));
+            let verbs = compile_verbs(verbs, irregular, &ontology);
+            (joined(actors.join()), verbs, joined(discards.join()))
+        });
+        problems.extend(verb_problems);
+        for e in &examples {
             if ontology.code(&e.code).is_none() {
                 problems.push(e.loc.error(DictErrorKind::UnknownCode(format!("example expects CAMEO code {:?}", e.code))));
             }
         }
-        let mut gerund = vec![false; vocab.len()];
-        for f in &gerund_forms {
-            if let Some(&s) = vocab.get(f) {
-                gerund[s as usize] = true;
-            }
-        }
-        let verbs = VerbLexicon { vocab, lemmas_of, participle, gerund, lemma_names, by_head, patterns };
-
-        let discards = if src.discards.is_empty() {
-            None
-        } else {
-            let ps: FxHashSet<String> = src.discards.iter().map(|(p, _)| normalize_phrase(p)).filter(|p| !p.is_empty()).collect();
-            let mut ps: Vec<String> = ps.into_iter().collect();
-            ps.sort();
-            Some(AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).build(&ps).expect("discards compile"))
-        };
-
-        let d = Dictionaries {
-            ontology,
-            actors,
-            verbs,
-            examples: src.examples,
-            discards,
-            files: src.files,
-            fingerprint: hasher.finish(),
-        };
+        let d = Dictionaries { ontology, actors, verbs, examples, discards, files, fingerprint };
         (d, problems)
     }
 
@@ -608,6 +362,411 @@ impl Dictionaries {
         }
         s
     }
+}
+
+/// Reads each file into a source of its own, on two threads (largest
+/// files first), in the order given.
+fn read_files(files: &[(&str, &str, native::FileKind)]) -> Vec<(DictSource, Vec<DictError>)> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(files[i].1.len()));
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let (name, text, kind) = files[i];
+            let mut src = DictSource::default();
+            let mut problems = Vec::new();
+            native::read_text(&mut src, &mut problems, kind, name, text);
+            done.push((i, src, problems));
+        }
+        done
+    };
+    let mut done = std::thread::scope(|scope| {
+        let other = scope.spawn(work);
+        let mut mine = work();
+        mine.extend(joined(other.join()));
+        mine
+    });
+    done.sort_by_key(|d| d.0);
+    done.into_iter().map(|(_, s, p)| (s, p)).collect()
+}
+
+/// A scoped thread's result; its panic goes on in the caller.
+fn joined<T>(r: std::thread::Result<T>) -> T {
+    r.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// A hash of everything compiled, in source order (the coding-run record).
+fn fingerprint(src: &DictSource) -> u64 {
+    let mut hasher = FxHasher::default();
+    for a in &src.actors {
+        a.phrase.hash(&mut hasher);
+        a.code.hash(&mut hasher);
+    }
+    for r in &src.roles {
+        r.phrase.hash(&mut hasher);
+        r.role.hash(&mut hasher);
+    }
+    for t in &src.people {
+        t.names.hash(&mut hasher);
+        t.code.hash(&mut hasher);
+        t.from.hash(&mut hasher);
+        t.to.hash(&mut hasher);
+    }
+    for (p, _) in &src.not_actors {
+        p.hash(&mut hasher);
+    }
+    for v in &src.verbs {
+        v.text.hash(&mut hasher);
+        v.code.hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// [`normalize_phrase`], without tokenizing what is plain already: ASCII
+/// letters in words separated by single spaces only need lowercasing.
+fn normalized(phrase: &str) -> String {
+    let b = phrase.as_bytes();
+    let plain = !b.is_empty()
+        && b[0] != b' '
+        && b[b.len() - 1] != b' '
+        && b.iter().all(|c| c.is_ascii_alphabetic() || *c == b' ')
+        && !phrase.contains("  ");
+    if plain {
+        phrase.to_ascii_lowercase()
+    } else {
+        normalize_phrase(phrase)
+    }
+}
+
+/// Actor phrases into the leftmost-longest automaton and their entries.
+fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Vec<PersonTerm>, not_actors: Vec<(String, Loc)>) -> (ActorLexicon, Vec<DictError>) {
+    let mut problems = Vec::new();
+    let mut phrase_ids: FxHashMap<String, usize> = FxHashMap::default();
+    let mut phrases: Vec<String> = Vec::new();
+    let mut entries: Vec<Vec<Entry>> = Vec::new();
+    // `norm` is the phrase in matching form.
+    let mut add = |norm: String, entry: Entry, phrases: &mut Vec<String>, entries: &mut Vec<Vec<Entry>>| {
+        if norm.is_empty() {
+            return;
+        }
+        let id = match phrase_ids.get(&norm) {
+            Some(&id) => id,
+            None => {
+                phrase_ids.insert(norm.clone(), phrases.len());
+                phrases.push(norm);
+                entries.push(Vec::new());
+                phrases.len() - 1
+            }
+        };
+        if !entries[id].iter().any(|e| e.kind == entry.kind && e.exact == entry.exact) {
+            entries[id].push(entry);
+        }
+    };
+    let exact_form = |p: &str| -> Option<String> {
+        let letters = p.chars().filter(|c| c.is_alphabetic()).count();
+        let all_caps = letters > 0 && !p.chars().any(char::is_lowercase);
+        (all_caps && (letters <= 5 || p.contains('.'))).then(|| p.to_string())
+    };
+    // A phrase listed twice with different codes: the first listing, and
+    // (built at the first repeat) where each line's phrases are.
+    let norms: Vec<String> = actors.iter().map(|a| normalized(&a.phrase)).collect();
+    let mut seen_phrase_code: FxHashMap<(&str, PhraseKind), usize> = FxHashMap::default();
+    let mut by_loc: Option<FxHashMap<&Loc, Vec<usize>>> = None;
+    for (i, a) in actors.iter().enumerate() {
+        match seen_phrase_code.get(&(norms[i].as_str(), a.kind)) {
+            Some(&first) => {
+                let by_loc = by_loc.get_or_insert_with(|| {
+                    let mut m: FxHashMap<&Loc, Vec<usize>> = FxHashMap::default();
+                    for (k, x) in actors.iter().enumerate() {
+                        m.entry(&x.loc).or_default().push(k);
+                    }
+                    m
+                });
+                let prev = &actors[first].loc;
+                let other = by_loc[prev].iter().map(|&k| (k, &actors[k])).find(|(k, x)| norms[*k] == norms[i] && x.code != a.code);
+                if let Some((_, o)) = other {
+                    problems.push(a.loc.error(DictErrorKind::Duplicate(format!("{:?} is also {} at {}", a.phrase, o.code, o.loc))));
+                }
+            }
+            None => {
+                seen_phrase_code.insert((norms[i].as_str(), a.kind), i);
+            }
+        }
+        let entry = Entry {
+            kind: EntryKind::Phrase { kind: a.kind, code: a.code.clone() },
+            exact: exact_form(&a.phrase),
+            capitalized: matches!(a.kind, PhraseKind::CountryName | PhraseKind::Capital | PhraseKind::Organisation)
+                && a.phrase.chars().next().is_some_and(char::is_uppercase)
+                && is_common_word(&a.phrase),
+        };
+        add(norms[i].clone(), entry, &mut phrases, &mut entries);
+        if a.kind == PhraseKind::Demonym {
+            for p in plurals(&a.phrase) {
+                add(normalized(&p), Entry { kind: EntryKind::Phrase { kind: a.kind, code: a.code.clone() }, exact: None, capitalized: false }, &mut phrases, &mut entries);
+            }
+        }
+    }
+    for r in &roles {
+        let kind = EntryKind::Role { role: r.role.clone(), prefix: r.prefix };
+        add(normalized(&r.phrase), Entry { kind: kind.clone(), exact: exact_form(&r.phrase), capitalized: false }, &mut phrases, &mut entries);
+        if r.plural {
+            for p in plurals(&r.phrase) {
+                add(normalized(&p), Entry { kind: kind.clone(), exact: None, capitalized: false }, &mut phrases, &mut entries);
+            }
+        }
+    }
+    // People: grouped by full name.
+    let mut people: Vec<Person> = Vec::new();
+    let mut person_ids: FxHashMap<String, u32> = FxHashMap::default();
+    for t in people_src {
+        let key = normalized(&t.names[0]);
+        let id = match person_ids.get(&key) {
+            Some(&id) => id,
+            None => {
+                people.push(Person { name: t.names[0].clone(), terms: Vec::new() });
+                person_ids.insert(key, (people.len() - 1) as u32);
+                (people.len() - 1) as u32
+            }
+        };
+        let p = &mut people[id as usize];
+        for prev in &p.terms {
+            let overlap = prev.office.eq_ignore_ascii_case(&t.office)
+                && prev.code == t.code
+                && t.from.is_none_or(|f| prev.to.is_none_or(|pt| f < pt))
+                && prev.from.is_none_or(|pf| t.to.is_none_or(|tt| pf < tt))
+                && !(t.from.is_none() && t.to.is_none());
+            if overlap {
+                problems.push(t.loc.error(DictErrorKind::Overlap(format!("{} as {} overlaps {}", t.names[0], t.office, prev.loc))));
+            }
+        }
+        for n in &t.names {
+            add(normalized(n), Entry { kind: EntryKind::Person(id), exact: None, capitalized: true }, &mut phrases, &mut entries);
+        }
+        p.terms.push(Term { code: t.code, from: t.from, to: t.to, office: t.office, loc: t.loc });
+    }
+    // Surnames, derived.
+    let mut surnames: BTreeMap<String, (String, Vec<u32>)> = BTreeMap::new();
+    for (id, p) in people.iter().enumerate() {
+        for s in surname_candidates(&p.name, p.country()) {
+            let e = surnames.entry(normalized(&s)).or_insert_with(|| (s, Vec::new()));
+            if !e.1.contains(&(id as u32)) {
+                e.1.push(id as u32);
+            }
+        }
+    }
+    let existing: FxHashSet<&str> = phrases.iter().map(String::as_str).collect();
+    let surnames: Vec<(String, Vec<u32>)> = surnames
+        .into_iter()
+        .filter(|(norm, _)| !existing.contains(norm.as_str()) && norm.len() >= 2) // not a country, role or full name already
+        .map(|(norm, (_, ids))| (norm, ids))
+        .collect();
+    drop(existing);
+    for (norm, ids) in surnames {
+        let needs_antecedent = SURNAME_STOP.contains(&norm.as_str()) || norm.len() < 3;
+        add(norm, Entry { kind: EntryKind::Surname { people: ids, needs_antecedent }, exact: None, capitalized: true }, &mut phrases, &mut entries);
+    }
+    for (p, _) in &not_actors {
+        add(normalized(p), Entry { kind: EntryKind::NotActor, exact: None, capitalized: false }, &mut phrases, &mut entries);
+    }
+    let ac = AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).build(&phrases).expect("actor phrases compile");
+    (ActorLexicon { ac, entries, people }, problems)
+}
+
+/// Discard phrases into one automaton.
+fn compile_discards(discards: Vec<(String, Loc)>) -> Option<AhoCorasick> {
+    if discards.is_empty() {
+        return None;
+    }
+    let ps: FxHashSet<String> = discards.iter().map(|(p, _)| normalize_phrase(p)).filter(|p| !p.is_empty()).collect();
+    let mut ps: Vec<String> = ps.into_iter().collect();
+    ps.sort();
+    Some(AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).build(&ps).expect("discards compile"))
+}
+
+/// Verb patterns into elements over interned words, indexed by head.
+fn compile_verbs(src: Vec<VerbPattern>, irregular: Vec<(inflect::Forms, Loc)>, ontology: &Ontology) -> (VerbLexicon, Vec<DictError>) {
+    let mut problems = Vec::new();
+    let mut irregulars = Irregulars::default();
+    for (f, _) in irregular {
+        irregulars.insert(f);
+    }
+    let mut vocab: FxHashMap<String, Sym> = FxHashMap::default();
+    let mut lemmas_of: Vec<Vec<u32>> = Vec::new();
+    let mut participle: Vec<bool> = Vec::new();
+    let intern = |w: &str, vocab: &mut FxHashMap<String, Sym>, lemmas_of: &mut Vec<Vec<u32>>, participle: &mut Vec<bool>| -> Sym {
+        if let Some(&s) = vocab.get(w) {
+            return s;
+        }
+        let s = vocab.len() as Sym;
+        vocab.insert(w.to_string(), s);
+        lemmas_of.push(Vec::new());
+        participle.push(false);
+        s
+    };
+    let mut lemma_ids: FxHashMap<String, u32> = FxHashMap::default();
+    let mut gerund_forms: Vec<String> = Vec::new();
+    let mut lemma_names: Vec<String> = Vec::new();
+    let mut patterns: Vec<Pattern> = Vec::with_capacity(src.len());
+    let mut by_head: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+    // Patterns already compiled, by a hash of (elements, speaker judgement).
+    let mut seen_patterns: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+    for v in src {
+        let Some(code) = ontology.code(&v.code) else {
+            problems.push(v.loc.error(DictErrorKind::UnknownCode(format!("CAMEO code {:?}", v.code))));
+            continue;
+        };
+        let mut elems = Vec::with_capacity(v.tokens.len());
+        let mut negated = false;
+        let mut specificity = 0u16;
+        let mut bad = None;
+        for t in &v.tokens {
+            let word = |w: &str| -> Option<String> {
+                let n = normalized(w);
+                (!n.is_empty() && !n.contains(' ')).then_some(n)
+            };
+            let e = match t {
+                PatternToken::Word(w) => {
+                    // A literal of several tokens ("n't", "u.s.") splits into words.
+                    let n = normalized(w);
+                    if n.is_empty() {
+                        bad = Some(format!("{w:?} has no word in it"));
+                        break;
+                    }
+                    for p in n.split(' ') {
+                        negated |= NEGATIONS.contains(&p);
+                        specificity += 1;
+                        elems.push(Elem::Word(intern(p, &mut vocab, &mut lemmas_of, &mut participle)));
+                    }
+                    continue;
+                }
+                PatternToken::Alternatives(ws) => {
+                    let mut syms = Vec::new();
+                    for w in ws {
+                        match word(w) {
+                            Some(n) => {
+                                negated |= NEGATIONS.contains(&n.as_str());
+                                syms.push(intern(&n, &mut vocab, &mut lemmas_of, &mut participle));
+                            }
+                            None => bad = Some(format!("alternative {w:?} is not one word")),
+                        }
+                    }
+                    specificity += 1;
+                    Elem::Alt(syms.into())
+                }
+                PatternToken::Optional(w) => match word(w) {
+                    Some(n) => Elem::Opt(intern(&n, &mut vocab, &mut lemmas_of, &mut participle)),
+                    None => {
+                        bad = Some(format!("optional {w:?} is not one word"));
+                        break;
+                    }
+                },
+                PatternToken::Verb(base) => {
+                    specificity += 1;
+                    // A verb's forms are interned once, at its first pattern.
+                    let l = match lemma_ids.get(base) {
+                        Some(&l) => l,
+                        None => {
+                            let l = lemma_names.len() as u32;
+                            lemma_ids.insert(base.clone(), l);
+                            lemma_names.push(base.clone());
+                            let forms = irregulars.forms(base);
+                            for f in forms.all() {
+                                let n = normalized(f);
+                                if n.contains(' ') {
+                                    continue;
+                                }
+                                let s = intern(&n, &mut vocab, &mut lemmas_of, &mut participle);
+                                if !lemmas_of[s as usize].contains(&l) {
+                                    lemmas_of[s as usize].push(l);
+                                }
+                            }
+                            for f in &forms.participle {
+                                let s = intern(&normalized(f), &mut vocab, &mut lemmas_of, &mut participle);
+                                participle[s as usize] = true;
+                            }
+                            for f in &forms.gerund {
+                                gerund_forms.push(normalized(f));
+                            }
+                            l
+                        }
+                    };
+                    Elem::Verb(l)
+                }
+                PatternToken::Gap => Elem::Gap,
+                PatternToken::Target => {
+                    specificity += 1;
+                    Elem::Target
+                }
+                PatternToken::Source => {
+                    specificity += 1;
+                    Elem::Source
+                }
+            };
+            elems.push(e);
+        }
+        if let Some(msg) = bad {
+            problems.push(v.loc.error(DictErrorKind::Unreachable(msg)));
+            continue;
+        }
+        let key = {
+            let mut h = FxHasher::default();
+            elems.hash(&mut h);
+            v.speaker_judgement.hash(&mut h);
+            h.finish()
+        };
+        let same = seen_patterns.get(&key).and_then(|ids| {
+            ids.iter().map(|&i| &patterns[i as usize]).find(|o: &&Pattern| o.elems == elems && o.speaker_judgement == v.speaker_judgement)
+        });
+        if let Some(other) = same {
+            let msg = if other.code == code {
+                format!("{:?} repeats {}", v.text, other.loc)
+            } else {
+                format!("{:?} is also coded {} at {}; the first wins", v.text, other.code, other.loc)
+            };
+            problems.push(v.loc.error(DictErrorKind::Duplicate(msg)));
+            continue;
+        }
+        let id = patterns.len() as u32;
+        seen_patterns.entry(key).or_default().push(id);
+        let head_at = usize::from(elems[0] == Elem::Source);
+        match &elems[head_at] {
+            Elem::Word(s) => by_head.entry(head_key(false, *s)).or_default().push(id),
+            Elem::Verb(l) => by_head.entry(head_key(true, *l)).or_default().push(id),
+            Elem::Alt(ss) => {
+                for s in ss.iter() {
+                    by_head.entry(head_key(false, *s)).or_default().push(id);
+                }
+            }
+            _ => unreachable!("parse_pattern requires a word, alternatives or a verb first"),
+        }
+        patterns.push(Pattern { code, elems, head: head_at, speaker_judgement: v.speaker_judgement, negated, specificity, text: v.text, loc: v.loc });
+    }
+    // Most specific first, then file order: the first full match wins.
+    for ids in by_head.values_mut() {
+        ids.sort_by_key(|&i| (std::cmp::Reverse(patterns[i as usize].specificity), i));
+    }
+    let mut gerund = vec![false; vocab.len()];
+    for f in &gerund_forms {
+        if let Some(&s) = vocab.get(f) {
+            gerund[s as usize] = true;
+        }
+    }
+    let mut verbs = VerbLexicon {
+        vocab,
+        lemmas_of,
+        participle,
+        gerund,
+        lemma_names,
+        by_head,
+        patterns,
+        heads: Vec::new(),
+        head_patterns: Vec::new(),
+        required_words: Vec::new(),
+    };
+    verbs.index_heads();
+    (verbs, problems)
 }
 
 /// Negation words: a pattern containing one is itself about a negation.
