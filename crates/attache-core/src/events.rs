@@ -341,15 +341,9 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
     let norm = input.norm;
     let syms: Vec<Option<u32>> = (0..n).map(|i| dicts.verbs.sym(norm.token(i))).collect();
     // Which tokens are pattern heads at all (for clause splitting).
-    let mut cands = Vec::new();
-    let is_head: Vec<bool> = (0..n)
-        .map(|i| {
-            syms[i].is_some_and(|s| {
-                dicts.verbs.candidates(s, &mut cands);
-                !cands.is_empty() && !dicts.verbs.lemmas_of[s as usize].is_empty()
-            })
-        })
-        .collect();
+    let is_head: Vec<bool> = syms.iter().map(|s| s.is_some_and(|s| dicts.verbs.is_verb_head(s))).collect();
+    // The sentence's words, for skipping patterns that need a word it lacks.
+    let words = syms.iter().flatten().fold(0, |bits, &s| bits | crate::dict::word_bit(s));
     let mut clause = Vec::with_capacity(n);
     clauses(input, &is_head, &mut clause);
     let ctx = Ctx { input, passive: std::cell::Cell::new(false), syms: &syms, clause: &clause, dicts };
@@ -382,11 +376,11 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             i += 1;
             continue;
         }
-        dicts.verbs.candidates(s, &mut cands);
+        let cands = dicts.verbs.candidates_of(s);
         let g = verb_group(&ctx, i);
         ctx.passive.set(g.passive);
         let mut found = None;
-        for &pid in &cands {
+        for &pid in cands {
             let p = &dicts.verbs.patterns[pid as usize];
             let mut b = Binding::default();
             if p.head == 1 {
@@ -400,6 +394,9 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             // Candidates come most specific first; stop once nothing left can beat the best.
             if found.as_ref().is_some_and(|(_, _, _, score)| *score >= p.specificity) {
                 break;
+            }
+            if !dicts.verbs.may_match(pid, words) {
+                continue;
             }
             if let Some((end, b)) = match_elems(&ctx, p, p.head + 1, i + 1, b, clause[i]) {
                 let score = p.specificity.saturating_sub(b.unfilled);
