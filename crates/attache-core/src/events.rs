@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::actors::{ActorNp, Normalized};
 use crate::dict::{Dictionaries, Elem, Pattern};
 use crate::ontology::CameoCode;
-use crate::text::{TokKind, Token};
+use crate::text::{TokKind, Token, WordSet};
 
 /// The context one sentence is coded in.
 pub struct SentenceInput<'a> {
@@ -78,36 +78,36 @@ pub struct RawEvent {
 }
 
 /// Verbs after which "that" opens a reported clause.
-const REPORTING: &[&str] = &[
+static REPORTING: WordSet = WordSet::new(&[
     "said", "say", "says", "saying", "stated", "noted", "notes", "stressed", "stresses", "added", "adds", "told",
     "tells", "announced", "announces", "declared", "declares", "claimed", "claims", "insisted", "insists", "argued",
     "argues", "believe", "believes", "believed", "think", "thinks", "thought", "confirmed", "confirms", "reported",
     "explained", "recalled", "emphasized", "emphasised", "underlined", "underscored", "asserted", "maintained",
     "acknowledged", "remarked", "observed", "indicated", "suggested", "wrote", "writes", "warned", "warns", "hoped",
     "expects", "expected", "agreed", "pointed", "reiterated", "reaffirmed", "assured", "informed", "reminded",
-];
+]);
 
 /// Verbs that open a reported clause even without "that" ("Lavrov said
 /// Moscow would respond"). Verbs that also head events ("declared a
 /// ceasefire", "recalled its ambassador") are not among them.
-const SAY_VERBS: &[&str] = &[
+static SAY_VERBS: WordSet = WordSet::new(&[
     "said", "say", "says", "saying", "added", "adds", "noted", "stressed", "believe", "believes", "believed", "think",
     "thinks", "thought", "insisted", "insists", "argued", "argues", "claimed", "claims", "explained", "emphasized",
     "emphasised", "underlined", "asserted", "remarked", "observed", "suggested", "wrote", "told",
-];
+]);
 
-const THAT_NOUNS: &[&str] = &[
+static THAT_NOUNS: WordSet = WordSet::new(&[
     "statement", "statements", "remark", "remarks", "claim", "claims", "allegation", "allegations", "assertion",
     "fact", "understanding", "hope", "belief", "view", "assurance", "assurances", "confident", "sure", "convinced",
     "aware", "clear", "concluded", "agreed", "out", "position", "conviction", "impression", "sign", "news", "reports",
-];
+]);
 
-const CLAUSE_WORDS: &[&str] = &[
+static CLAUSE_WORDS: WordSet = WordSet::new(&[
     "which", "who", "whom", "whose", "while", "how", "why", "what", "whereas", "although", "though", "because", "since", "if", "unless",
     "whether", "when", "after", "before", "once", "until", "where", "so",
-];
+]);
 
-const AUX: &[&str] = &[
+static AUX: WordSet = WordSet::new(&[
     "will", "would", "shall", "should", "can", "could", "may", "might", "must", "'ll", "'d", "is", "are", "was", "were", "cannot",
     "be", "been", "being", "am", "'re", "'m", "has", "have", "had", "'ve", "do", "does", "did", "not", "n't", "never",
     "also", "already", "still", "just", "once", "again", "further", "jointly", "today", "yesterday", "now", "then",
@@ -116,17 +116,17 @@ const AUX: &[&str] = &[
     "ready", "willing", "prepared", "plan", "plans", "planned", "planning", "intend", "intends", "intended", "want",
     "wants", "wanted", "hope", "hopes", "hoped", "seek", "seeks", "sought", "aim", "aims", "expect", "expects", "expected",
     "likely", "set", "about", "due", "like", "continue", "continues", "continued", "continuing",
-];
+]);
 
-const BE: &[&str] = &["is", "are", "was", "were", "be", "been", "being", "am", "'re", "'m"];
-const NEG: &[&str] = &["not", "n't", "never", "no", "cannot"];
-const FUTURE: &[&str] = &["will", "'ll", "shall", "would", "going", "ready", "willing", "prepared", "plan", "plans", "planned", "planning", "intend", "intends", "intended", "want", "wants", "wanted", "hope", "hopes", "hoped", "seek", "seeks", "sought", "aim", "aims", "expect", "expects", "expected", "likely", "set", "about", "due", "like"];
-const MODAL: &[&str] = &["can", "could", "may", "might", "should", "must", "'d", "cannot"];
-const PREPOSITIONS: &[&str] = &[
+static BE: WordSet = WordSet::new(&["is", "are", "was", "were", "be", "been", "being", "am", "'re", "'m"]);
+static NEG: WordSet = WordSet::new(&["not", "n't", "never", "no", "cannot"]);
+static FUTURE: WordSet = WordSet::new(&["will", "'ll", "shall", "would", "going", "ready", "willing", "prepared", "plan", "plans", "planned", "planning", "intend", "intends", "intended", "want", "wants", "wanted", "hope", "hopes", "hoped", "seek", "seeks", "sought", "aim", "aims", "expect", "expects", "expected", "likely", "set", "about", "due", "like"]);
+static MODAL: WordSet = WordSet::new(&["can", "could", "may", "might", "should", "must", "'d", "cannot"]);
+static PREPOSITIONS: WordSet = WordSet::new(&[
     "of", "in", "at", "with", "to", "for", "from", "by", "on", "about", "after", "before", "during", "against", "between",
     "among", "over", "under", "toward", "towards", "into", "than", "despite", "through", "across", "via", "regarding",
     "including", "like", "upon", "within", "without", "following", "amid",
-];
+]);
 
 fn is_boundary_punct(w: &str) -> bool {
     matches!(w, ";" | ":" | "(" | ")" | "[" | "]" | "-" | "\u{2013}" | "\u{2014}" | "?" | "!")
@@ -376,14 +376,13 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             i += 1;
             continue;
         }
-        let cands = dicts.verbs.candidates_of(s);
-        let g = verb_group(&ctx, i);
-        ctx.passive.set(g.passive);
+        // The verb group is read once a pattern is worth trying here.
+        let mut group: Option<Group> = None;
         let mut found = None;
-        for &pid in cands {
-            let p = &dicts.verbs.patterns[pid as usize];
+        for c in dicts.verbs.candidates_of(s) {
+            let pid = c.pattern;
             let mut b = Binding::default();
-            if p.head == 1 {
+            if c.head == 1 {
                 // "$ condemnation of +": the source ends right before the head ("Russia's").
                 let before = |np: &ActorNp| np.tokens.end == i || np.tokens.end + 1 == i && norm.token(np.tokens.end) == "'s";
                 match input.nps.iter().position(before) {
@@ -392,12 +391,18 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 }
             }
             // Candidates come most specific first; stop once nothing left can beat the best.
-            if found.as_ref().is_some_and(|(_, _, _, score)| *score >= p.specificity) {
+            if found.as_ref().is_some_and(|(_, _, _, score)| *score >= c.specificity) {
                 break;
             }
-            if !dicts.verbs.may_match(pid, words) {
+            if !c.may_match(words) {
                 continue;
             }
+            if group.is_none() {
+                let g = verb_group(&ctx, i);
+                ctx.passive.set(g.passive);
+                group = Some(g);
+            }
+            let p = &dicts.verbs.patterns[pid as usize];
             if let Some((end, b)) = match_elems(&ctx, p, p.head + 1, i + 1, b, clause[i]) {
                 let score = p.specificity.saturating_sub(b.unfilled);
                 if found.as_ref().is_none_or(|(_, _, _, best)| score > *best) {
@@ -407,6 +412,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         }
         let found = found.map(|(pid, end, b, _)| (pid, end, b));
         if let Some((pid, end, b)) = found {
+            let g = group.as_ref().expect("a pattern was tried");
             matches.push(VerbMatch {
                 pattern: pid,
                 tokens: i..end,

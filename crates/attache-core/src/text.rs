@@ -191,6 +191,31 @@ pub fn normalize_phrase(phrase: &str) -> String {
     out
 }
 
+/// A fixed list of words (in matching form) asked "is this one of you?"
+/// once per token: a hash set built on first use, so the rules can keep
+/// their word lists as plain literals.
+pub struct WordSet {
+    words: &'static [&'static str],
+    set: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>>,
+}
+
+impl WordSet {
+    pub const fn new(words: &'static [&'static str]) -> WordSet {
+        WordSet { words, set: std::sync::OnceLock::new() }
+    }
+
+    pub fn contains(&self, w: &&str) -> bool {
+        self.set.get_or_init(|| self.words.iter().copied().collect()).contains(w)
+    }
+}
+
+impl std::ops::Deref for WordSet {
+    type Target = [&'static str];
+    fn deref(&self) -> &[&'static str] {
+        self.words
+    }
+}
+
 /// Words that end with a dot without ending a sentence.
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "st", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm", "gov",

@@ -159,14 +159,31 @@ pub struct VerbLexicon {
     pub lemma_names: Vec<String>,
     pub by_head: FxHashMap<u64, Vec<u32>>,
     pub patterns: Vec<Pattern>,
-    /// Per symbol: what [`VerbLexicon::candidates`] returns, computed once
-    /// (`heads[sym]..heads[sym + 1]` in `head_patterns`).
+    /// Per symbol: what [`VerbLexicon::candidates_of`] returns, computed
+    /// once (`heads[sym]..heads[sym + 1]` in `head_patterns`).
     heads: Vec<u32>,
-    head_patterns: Vec<u32>,
-    /// Per pattern: the [`word_bit`]s of the literal words it requires
-    /// after its head. A sentence whose words lack one of them cannot match
-    /// it (see [`VerbLexicon::may_match`]).
-    required_words: Vec<u64>,
+    head_patterns: Vec<Candidate>,
+}
+
+/// A pattern as the matcher first sees it: what decides whether to try
+/// it, next to each other in memory.
+#[derive(Clone, Copy, Debug)]
+pub struct Candidate {
+    /// The [`word_bit`]s of the literal words the pattern requires after
+    /// its head: a sentence whose words lack one of them cannot match it.
+    pub required_words: u64,
+    pub pattern: u32,
+    pub specificity: u16,
+    /// [`Pattern::head`].
+    pub head: u8,
+}
+
+impl Candidate {
+    /// The pattern can match in a sentence whose words' [`word_bit`]s are
+    /// `words`. `false` is certain; `true` means "try it".
+    pub fn may_match(&self, words: u64) -> bool {
+        self.required_words & !words == 0
+    }
 }
 
 /// A word's bit in a 64-bit set of words (a one-hash Bloom filter).
@@ -186,13 +203,13 @@ impl VerbLexicon {
     /// The patterns whose first element matches the token `sym`.
     pub fn candidates(&self, sym: Sym, out: &mut Vec<u32>) {
         out.clear();
-        out.extend_from_slice(self.candidates_of(sym));
+        out.extend(self.candidates_of(sym).iter().map(|c| c.pattern));
     }
 
     /// The patterns whose first element matches the token `sym`: the
     /// patterns headed by the word itself, then those headed by each verb
     /// it is a form of, each group most specific first.
-    pub fn candidates_of(&self, sym: Sym) -> &[u32] {
+    pub fn candidates_of(&self, sym: Sym) -> &[Candidate] {
         let s = sym as usize;
         &self.head_patterns[self.heads[s] as usize..self.heads[s + 1] as usize]
     }
@@ -203,38 +220,36 @@ impl VerbLexicon {
         !self.candidates_of(sym).is_empty() && !self.lemmas_of[sym as usize].is_empty()
     }
 
-    /// Pattern `pid` can match in a sentence whose words' [`word_bit`]s
-    /// are `words`. `false` is certain; `true` means "try it".
-    pub fn may_match(&self, pid: u32, words: u64) -> bool {
-        self.required_words[pid as usize] & !words == 0
-    }
-
     fn index_heads(&mut self) {
+        let candidate: Vec<Candidate> = self
+            .patterns
+            .iter()
+            .enumerate()
+            .map(|(i, p)| Candidate {
+                required_words: p.elems[p.head + 1..].iter().fold(0, |bits, e| match e {
+                    Elem::Word(s) => bits | word_bit(*s),
+                    _ => bits,
+                }),
+                pattern: i as u32,
+                specificity: p.specificity,
+                head: p.head as u8,
+            })
+            .collect();
         let n = self.vocab.len();
         self.heads = Vec::with_capacity(n + 1);
         self.head_patterns.clear();
         for sym in 0..n as Sym {
             self.heads.push(self.head_patterns.len() as u32);
             if let Some(v) = self.by_head.get(&head_key(false, sym)) {
-                self.head_patterns.extend_from_slice(v);
+                self.head_patterns.extend(v.iter().map(|&p| candidate[p as usize]));
             }
             for &l in &self.lemmas_of[sym as usize] {
                 if let Some(v) = self.by_head.get(&head_key(true, l)) {
-                    self.head_patterns.extend_from_slice(v);
+                    self.head_patterns.extend(v.iter().map(|&p| candidate[p as usize]));
                 }
             }
         }
         self.heads.push(self.head_patterns.len() as u32);
-        self.required_words = self
-            .patterns
-            .iter()
-            .map(|p| {
-                p.elems[p.head + 1..].iter().fold(0, |bits, e| match e {
-                    Elem::Word(s) => bits | word_bit(*s),
-                    _ => bits,
-                })
-            })
-            .collect();
     }
 
     pub fn is_form_of(&self, sym: Sym, lemma: u32) -> bool {
@@ -763,7 +778,6 @@ fn compile_verbs(src: Vec<VerbPattern>, irregular: Vec<(inflect::Forms, Loc)>, o
         patterns,
         heads: Vec::new(),
         head_patterns: Vec::new(),
-        required_words: Vec::new(),
     };
     verbs.index_heads();
     (verbs, problems)
