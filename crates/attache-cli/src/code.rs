@@ -1,16 +1,20 @@
 //! `attache code`: documents in, event records out, in input order, on all
-//! cores, with bounded memory (documents are read and coded in batches).
+//! cores, with bounded memory: records are read in batches; each batch is
+//! parsed, coded and serialized in parallel (one [`Coder`] and its buffers
+//! per worker) and written in input order.
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
 
 use anyhow::Context;
 use attache_core::document::Document;
-use attache_core::ingest::{self, InputFormat, JsonlReader};
+use attache_core::ingest::{self, InputFormat, JsonlLine, JsonlReader};
 use attache_core::output::{EventWriter, OutputFormat};
-use attache_core::pipeline;
+use attache_core::pipeline::Coder;
 use attache_core::InputError;
 use clap::Args;
 use rayon::prelude::*;
@@ -36,6 +40,10 @@ pub struct CodeArgs {
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Print counts and timings to standard error when done (documents,
+    /// sentences, events, bytes read, dictionary load time).
+    #[arg(long)]
+    pub stats: bool,
     #[command(flatten)]
     pub dicts: DictArgs,
 }
@@ -45,39 +53,73 @@ pub struct CodeArgs {
 const BATCH_DOCS: usize = 512;
 const BATCH_BYTES: usize = 16 << 20;
 
+/// A document waiting in a batch: a JSONL line still to parse (parsed by
+/// the worker that codes it), or a document read whole.
+enum Pending {
+    Line { file: Arc<str>, line: JsonlLine },
+    Read(Result<Document, InputError>),
+}
+
+/// What a worker made of one document: its records, serialized in the
+/// output format, and its counts.
+struct Coded {
+    records: Vec<u8>,
+    sentences: usize,
+    events: usize,
+}
+
 pub fn run(a: CodeArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
     if let Some(n) = a.threads {
         rayon::ThreadPoolBuilder::new().num_threads(n).build_global().context("setting up threads")?;
     }
     let dicts = a.dicts.load()?;
+    let load_ms = started.elapsed().as_secs_f64() * 1e3;
     let opts = a.coding.options()?;
     let out: Box<dyn Write> = match &a.output {
         Some(p) => Box::new(File::create(p).with_context(|| format!("creating {}", p.display()))?),
         None => Box::new(std::io::stdout().lock()),
     };
-    let mut writer = EventWriter::new(BufWriter::with_capacity(1 << 16, out), a.output_format);
-    let failed = std::cell::Cell::new(0usize);
-    let mut coded = 0usize;
-    let mut batch: Vec<Result<Document, InputError>> = Vec::new();
+    let format = a.output_format;
+    let mut writer = EventWriter::new(BufWriter::with_capacity(1 << 16, out), format);
+    let mut stats = Stats::default();
+    let mut batch: Vec<Pending> = Vec::new();
     let mut batch_bytes = 0;
-    let mut flush = |batch: &mut Vec<Result<Document, InputError>>, writer: &mut EventWriter<_>| -> anyhow::Result<()> {
-        let results: Vec<Result<Vec<attache_core::output::Event>, InputError>> =
-            batch.par_iter().map(|d| d.as_ref().map(|d| pipeline::code(&dicts, d, &opts)).map_err(Clone::clone)).collect();
+    // Parse, code and serialize on every core; write in input order here.
+    let flush = |batch: &mut Vec<Pending>, writer: &mut EventWriter<_>, stats: &mut Stats| -> anyhow::Result<()> {
+        let results: Vec<Result<Coded, InputError>> = batch
+            .par_drain(..)
+            .map_init(
+                || (Coder::default(), Vec::new()),
+                |(coder, events), item| {
+                    let doc = match item {
+                        Pending::Line { file, line } => line.parse(&file)?,
+                        Pending::Read(doc) => doc?,
+                    };
+                    events.clear();
+                    let sentences = coder.code(&dicts, &doc, &opts, events);
+                    let mut w = EventWriter::continuing(Vec::new(), format);
+                    for e in events.iter() {
+                        w.write(e).expect("writing to memory");
+                    }
+                    Ok(Coded { records: w.into_inner(), sentences, events: events.len() })
+                },
+            )
+            .collect();
         for r in results {
             match r {
-                Ok(events) => {
-                    coded += 1;
-                    for e in &events {
-                        writer.write(e)?;
-                    }
+                Ok(c) => {
+                    stats.documents += 1;
+                    stats.sentences += c.sentences;
+                    stats.events += c.events;
+                    writer.write_serialized(&c.records)?;
                 }
                 Err(e) => {
-                    failed.set(failed.get() + 1);
+                    stats.failed += 1;
                     eprintln!("attache: skipped {e}");
                 }
             }
         }
-        batch.clear();
         Ok(())
     };
     for input in &a.inputs {
@@ -88,7 +130,7 @@ pub fn run(a: CodeArgs) -> anyhow::Result<ExitCode> {
             match File::open(input) {
                 Ok(f) => Box::new(BufReader::with_capacity(1 << 16, f)),
                 Err(e) => {
-                    failed.set(failed.get() + 1);
+                    stats.failed += 1;
                     eprintln!("attache: skipped {input}: cannot read: {e}");
                     continue;
                 }
@@ -102,34 +144,62 @@ pub fn run(a: CodeArgs) -> anyhow::Result<ExitCode> {
             f => f,
         };
         if format == InputFormat::Jsonl {
-            for rec in JsonlReader::new(name.clone(), reader) {
-                batch_bytes += rec.as_ref().map(|d| d.text.len()).unwrap_or(0);
-                batch.push(rec);
+            let mut lines = JsonlReader::new(name.clone(), reader);
+            let file: Arc<str> = Arc::from(name.as_str());
+            while let Some(line) = lines.next_line() {
+                batch_bytes += line.as_ref().map(|l| l.text.len()).unwrap_or(0);
+                batch.push(match line {
+                    Ok(line) => Pending::Line { file: file.clone(), line },
+                    Err(e) => Pending::Read(Err(e)),
+                });
                 if batch.len() >= BATCH_DOCS || batch_bytes >= BATCH_BYTES {
-                    flush(&mut batch, &mut writer)?;
+                    flush(&mut batch, &mut writer, &mut stats)?;
                     batch_bytes = 0;
                 }
             }
+            stats.bytes += lines.bytes_read();
         } else {
             let mut bytes = Vec::new();
             let doc = match reader.take((ingest::MAX_DOCUMENT + 1) as u64).read_to_end(&mut bytes) {
                 Ok(_) => ingest::from_bytes(&name, &bytes, format),
                 Err(e) => Err(InputError::new(&name, None, attache_core::error::InputErrorKind::Io(e.to_string()))),
             };
+            stats.bytes += bytes.len();
             batch_bytes += bytes.len();
-            batch.push(doc);
+            batch.push(Pending::Read(doc));
             if batch.len() >= BATCH_DOCS || batch_bytes >= BATCH_BYTES {
-                flush(&mut batch, &mut writer)?;
+                flush(&mut batch, &mut writer, &mut stats)?;
                 batch_bytes = 0;
             }
         }
     }
-    flush(&mut batch, &mut writer)?;
+    flush(&mut batch, &mut writer, &mut stats)?;
     writer.flush()?;
-    let failed = failed.get();
-    if failed > 0 {
-        eprintln!("attache: coded {coded} documents; {failed} could not be read (listed above)");
+    if a.stats {
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!(
+            "attache: stats documents={} failed={} sentences={} events={} bytes={} load_ms={load_ms:.1} seconds={secs:.3} threads={}",
+            stats.documents,
+            stats.failed,
+            stats.sentences,
+            stats.events,
+            stats.bytes,
+            rayon::current_num_threads()
+        );
+    }
+    if stats.failed > 0 {
+        eprintln!("attache: coded {} documents; {} could not be read (listed above)", stats.documents, stats.failed);
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Counts for `--stats`.
+#[derive(Default)]
+struct Stats {
+    documents: usize,
+    failed: usize,
+    sentences: usize,
+    events: usize,
+    bytes: usize,
 }

@@ -170,12 +170,70 @@ pub struct JsonlReader<R> {
     file: String,
     line_no: usize,
     offset: usize,
-    buf: Vec<u8>,
+}
+
+/// One record line as read, before its JSON is parsed (which
+/// [`JsonlLine::parse`] does, on any thread).
+#[derive(Clone, Debug)]
+pub struct JsonlLine {
+    pub line_no: usize,
+    /// Byte offset of the line in the file.
+    pub offset: usize,
+    /// The line, valid UTF-8, line break included.
+    pub text: String,
+}
+
+impl JsonlLine {
+    /// The record of this line of `file`.
+    pub fn parse(&self, file: &str) -> Result<Document, InputError> {
+        from_json_line(file, self.line_no, self.text.trim(), self.offset)
+    }
 }
 
 impl<R: BufRead> JsonlReader<R> {
     pub fn new(file: impl Into<String>, reader: R) -> Self {
-        JsonlReader { reader, file: file.into(), line_no: 0, offset: 0, buf: Vec::new() }
+        JsonlReader { reader, file: file.into(), line_no: 0, offset: 0 }
+    }
+
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// Bytes read so far.
+    pub fn bytes_read(&self) -> usize {
+        self.offset
+    }
+
+    /// The next non-blank line, checked for size and UTF-8 but not parsed.
+    pub fn next_line(&mut self) -> Option<Result<JsonlLine, InputError>> {
+        loop {
+            let mut buf = Vec::new();
+            let start = self.offset;
+            // Read at most a bounded line: a runaway line is an error, not an OOM.
+            let n = match std::io::Read::take(self.reader.by_ref(), (MAX_DOCUMENT + 2) as u64).read_until(b'\n', &mut buf) {
+                Ok(0) => return None,
+                Ok(n) => n,
+                Err(e) => return Some(Err(InputError::new(&self.file, Some(start), InputErrorKind::Io(e.to_string())))),
+            };
+            self.offset += n;
+            self.line_no += 1;
+            let here = || format!("{}:{}", self.file, self.line_no);
+            if buf.len() > MAX_DOCUMENT {
+                // Skip the rest of this line.
+                let mut sink = Vec::new();
+                let _ = self.reader.read_until(b'\n', &mut sink);
+                self.offset += sink.len();
+                return Some(Err(InputError::new(here(), Some(start), InputErrorKind::TooLarge { len: buf.len() + sink.len(), limit: MAX_DOCUMENT })));
+            }
+            let text = match String::from_utf8(buf) {
+                Ok(l) => l,
+                Err(e) => return Some(Err(InputError::new(here(), Some(start + e.utf8_error().valid_up_to()), InputErrorKind::InvalidUtf8))),
+            };
+            if text.trim().is_empty() {
+                continue;
+            }
+            return Some(Ok(JsonlLine { line_no: self.line_no, offset: start, text }));
+        }
     }
 }
 
@@ -183,35 +241,8 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
     type Item = Result<Document, InputError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            self.buf.clear();
-            let start = self.offset;
-            // Read at most a bounded line: a runaway line is an error, not an OOM.
-            let n = match std::io::Read::take(self.reader.by_ref(), (MAX_DOCUMENT + 2) as u64).read_until(b'\n', &mut self.buf) {
-                Ok(0) => return None,
-                Ok(n) => n,
-                Err(e) => return Some(Err(InputError::new(&self.file, Some(start), InputErrorKind::Io(e.to_string())))),
-            };
-            self.offset += n;
-            self.line_no += 1;
-            let here = format!("{}:{}", self.file, self.line_no);
-            if self.buf.len() > MAX_DOCUMENT {
-                // Skip the rest of this line.
-                let mut sink = Vec::new();
-                let _ = self.reader.read_until(b'\n', &mut sink);
-                self.offset += sink.len();
-                return Some(Err(InputError::new(here, Some(start), InputErrorKind::TooLarge { len: self.buf.len() + sink.len(), limit: MAX_DOCUMENT })));
-            }
-            let line = match std::str::from_utf8(&self.buf) {
-                Ok(l) => l,
-                Err(e) => return Some(Err(InputError::new(here, Some(start + e.valid_up_to()), InputErrorKind::InvalidUtf8))),
-            };
-            let line = line.trim();
-            if line.is_empty() {
-                continue;
-            }
-            return Some(from_json_line(&self.file, self.line_no, line, start));
-        }
+        let line = self.next_line()?;
+        Some(line.and_then(|l| l.parse(&self.file)))
     }
 }
 

@@ -88,6 +88,28 @@ impl<W: Write> EventWriter<W> {
         EventWriter { out, format, header_done: false }
     }
 
+    /// A writer for records that follow a header written elsewhere: many
+    /// of them can serialize documents in parallel for one [`EventWriter`]
+    /// to [`write_serialized`](EventWriter::write_serialized) in order.
+    pub fn continuing(out: W, format: OutputFormat) -> Self {
+        EventWriter { out, format, header_done: true }
+    }
+
+    /// Writes records serialized by a [`continuing`](EventWriter::continuing)
+    /// writer of the same format (the CSV header first, once).
+    pub fn write_serialized(&mut self, records: &[u8]) -> std::io::Result<()> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        if self.format == OutputFormat::Csv && !self.header_done {
+            let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(&mut self.out);
+            w.write_record(CSV_HEADER)?;
+            w.flush()?;
+            self.header_done = true;
+        }
+        self.out.write_all(records)
+    }
+
     pub fn write(&mut self, e: &Event) -> std::io::Result<()> {
         match self.format {
             OutputFormat::Jsonl => {

@@ -2,6 +2,7 @@
 //! saw, as ranges into the text) and [`Event`]s out. Each stage is a plain
 //! function; nothing here keeps state between documents.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use chrono::{Datelike, NaiveDate};
@@ -108,8 +109,89 @@ fn actors_of(dicts: &Dictionaries, text: &str, ctx: &ActorContext<'_>) -> (Vec<M
     (mentions, nps)
 }
 
+/// What is decided about a document before its sentences are coded.
+struct Prepared {
+    date: Option<NaiveDate>,
+    date_from: &'static str,
+    meta: meta::TextMeta,
+    dropped: Vec<Dropped>,
+    main_speaker: Option<(String, Option<String>)>,
+    counterpart: Option<String>,
+    turns: Vec<Turn>,
+}
+
+/// Working buffers of the sentence stages, kept from one sentence and one
+/// document to the next so that coding allocates little per sentence.
+#[derive(Default)]
+pub struct Scratch {
+    tokens: Vec<Token>,
+    /// Token ranges of the sentences, with their turn.
+    sentences: Vec<(Range<usize>, Option<usize>)>,
+    split: Vec<Range<usize>>,
+    norm: Normalized,
+    mentions: Vec<Mention>,
+    nps: Vec<ActorNp>,
+    verbs: Vec<VerbMatch>,
+    events: Vec<RawEvent>,
+    named_people: Vec<u32>,
+    records: Vec<Event>,
+}
+
+/// One sentence as the stages saw it (views into the [`Scratch`]).
+struct Sentence<'a> {
+    index: usize,
+    span: Range<usize>,
+    tokens: Range<usize>,
+    /// The sentence's tokens (`tokens` of the document's).
+    toks: &'a [Token],
+    turn: Option<usize>,
+    speaker: Option<&'a str>,
+    speaker_code: Option<&'a str>,
+    mentions: &'a mut Vec<Mention>,
+    nps: &'a mut Vec<ActorNp>,
+    verbs: &'a mut Vec<VerbMatch>,
+    events: &'a mut Vec<RawEvent>,
+}
+
 /// Runs every stage on `doc`.
 pub fn analyze(dicts: &Dictionaries, doc: &Document, opts: &Options) -> Analysis {
+    let mut s = Scratch::default();
+    let p = prepare(dicts, doc, opts, &mut s);
+    let mut sentences = Vec::with_capacity(s.sentences.len());
+    code_sentences(dicts, doc, opts, &p, &mut s, |c| {
+        sentences.push(SentenceAnalysis {
+            index: c.index,
+            span: c.span,
+            tokens: c.tokens,
+            turn: c.turn,
+            speaker: c.speaker.map(str::to_string),
+            speaker_code: c.speaker_code.map(str::to_string),
+            mentions: std::mem::take(c.mentions),
+            actors: std::mem::take(c.nps),
+            verbs: std::mem::take(c.verbs),
+            events: std::mem::take(c.events),
+        })
+    });
+    Analysis {
+        doc: doc.id.clone(),
+        date: p.date,
+        date_from: p.date_from,
+        place: p.meta.place,
+        headline: p.meta.headline,
+        dateline: p.meta.dateline,
+        dropped: p.dropped,
+        main_speaker: p.main_speaker.as_ref().map(|m| m.0.clone()),
+        main_speaker_code: p.main_speaker.and_then(|m| m.1),
+        counterpart: p.counterpart,
+        turns: p.turns,
+        tokens: s.tokens,
+        sentences,
+    }
+}
+
+/// Metadata, participants, turns, and the document's tokens and sentences
+/// (into `s.tokens` and `s.sentences`).
+fn prepare(dicts: &Dictionaries, doc: &Document, opts: &Options, s: &mut Scratch) -> Prepared {
     let text = doc.text.as_str();
     let year_hint = opts.date.or(doc.given.date).map(|d| d.year());
     let (tm, dropped) = meta::read(text, year_hint);
@@ -166,9 +248,11 @@ pub fn analyze(dicts: &Dictionaries, doc: &Document, opts: &Options) -> Analysis
     );
 
     // Sentences and tokens, line by line; labels and datelines are not prose.
-    let mut tokens = Vec::new();
-    let mut sentence_ranges: Vec<(Range<usize>, Option<usize>)> = Vec::new();
-    let mut scratch = Vec::new();
+    let tokens = &mut s.tokens;
+    let sentence_ranges = &mut s.sentences;
+    let scratch = &mut s.split;
+    tokens.clear();
+    sentence_ranges.clear();
     for r in &lines {
         let mut start = r.start;
         let turn = turns.iter().position(|t| t.span.start <= r.start && r.start < t.span.end.max(t.span.start + 1));
@@ -183,46 +267,48 @@ pub fn analyze(dicts: &Dictionaries, doc: &Document, opts: &Options) -> Analysis
             }
         }
         let first = tokens.len();
-        tokenize(text, start..r.end, &mut tokens);
+        tokenize(text, start..r.end, tokens);
         scratch.clear();
-        split_sentences(text, &tokens, first..tokens.len(), &mut scratch);
-        for s in &scratch {
-            sentence_ranges.push((s.clone(), turn));
+        split_sentences(text, tokens, first..tokens.len(), scratch);
+        for r in scratch.iter() {
+            sentence_ranges.push((r.clone(), turn));
         }
     }
+    Prepared { date, date_from, meta: tm, dropped, main_speaker, counterpart, turns }
+}
 
-    let mut named_people: Vec<u32> = Vec::new();
-    let mut norm = Normalized::default();
-    let mut sentences = Vec::with_capacity(sentence_ranges.len());
-    for (index, (tr, turn)) in sentence_ranges.into_iter().enumerate() {
+/// Actors and events of each prepared sentence, in order; `f` sees each.
+fn code_sentences(dicts: &Dictionaries, doc: &Document, opts: &Options, p: &Prepared, s: &mut Scratch, mut f: impl FnMut(Sentence<'_>)) {
+    let text = doc.text.as_str();
+    let Scratch { tokens, sentences: sentence_ranges, norm, mentions, nps, verbs, events, named_people, .. } = s;
+    let (date, tm, turns, main_speaker, counterpart) = (p.date, &p.meta, &p.turns, &p.main_speaker, &p.counterpart);
+    named_people.clear();
+
+    for (index, (tr, turn)) in sentence_ranges.iter().cloned().enumerate() {
         let toks = &tokens[tr.clone()];
         let span = toks[0].start as usize..toks[toks.len() - 1].end as usize;
         let t = turn.map(|i| &turns[i]);
-        let mut speaker = t.and_then(|t| t.speaker.clone());
-        let mut speaker_code = t.and_then(|t| t.speaker_code.clone());
+        let (mut speaker, mut speaker_code): (Option<&str>, Option<Cow<'_, str>>) = match t {
+            Some(t) => (t.speaker.as_deref(), t.speaker_code.as_deref().map(Cow::Borrowed)),
+            None => (main_speaker.as_ref().map(|m| m.0.as_str()), main_speaker.as_ref().and_then(|m| m.1.as_deref()).map(Cow::Borrowed)),
+        };
         let press = t.is_some_and(|t| t.press);
-        if t.is_none() {
-            speaker = main_speaker.as_ref().map(|m| m.0.clone());
-            speaker_code = main_speaker.as_ref().and_then(|m| m.1.clone());
-        }
-        Normalized::build(text, toks, &mut norm);
-        let ctx = ActorContext { date, speaker_code: speaker_code.as_deref(), named_people: &named_people };
-        let mut mentions = Vec::new();
-        find_mentions(dicts, text, toks, &norm, &ctx, &mut mentions);
-        let mut nps = Vec::new();
-        chunk(text, toks, &norm, &mentions, &ctx, &mut nps);
+        Normalized::build(text, toks, norm);
+        let ctx = ActorContext { date, speaker_code: speaker_code.as_deref(), named_people: named_people.as_slice() };
+        find_mentions(dicts, text, toks, norm, &ctx, mentions);
+        chunk(text, toks, norm, mentions, &ctx, nps);
         // "…, Lavrov said.": the quoted sentence's speaker.
         if speaker_code.is_none() && !press {
-            if let Some(i) = attribution(&norm, &nps) {
-                speaker_code = nps[i].code.clone();
-                speaker = Some(text[toks[nps[i].tokens.start].start as usize..toks[nps[i].tokens.end - 1].end as usize].to_string());
+            if let Some(i) = attribution(norm, nps) {
+                speaker_code = nps[i].code.clone().map(Cow::Owned);
+                speaker = Some(&text[toks[nps[i].tokens.start].start as usize..toks[nps[i].tokens.end - 1].end as usize]);
                 for np in nps.iter_mut().filter(|np| np.first_person) {
-                    np.code = speaker_code.clone();
+                    np.code = speaker_code.as_deref().map(str::to_string);
                     np.country = speaker_code.as_ref().map(|c| c[..3.min(c.len())].to_string());
                 }
             }
         }
-        for m in &mentions {
+        for m in mentions.iter() {
             if let Some(p) = m.person {
                 if !named_people.contains(&p) {
                     named_people.push(p);
@@ -233,8 +319,8 @@ pub fn analyze(dicts: &Dictionaries, doc: &Document, opts: &Options) -> Analysis
         let input = SentenceInput {
             doc: text,
             tokens: toks,
-            norm: &norm,
-            nps: &nps,
+            norm,
+            nps,
             speaker_code: speaker_code.as_deref(),
             counterpart: own_counterpart,
             press,
@@ -242,26 +328,8 @@ pub fn analyze(dicts: &Dictionaries, doc: &Document, opts: &Options) -> Analysis
             statements: opts.statements,
             joint_compounds: !opts.no_joint_compounds,
         };
-        let mut verbs = Vec::new();
-        let mut events = Vec::new();
-        code_sentence(dicts, &input, &mut verbs, &mut events);
-        sentences.push(SentenceAnalysis { index, span, tokens: tr, turn, speaker, speaker_code, mentions, actors: nps, verbs, events });
-    }
-
-    Analysis {
-        doc: doc.id.clone(),
-        date,
-        date_from,
-        place: tm.place,
-        headline: tm.headline,
-        dateline: tm.dateline,
-        dropped,
-        main_speaker: main_speaker.as_ref().map(|m| m.0.clone()),
-        main_speaker_code: main_speaker.and_then(|m| m.1),
-        counterpart,
-        turns,
-        tokens,
-        sentences,
+        code_sentence(dicts, &input, verbs, events);
+        f(Sentence { index, span, tokens: tr, toks, turn, speaker, speaker_code: speaker_code.as_deref(), mentions, nps, verbs, events });
     }
 }
 
@@ -303,46 +371,100 @@ fn attribution(norm: &Normalized, nps: &[ActorNp]) -> Option<usize> {
 
 /// The events of a document, in sentence and span order.
 pub fn code(dicts: &Dictionaries, doc: &Document, opts: &Options) -> Vec<Event> {
-    let a = analyze(dicts, doc, opts);
-    events_of(dicts, doc, &a)
+    let mut out = Vec::new();
+    Coder::default().code(dicts, doc, opts, &mut out);
+    out
+}
+
+/// Codes documents one after another, reusing its buffers: keep one per
+/// thread. The events are those of [`code`].
+#[derive(Default)]
+pub struct Coder {
+    scratch: Scratch,
+}
+
+impl Coder {
+    /// Appends the events of `doc` to `out`, in sentence and span order,
+    /// and returns how many sentences were coded.
+    pub fn code(&mut self, dicts: &Dictionaries, doc: &Document, opts: &Options, out: &mut Vec<Event>) -> usize {
+        let s = &mut self.scratch;
+        let p = prepare(dicts, doc, opts, s);
+        let n = s.sentences.len();
+        let mut records = std::mem::take(&mut s.records);
+        records.clear();
+        let doc_fields = DocFields::new(doc, p.date, p.meta.place.as_deref());
+        code_sentences(dicts, doc, opts, &p, s, |c| {
+            for e in c.events.drain(..) {
+                records.push(record(dicts, &doc_fields, c.index, &c.span, c.speaker, c.toks, e));
+            }
+        });
+        sort_records(&mut records);
+        out.append(&mut records);
+        s.records = records;
+        n
+    }
+}
+
+/// What every event record of a document repeats.
+struct DocFields<'a> {
+    doc: &'a Document,
+    date: Option<String>,
+    place: Option<&'a str>,
+}
+
+impl<'a> DocFields<'a> {
+    fn new(doc: &'a Document, date: Option<NaiveDate>, place: Option<&'a str>) -> Self {
+        DocFields { doc, date: date.map(|d| d.to_string()), place }
+    }
+}
+
+/// One event record: the raw event of sentence `index` written out.
+fn record(dicts: &Dictionaries, d: &DocFields<'_>, index: usize, span: &Range<usize>, speaker: Option<&str>, toks: &[Token], e: RawEvent) -> Event {
+    let text = d.doc.text.as_str();
+    let span_of = |r: &Range<usize>| toks[r.start].start as usize..toks[r.end - 1].end as usize;
+    let info = dicts.ontology.info(e.code);
+    let actor = |p: crate::events::Party| {
+        let text_span = p.tokens.as_ref().map(span_of);
+        ActorOut::new(p.code, text_span.map(|r| text[r].to_string()).unwrap_or_else(|| format!("({})", p.via)))
+    };
+    let verb_span = span_of(&e.verb);
+    Event {
+        id: d.doc.id.clone(),
+        doc: d.doc.id.clone(),
+        date: d.date.clone(),
+        sentence_index: index,
+        sentence: text[span.clone()].to_string(),
+        speaker: speaker.map(str::to_string),
+        source: actor(e.source),
+        target: e.target.map(actor),
+        cameo: e.code.to_string(),
+        root: e.code.root().to_string(),
+        plover: info.plover.clone(),
+        quad_class: info.quad_class,
+        goldstein: info.goldstein,
+        location: d.place.map(str::to_string),
+        span: [span.start, span.end],
+        rule: e.rule,
+        verb: VerbOut { text: text[verb_span.clone()].to_string(), span: [verb_span.start, verb_span.end] },
+    }
+}
+
+/// Sentence, verb and source order; one record per sentence, dyad and code.
+fn sort_records(out: &mut Vec<Event>) {
+    out.sort_by(|a, b| (a.sentence_index, a.verb.span, &a.source.code).cmp(&(b.sentence_index, b.verb.span, &b.source.code)));
+    out.dedup_by(|a, b| a.sentence_index == b.sentence_index && a.source.code == b.source.code && a.target.as_ref().map(|t| &t.code) == b.target.as_ref().map(|t| &t.code) && a.cameo == b.cameo);
 }
 
 /// Event records from an analysis.
 pub fn events_of(dicts: &Dictionaries, doc: &Document, a: &Analysis) -> Vec<Event> {
-    let text = doc.text.as_str();
+    let d = DocFields::new(doc, a.date, a.place.as_deref());
     let mut out = Vec::new();
     for s in &a.sentences {
         let toks = &a.tokens[s.tokens.clone()];
-        let span_of = |r: &Range<usize>| toks[r.start].start as usize..toks[r.end - 1].end as usize;
         for e in &s.events {
-            let info = dicts.ontology.info(e.code);
-            let actor = |p: &crate::events::Party| {
-                let text_span = p.tokens.as_ref().map(span_of);
-                ActorOut::new(p.code.clone(), text_span.map(|r| text[r].to_string()).unwrap_or_else(|| format!("({})", p.via)))
-            };
-            let verb_span = span_of(&e.verb);
-            out.push(Event {
-                id: doc.id.clone(),
-                doc: doc.id.clone(),
-                date: a.date.map(|d| d.to_string()),
-                sentence_index: s.index,
-                sentence: text[s.span.clone()].to_string(),
-                speaker: s.speaker.clone(),
-                source: actor(&e.source),
-                target: e.target.as_ref().map(actor),
-                cameo: e.code.to_string(),
-                root: e.code.root().to_string(),
-                plover: info.plover.clone(),
-                quad_class: info.quad_class,
-                goldstein: info.goldstein,
-                location: a.place.clone(),
-                span: [s.span.start, s.span.end],
-                rule: e.rule.clone(),
-                verb: VerbOut { text: text[verb_span.clone()].to_string(), span: [verb_span.start, verb_span.end] },
-            });
+            out.push(record(dicts, &d, s.index, &s.span, s.speaker.as_deref(), toks, e.clone()));
         }
     }
-    out.sort_by(|a, b| (a.sentence_index, a.verb.span, &a.source.code).cmp(&(b.sentence_index, b.verb.span, &b.source.code)));
-    out.dedup_by(|a, b| a.sentence_index == b.sentence_index && a.source.code == b.source.code && a.target.as_ref().map(|t| &t.code) == b.target.as_ref().map(|t| &t.code) && a.cameo == b.cameo);
+    sort_records(&mut out);
     out
 }
