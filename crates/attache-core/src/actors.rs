@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::dict::{Dictionaries, EntryKind, PhraseKind};
-use crate::text::{push_normalized, TokKind, Token};
+use crate::text::{push_normalized, TokKind, Token, WordSet};
 
 /// One sentence's tokens in matching form.
 #[derive(Debug, Default)]
@@ -145,6 +145,13 @@ pub fn find_mentions(dicts: &Dictionaries, doc: &str, tokens: &[Token], norm: &N
                 EntryKind::Surname { people: ids, needs_antecedent } => {
                     // "President Bush", "Mr Price": a title licenses a surname that is also a word.
                     let titled = a > 0 && TITLES.contains(&norm.token(a - 1));
+                    // "San Francisco", "Kono Gakuen": a capitalised word right
+                    // after makes the surname part of a name we do not know.
+                    let longer_name = !titled
+                        && tokens.get(b + 1).is_some_and(|t| t.kind == TokKind::Word && t.is_capitalized(doc) && !CALENDAR_WORDS.contains(&norm.token(b + 1)));
+                    if longer_name {
+                        continue;
+                    }
                     let chosen = ids.iter().find(|i| ctx.named_people.contains(i)).copied().or_else(|| {
                         if *needs_antecedent && !titled {
                             return None;
@@ -226,6 +233,13 @@ fn kind_name(k: PhraseKind) -> &'static str {
         PhraseKind::Organisation => "organisation",
     }
 }
+
+/// Capitalised words that may follow a name without extending it
+/// ("Lavrov Tuesday said").
+static CALENDAR_WORDS: WordSet = WordSet::new(&[
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
+    "april", "may", "june", "july", "august", "september", "october", "november", "december", "i",
+]);
 
 /// Titles before a surname: "President Bush", "Mr Abe".
 const TITLES: &[&str] = &[

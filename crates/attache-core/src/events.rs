@@ -37,6 +37,9 @@ pub struct SentenceInput<'a> {
     /// Code "X and Y agreed" as X→Y and Y→X (otherwise each with no target,
     /// as PLOVER's annotators do).
     pub joint_compounds: bool,
+    /// The document's year: clauses dated two or more years before it
+    /// ("in 2008") are background, not news.
+    pub year: Option<i32>,
 }
 
 /// A matched pattern and what became of it.
@@ -351,6 +354,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
     let question = norm.token(n - 1) == "?" || (n >= 2 && norm.token(n - 2) == "?");
     let conditional = (0..n).any(|i| matches!(norm.token(i), "if" | "unless" | "whether") && (i == 0 || clause[i] != clause[i - 1]));
     let discarded = dicts.discards.as_ref().is_some_and(|ac| ac.is_match(&norm.text));
+    let background = background_clauses(input, &clause);
     let sentence_block = if input.press {
         Some("press question")
     } else if question {
@@ -463,6 +467,8 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             Some(r)
         } else if let Some(r) = sentence_block.filter(|r| !(threat && *r == "conditional")) {
             Some(r)
+        } else if background.contains(&m.clause) {
+            Some("background: dated years before the document")
         } else if clause_done.contains(&m.clause) {
             Some("clause already coded")
         } else if m.negated && !p.negated {
@@ -583,7 +589,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                     && (places || !np.place)
                     // "displaced by Israeli strikes": an agent, not the object
                     // ("the launch by North Korea" is another matter).
-                    && !(np.tokens.start > 1 && norm.token(np.tokens.start - 1) == "by" && syms[np.tokens.start - 2].is_some_and(|s| dicts.verbs.participle[s as usize]))
+                    && !preceded_by(norm, np.tokens.start, "by").is_some_and(|k| k > 0 && syms[k - 1].is_some_and(|s| dicts.verbs.participle[s as usize]))
                     && np.code.as_deref().is_some_and(|c| sources.iter().all(|s| distinct(&s.code, c)))
             };
             // "demanded that the US cancel …": who is asked, warned or
@@ -624,11 +630,18 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                     }
                 }
             }
-            if targets.is_empty() && code.root_number() == 17 {
-                // Arrests and curfews by a state's police or army fall on its own people.
+            if targets.is_empty() {
+                // Arrests and curfews by a state fall on its own people;
+                // protests with no one named are against their own government.
                 let s0 = &sources[0].code;
-                if s0.len() == 6 && !crate::dict::is_igo_prefix(s0) && matches!(&s0[3..], "COP" | "GOV" | "MIL" | "JUD" | "SPY") {
-                    targets.push(Party { code: format!("{}CVL", &s0[..3]), tokens: None, via: "domestic-repression" });
+                let state = s0.len() == 3 || s0.len() == 6 && matches!(&s0[3..], "COP" | "GOV" | "MIL" | "JUD" | "SPY");
+                let domestic = match code.root_number() {
+                    17 if state => Some(("CVL", "domestic-repression")),
+                    14 => Some(("GOV", "domestic-protest")),
+                    _ => None,
+                };
+                if let Some((role, via)) = domestic.filter(|_| s0.len() >= 3 && !crate::dict::is_igo_prefix(s0)) {
+                    targets.push(Party { code: format!("{}{role}", &s0[..3]), tokens: None, via });
                 }
             }
         }
@@ -640,7 +653,11 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 targets.extend(party(t, "named-in-clause"));
             }
         }
-        if input.joint_compounds && targets.is_empty() && sources.len() >= 2 && (is_joint_act(dicts, p) || p.code.root_number() == 6) {
+        // An "object" behind a preposition other than "with" or "to" ("a
+        // setback for North Korea") is no partner of a compound's members.
+        let aside = |t: &Party| t.via == "object" && t.tokens.as_ref().is_some_and(|r| PREPOSITIONS_APART.iter().any(|w| preceded_by(norm, r.start, w).is_some()));
+        let partners = sources.iter().any(|a| sources.iter().any(|b| distinct(&a.code, &b.code)));
+        if input.joint_compounds && partners && targets.iter().all(aside) && is_reciprocal(dicts, p) {
             // "Russia and China held joint drills": each with the other.
             let all = sources.clone();
             let mut pairs = Vec::new();
@@ -671,7 +688,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         for s in &sources {
             let ts: Vec<Option<&Party>> = if targets.is_empty() { vec![None] } else { targets.iter().map(Some).collect() };
             for t in ts {
-                if t.is_some_and(|t| !distinct(&s.code, &t.code)) {
+                if t.is_some_and(|t| !distinct(&s.code, &t.code) && !t.via.starts_with("domestic")) {
                     continue;
                 }
                 let mut r = rule.clone();
@@ -719,6 +736,84 @@ fn is_joint_act(dicts: &Dictionaries, p: &Pattern) -> bool {
         _ => "",
     };
     matches!(head, "agree" | "sign" | "conclude")
+}
+
+/// What two parties named together do with each other: talks, agreements,
+/// material cooperation, relations established or restored, exchanges, clashes.
+fn is_reciprocal(dicts: &Dictionaries, p: &Pattern) -> bool {
+    let head = match &p.elems[p.head] {
+        Elem::Verb(l) => dicts.verbs.lemma_names[*l as usize].as_str(),
+        _ => "",
+    };
+    is_joint_act(dicts, p)
+        || p.code.root_number() == 6
+        || matches!(head, "establish" | "restore" | "normalize" | "normalise" | "upgrade" | "resume" | "renew" | "exchange" | "swap" | "clash" | "reconcile")
+}
+
+/// Prepositions that set a phrase apart from a compound's partners.
+const PREPOSITIONS_APART: &[&str] = &["for", "in", "at", "on", "of", "by", "from", "over", "against", "about", "after", "during", "despite", "amid", "between"];
+
+/// The position of `word` right before token `k`, past determiners.
+fn preceded_by(norm: &Normalized, k: usize, word: &str) -> Option<usize> {
+    let mut j = k;
+    while j > 0 {
+        j -= 1;
+        match norm.token(j) {
+            "the" | "a" | "an" => continue,
+            w if w == word => return Some(j),
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Clauses dated well before the document: "in 2008", "in May 1993", "on
+/// 12 March 1999", "in the 1990s" (two or more years before the document's
+/// year), "ten years ago", "decades ago".
+fn background_clauses(input: &SentenceInput<'_>, clause: &[usize]) -> Vec<usize> {
+    let norm = input.norm;
+    let tok = |k: usize| norm.token(k);
+    let is_month = |k: usize| MONTHS.contains(&tok(k));
+    let is_day = |k: usize| tok(k).len() <= 2 && tok(k).bytes().all(|b| b.is_ascii_digit());
+    let mut out = Vec::new();
+    for k in 0..input.tokens.len() {
+        let w = tok(k);
+        let past = if w == "ago" {
+            k > 0 && matches!(tok(k - 1), "years" | "decades")
+        } else if let (Some(y), Some(doc)) = (year_of(w), input.year) {
+            let dated = if w.ends_with('s') {
+                k >= 2 && tok(k - 1) == "the" && tok(k - 2) == "in"
+            } else {
+                k >= 1 && tok(k - 1) == "in"
+                    || k >= 2 && is_month(k - 1) && tok(k - 2) == "in"
+                    || k >= 3 && is_month(k - 1) && is_day(k - 2) && tok(k - 3) == "on"
+                    || k >= 4 && tok(k - 1) == "," && is_day(k - 2) && is_month(k - 3) && tok(k - 4) == "on"
+            };
+            dated && y <= doc - 2
+        } else {
+            false
+        };
+        if past && !out.contains(&clause[k]) {
+            out.push(clause[k]);
+        }
+    }
+    out
+}
+
+static MONTHS: WordSet = WordSet::new(&[
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+]);
+
+/// "2008" → 2008; a decade ("1990s") → its last year.
+fn year_of(w: &str) -> Option<i32> {
+    let digits = w.strip_suffix('s').unwrap_or(w);
+    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let y: i32 = digits.parse().ok()?;
+    let y = if digits.len() < w.len() { y + 9 } else { y };
+    (1900..=2100).contains(&y).then_some(y)
 }
 
 /// "We agreed", "we signed": what the speaker's side and the other side did together.

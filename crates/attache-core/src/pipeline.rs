@@ -327,6 +327,7 @@ fn code_sentences(dicts: &Dictionaries, doc: &Document, opts: &Options, p: &Prep
             headline: tm.headline.as_ref().is_some_and(|h| h.start <= span.start && span.end <= h.end),
             statements: opts.statements,
             joint_compounds: !opts.no_joint_compounds,
+            year: date.map(|d| d.year()),
         };
         code_sentence(dicts, &input, verbs, events);
         f(Sentence { index, span, tokens: tr, toks, turn, speaker, speaker_code: speaker_code.as_deref(), mentions, nps, verbs, events });
