@@ -63,6 +63,7 @@ pub fn run(c: DictCommand) -> anyhow::Result<ExitCode> {
             } else {
                 println!("countries/territories {}", s.countries);
                 println!("organisations         {}", s.organisations);
+                println!("places                {}", s.places);
                 println!("actor phrases         {}", s.actor_phrases);
                 println!("people                {}", s.people);
                 println!("office terms          {}", s.office_terms);

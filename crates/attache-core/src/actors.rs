@@ -176,7 +176,7 @@ pub fn find_mentions(dicts: &Dictionaries, doc: &str, tokens: &[Token], norm: &N
                     let rank = match kind {
                         PhraseKind::Organisation => 6,
                         PhraseKind::CountryName => 5,
-                        PhraseKind::Capital => 4,
+                        PhraseKind::Capital | PhraseKind::Place => 4,
                         PhraseKind::Adjective => 3,
                         PhraseKind::Demonym => 2,
                     };
@@ -230,6 +230,7 @@ fn kind_name(k: PhraseKind) -> &'static str {
         PhraseKind::Adjective => "adjective",
         PhraseKind::Demonym => "demonym",
         PhraseKind::Capital => "capital",
+        PhraseKind::Place => "place",
         PhraseKind::Organisation => "organisation",
     }
 }
@@ -375,7 +376,7 @@ fn resolve(_doc: &str, _tokens: &[Token], norm: &Normalized, ms: &[Mention], idx
                 _ => code,
             });
             np.role = if is_org { None } else { role };
-            np.place = place_like && matches!(as_, Some("name" | "capital"));
+            np.place = place_like && matches!(as_, Some("name" | "capital" | "place"));
         }
         None => {
             // A role alone: the speaker's own institutions in a transcript.

@@ -620,7 +620,9 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 let country = sources[0].code.get(..3).filter(|_| !crate::dict::is_igo_prefix(&sources[0].code));
                 if let Some(c) = country {
                     let bare = input.nps.iter().find(|np| {
-                        np.code.is_none() && np.role.is_some() && np.tokens.start > m.head && np.tokens.start < next_verb && clause[np.tokens.start] == m.clause
+                        np.code.is_none()
+                            && np.role.as_deref().is_some_and(|r| INSTITUTIONS.contains(&r))
+                            && np.tokens.start > m.head && np.tokens.start < next_verb && clause[np.tokens.start] == m.clause
                     });
                     if let Some(np) = bare {
                         let code = format!("{c}{}", np.role.as_deref().unwrap_or(""));
@@ -657,7 +659,11 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         // setback for North Korea") is no partner of a compound's members.
         let aside = |t: &Party| t.via == "object" && t.tokens.as_ref().is_some_and(|r| PREPOSITIONS_APART.iter().any(|w| preceded_by(norm, r.start, w).is_some()));
         let partners = sources.iter().any(|a| sources.iter().any(|b| distinct(&a.code, &b.code)));
-        if input.joint_compounds && partners && targets.iter().all(aside) && is_reciprocal(dicts, p) {
+        // "accused each other": whatever the act, the partners are its targets.
+        let mutual = (m.head + 1..(m.tokens.end + 3).min(n)).any(|k| {
+            k + 1 < n && clause[k] == m.clause && matches!((norm.token(k), norm.token(k + 1)), ("each", "other") | ("one", "another"))
+        });
+        if partners && (mutual || input.joint_compounds && targets.iter().all(aside) && is_reciprocal(dicts, p)) {
             // "Russia and China held joint drills": each with the other.
             let all = sources.clone();
             let mut pairs = Vec::new();
@@ -749,6 +755,10 @@ fn is_reciprocal(dicts: &Dictionaries, p: &Pattern) -> bool {
         || p.code.root_number() == 6
         || matches!(head, "establish" | "restore" | "normalize" | "normalise" | "upgrade" | "resume" | "renew" | "exchange" | "swap" | "clash" | "reconcile")
 }
+
+/// Roles that, named alone ("the government", "the police"), are the
+/// acting country's own; people ("reporters", "hostages") may be anyone's.
+const INSTITUTIONS: &[&str] = &["GOV", "LEG", "JUD", "COP", "MIL", "OPP", "SPY"];
 
 /// Prepositions that set a phrase apart from a compound's partners.
 const PREPOSITIONS_APART: &[&str] = &["for", "in", "at", "on", "of", "by", "from", "over", "against", "about", "after", "during", "despite", "amid", "between"];

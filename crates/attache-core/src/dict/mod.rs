@@ -276,6 +276,7 @@ pub struct Dictionaries {
 pub struct Stats {
     pub countries: usize,
     pub organisations: usize,
+    pub places: usize,
     pub actor_phrases: usize,
     pub people: usize,
     pub office_terms: usize,
@@ -363,6 +364,7 @@ impl Dictionaries {
         let mut s = Stats {
             countries: src.actors.iter().filter(|a| a.kind == PhraseKind::CountryName).map(|a| &a.code).collect::<FxHashSet<_>>().len(),
             organisations: src.actors.iter().filter(|a| a.kind == PhraseKind::Organisation).map(|a| &a.code).collect::<FxHashSet<_>>().len(),
+            places: src.actors.iter().filter(|a| a.kind == PhraseKind::Place).count(),
             actor_phrases: self.actors.entries.len(),
             people: self.actors.people.len(),
             office_terms: self.actors.people.iter().map(|p| p.terms.len()).sum(),
@@ -512,9 +514,11 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
         let entry = Entry {
             kind: EntryKind::Phrase { kind: a.kind, code: a.code.clone() },
             exact: exact_form(&a.phrase),
-            capitalized: matches!(a.kind, PhraseKind::CountryName | PhraseKind::Capital | PhraseKind::Organisation)
-                && a.phrase.chars().next().is_some_and(char::is_uppercase)
-                && is_common_word(&a.phrase),
+            // Places are always proper names; the others only where the
+            // name is also a word ("Chad", "Turkey").
+            capitalized: a.phrase.chars().next().is_some_and(char::is_uppercase)
+                && (a.kind == PhraseKind::Place
+                    || matches!(a.kind, PhraseKind::CountryName | PhraseKind::Capital | PhraseKind::Organisation) && is_common_word(&a.phrase)),
         };
         add(norms[i].clone(), entry, &mut phrases, &mut entries);
         if a.kind == PhraseKind::Demonym {

@@ -18,6 +18,7 @@ pub enum FileKind {
     Verbs,
     Irregular,
     NotActors,
+    Places,
 }
 
 impl FileKind {
@@ -30,6 +31,7 @@ impl FileKind {
             ("countries", FileKind::Countries),
             ("organisations", FileKind::Organisations),
             ("organizations", FileKind::Organisations),
+            ("places", FileKind::Places),
             ("roles", FileKind::Roles),
             ("people", FileKind::People),
             ("verbs", FileKind::Verbs),
@@ -110,18 +112,22 @@ pub fn read_text(src: &mut DictSource, problems: &mut Vec<DictError>, kind: File
                     }
                 }
             }
-            FileKind::Organisations => {
+            FileKind::Organisations | FileKind::Places => {
                 let f = fields(line);
                 if f.len() != 2 {
                     syntax(format!("expected 2 fields (CODE | names), found {}", f.len()));
                     continue;
                 }
-                if !is_code(f[0], 3, 15) {
+                let (kind, code_ok) = match kind {
+                    FileKind::Places => (PhraseKind::Place, is_code(f[0], 3, 3)),
+                    _ => (PhraseKind::Organisation, is_code(f[0], 3, 15)),
+                };
+                if !code_ok {
                     problems.push(loc.error(DictErrorKind::UnknownCode(format!("{:?} is not an actor code", f[0]))));
                     continue;
                 }
                 for p in list(f[1]) {
-                    src.actors.push(ActorPhrase { phrase: p, kind: PhraseKind::Organisation, code: f[0].to_string(), loc: loc.clone() });
+                    src.actors.push(ActorPhrase { phrase: p, kind, code: f[0].to_string(), loc: loc.clone() });
                 }
             }
             FileKind::Roles => {
@@ -273,6 +279,9 @@ mod tests {
         assert!(p.is_empty(), "{p:?}");
         assert_eq!(s.verbs.len(), 1);
         assert_eq!(s.examples[0].target.as_deref(), Some("RUS"));
+        let (s, p) = read(FileKind::Places, "UKR | Kherson; Odesa\n");
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(s.actors.iter().map(|a| (a.phrase.as_str(), a.kind)).collect::<Vec<_>>(), [("Kherson", PhraseKind::Place), ("Odesa", PhraseKind::Place)]);
     }
 
     #[test]
@@ -285,6 +294,9 @@ mod tests {
         let (_, p) = read(FileKind::People, "A B | JPNGOV | 2019-13-01 | | x\nC D | JPNGOV | 2020 | 2019 | x\n");
         assert_eq!(p.len(), 2);
         assert!(p.iter().all(|e| matches!(e.kind, DictErrorKind::BadDate(_))));
+        let (_, p) = read(FileKind::Places, "IGOUNO | Geneva\nUKR Kherson\n");
+        assert_eq!(p.iter().map(|e| e.line).collect::<Vec<_>>(), [1, 2]);
+        assert!(matches!(p[0].kind, DictErrorKind::UnknownCode(_)));
         let (_, p) = read(FileKind::Verbs, "VISIT +\n[042] x\n> no arrow\nHOLD MEET\n");
         assert_eq!(p.iter().map(|e| e.line).collect::<Vec<_>>(), [1, 3, 4]);
     }

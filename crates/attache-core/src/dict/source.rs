@@ -46,6 +46,9 @@ pub enum PhraseKind {
     Capital,
     /// An international organisation or non-state group with its own code.
     Organisation,
+    /// "Kherson", "Gaza": a place in the country (not its capital); it
+    /// codes as the country.
+    Place,
 }
 
 #[derive(Clone, Debug)]
