@@ -697,6 +697,11 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 if t.is_some_and(|t| !distinct(&s.code, &t.code) && !t.via.starts_with("domestic")) {
                     continue;
                 }
+                // "in Melitopol and Kherson": two phrases, one party.
+                let same = |e: &RawEvent| e.verb == m.tokens && e.source.code == s.code && e.target.as_ref().map(|x| &x.code) == t.map(|x| &x.code);
+                if events.iter().any(same) {
+                    continue;
+                }
                 let mut r = rule.clone();
                 r.push_str(&format!(" source:{}", s.via));
                 if let Some(t) = t {

@@ -103,8 +103,7 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
                     let after = rest.chars().nth(1);
                     let clitic = matches!(next, Some('s' | 'S' | 't' | 'T' | 'd' | 'D' | 'm' | 'M'))
                         && !after.is_some_and(char::is_alphanumeric)
-                        || rest.len() >= 2
-                            && (rest[..2].eq_ignore_ascii_case("ll") || rest[..2].eq_ignore_ascii_case("re") || rest[..2].eq_ignore_ascii_case("ve"))
+                        || rest.get(..2).is_some_and(|two| ["ll", "re", "ve"].iter().any(|c| two.eq_ignore_ascii_case(c)))
                             && !rest[2..].chars().next().is_some_and(char::is_alphanumeric);
                     if clitic || !next.is_some_and(char::is_alphabetic) {
                         break;
@@ -335,6 +334,8 @@ mod tests {
         assert_eq!(toks("O'Brien said: “no”"), ["O'Brien", "said", ":", "“", "no", "”"]);
         assert_eq!(toks("the 1950s – and"), ["the", "1950s", "–", "and"]);
         assert_eq!(toks("we'll see"), ["we", "'ll", "see"]);
+        // An apostrophe before a letter and a two-byte one (this panicked once).
+        assert_eq!(toks("N'Zérékoré d'Aé"), ["N'Zérékoré", "d'Aé"]);
     }
 
     #[test]
