@@ -573,6 +573,15 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "target-slot")));
             }
         }
+        if sources.is_empty() && code.root_number() == 14 {
+            // "Thousands of students across Indonesia demonstrated": protesters
+            // no one names are the people of the place they protest in.
+            let place = input.nps.iter().find(|np| np.place && clause[np.tokens.start] == m.clause);
+            if let Some(np) = place.filter(|np| np.country.as_deref().is_some_and(|c| c.len() == 3)) {
+                let code = format!("{}CVL", np.country.as_deref().unwrap_or_default());
+                sources.push(Party { code, tokens: Some(np.tokens.clone()), via: "protest-place" });
+            }
+        }
         if sources.is_empty() {
             matches[mi].suppressed = Some(if m.passive { "passive without an agent" } else { "no source actor" });
             continue;
