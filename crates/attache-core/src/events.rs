@@ -548,6 +548,8 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                     let via = if input.nps[i].first_person { "first-person" } else { "subject" };
                     party(i, via)
                 }));
+            } else if let Some(r) = reporter_of_pronoun(&ctx, m.clause) {
+                sources.extend(compound(&ctx, r).into_iter().filter_map(|i| party(i, "reporter-pronoun")));
             } else if starts_with_conjunction(&ctx, m.clause) {
                 // "… and agreed that": the subject of the previous clause.
                 if let Some((_, prev)) = clause_source.iter().rev().find(|(c, _)| *c < m.clause) {
@@ -872,6 +874,20 @@ fn starts_with_conjunction(ctx: &Ctx<'_>, clause: usize) -> bool {
         let w = ctx.input.norm.token(i);
         matches!(w, "and" | "but" | "or" | ",") || i > 0 && matches!(ctx.input.norm.token(i - 1), "and" | "but" | ",")
     })
+}
+
+/// "Iraq said it would allow …": the pronoun that opens a reported clause
+/// is the one who reports it (the subject of the reporting verb).
+fn reporter_of_pronoun(ctx: &Ctx<'_>, clause: usize) -> Option<usize> {
+    let norm = ctx.input.norm;
+    let first = ctx.clause.iter().position(|&c| c == clause).filter(|&f| f > 0)?;
+    let k = if norm.token(first) == "that" { first + 1 } else { first };
+    if k >= ctx.clause.len() || !matches!(norm.token(k), "it" | "they" | "he" | "she") {
+        return None;
+    }
+    let outer = ctx.clause[first - 1];
+    let verb = (first.saturating_sub(6)..first).rev().find(|&j| ctx.clause[j] == outer && REPORTING.contains(&norm.token(j)))?;
+    subject_np(ctx, verb, outer)
 }
 
 /// The subject: in the clause, before the head, the first actor phrase not
