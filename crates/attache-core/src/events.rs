@@ -52,6 +52,11 @@ pub struct VerbMatch {
     pub future: bool,
     pub modal: bool,
     pub nonfinite: bool,
+    /// A noun pattern that is the object of a support verb ("began a
+    /// hunger strike", "went on strike"): the verb's token. The clause
+    /// around that verb gives the source, voice and negation, as for a
+    /// verb pattern.
+    pub support: Option<usize>,
     /// `None` when it coded events; otherwise why not.
     pub suppressed: Option<&'static str>,
 }
@@ -116,6 +121,29 @@ static AUX: WordSet = WordSet::new(&[
     "ready", "willing", "prepared", "plan", "plans", "planned", "planning", "intend", "intends", "intended", "want",
     "wants", "wanted", "hope", "hopes", "hoped", "seek", "seeks", "sought", "aim", "aims", "expect", "expects", "expected",
     "likely", "set", "about", "due", "like", "continue", "continues", "continued", "continuing",
+]);
+
+/// Verbs that turn a noun naming an act into the act itself: "began a
+/// hunger strike", "staged a general strike", "went on strike", "called a
+/// boycott". Verbs that end or refuse the act ("ended", "called off") are
+/// not among them.
+static SUPPORT_VERBS: WordSet = WordSet::new(&[
+    "begin", "begins", "began", "begun", "beginning", "start", "starts", "started", "starting", "stage", "stages",
+    "staged", "staging", "hold", "holds", "held", "holding", "launch", "launches", "launched", "launching", "call",
+    "calls", "called", "calling", "organise", "organises", "organised", "organising", "organize", "organizes",
+    "organized", "organizing", "continue", "continues", "continued", "continuing", "mount", "mounts", "mounted",
+    "mounting", "declare", "declares", "declared", "declaring", "join", "joins", "joined", "joining", "lead", "leads",
+    "led", "leading", "go", "goes", "went", "gone", "going", "remain", "remains", "remained", "remaining", "resume",
+    "resumes", "resumed", "resuming", "carry", "carried", "carries", "carrying", "embark", "embarked", "embarks",
+    "embarking", "observe", "observed", "observes", "observing", "enforce", "enforced", "enforces", "enforcing",
+]);
+
+/// Words that may stand between a support verb and its noun: determiners,
+/// possessives, the particle of "go on", and a few modifiers of duration.
+static SUPPORT_GAP: WordSet = WordSet::new(&[
+    "a", "an", "the", "his", "her", "their", "its", "our", "my", "your", "this", "these", "another", "new",
+    "fresh", "second", "third", "renewed", "on", "out", "week-long", "day-long", "month-long", "indefinite", "open-ended",
+    "one-day", "two-day", "three-day", "24-hour", "48-hour", "symbolic", "mass",
 ]);
 
 static BE: WordSet = WordSet::new(&["is", "are", "was", "were", "be", "been", "being", "am", "'re", "'m"]);
@@ -274,6 +302,33 @@ fn match_elems(ctx: &Ctx<'_>, p: &Pattern, e: usize, pos: usize, b: Binding, hea
     }
 }
 
+/// The support verb whose object is the noun pattern headed at `head`
+/// ("began a hunger strike", "went on strike"), in the same clause and
+/// separated from it by at most three determiners, possessives or particles.
+fn support_verb(ctx: &Ctx<'_>, head: usize) -> Option<usize> {
+    let norm = ctx.input.norm;
+    let clause = ctx.clause[head];
+    let mut k = head;
+    for _ in 0..4 {
+        if k == 0 {
+            return None;
+        }
+        k -= 1;
+        if ctx.clause[k] != clause || ctx.input.tokens[k].kind != TokKind::Word || ctx.input.nps.iter().any(|np| np.tokens.start <= k && k < np.tokens.end) {
+            return None;
+        }
+        let w = norm.token(k);
+        // "be on strike", "remained on hunger strike"
+        if SUPPORT_VERBS.contains(&w) || BE.contains(&w) && norm.token(k + 1) == "on" {
+            return Some(k);
+        }
+        if !SUPPORT_GAP.contains(&w) {
+            return None;
+        }
+    }
+    None
+}
+
 /// The verb group before the head: auxiliaries, adverbs, negation.
 struct Group {
     /// An -ing form without a form of "be" before it: a gerund or
@@ -412,7 +467,11 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         }
         let found = found.map(|(pid, end, b, _)| (pid, end, b));
         if let Some((pid, end, b)) = found {
-            let g = group.as_ref().expect("a pattern was tried");
+            let p = &dicts.verbs.patterns[pid as usize];
+            // A noun pattern as the object of a support verb is read as that verb.
+            let support = (p.head == 0 && !has_verb(p)).then(|| support_verb(&ctx, i)).flatten();
+            let support_group = support.map(|v| verb_group(&ctx, v));
+            let g = support_group.as_ref().or(group.as_ref()).expect("a pattern was tried");
             matches.push(VerbMatch {
                 pattern: pid,
                 tokens: i..end,
@@ -423,6 +482,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 future: g.future,
                 modal: g.modal,
                 nonfinite: g.nonfinite,
+                support,
                 suppressed: None,
             });
             // The slots' bindings, alongside the match (same index).
@@ -467,7 +527,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             Some("clause already coded")
         } else if m.negated && !p.negated {
             Some("negated")
-        } else if m.nonfinite && has_verb(p) {
+        } else if m.nonfinite && (has_verb(p) || m.support.is_some()) {
             Some("-ing form without an auxiliary (gerund or participle phrase)")
         } else if m.modal && !m.future {
             Some("modal (can/could/may/might/should/must)")
@@ -526,6 +586,15 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                     if let Some(s) = subject {
                         sources.extend(compound(&ctx, s).into_iter().filter_map(|i| party(i, "subject")));
                     }
+                }
+            } else if let Some(v) = m.support {
+                // "Workers went on strike": the support verb's subject.
+                rule.push_str(" +support-verb");
+                if let Some(s) = subject_np(&ctx, v, m.clause) {
+                    sources.extend(compound(&ctx, s).into_iter().filter_map(|i| {
+                        let via = if input.nps[i].first_person { "first-person" } else { "subject" };
+                        party(i, via)
+                    }));
                 }
             } else if !has_verb(p) {
                 // A noun pattern ("talks with +", "joint exercises") reports an
