@@ -641,6 +641,8 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             continue;
         }
         clause_source.push((m.clause, sources.clone()));
+        // Parties distinct enough to be source and target of this act.
+        let distinct = |a: &str, b: &str| distinct(a, b) || domestic_act(code) && a != b;
         if targets.is_empty() {
             // First actor phrase after the verb, in the clause, before the next verb.
             // A participle phrase ("…, citing the need to …") is not the object.
@@ -776,6 +778,15 @@ fn distinct(a: &str, b: &str) -> bool {
     }
     let role = |c: &str| c.get(3..6).filter(|_| !crate::dict::is_igo_prefix(c)).map(str::to_string);
     matches!((role(a), role(b)), (Some(x), Some(y)) if x != y)
+}
+
+/// Acts a state does to its own country as readily as to another: reform
+/// and its promise (034, 081–083), administrative sanctions and their
+/// threat (132, 172), arrests (173) and repression (175). For these, the
+/// country named as the object ("promised to democratise Serbia", "imposed
+/// a curfew on Colombo") is a party distinct from the government acting.
+fn domestic_act(code: CameoCode) -> bool {
+    ["034", "081", "082", "083", "132", "172", "173", "175"].iter().any(|f| code.as_str().starts_with(f))
 }
 
 /// Acts that "we" do together with the other side: talks, and agreements.
