@@ -645,8 +645,14 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         let distinct = |a: &str, b: &str| distinct(a, b) || domestic_act(code) && a != b;
         if targets.is_empty() {
             // First actor phrase after the verb, in the clause, before the next verb.
-            // A participle phrase ("…, citing the need to …") is not the object.
-            let next_verb = (m.tokens.end..n).find(|&k| is_head[k] && clause[k] == m.clause && syms[k].is_some_and(|s| dicts.verbs.gerund[s as usize])).unwrap_or(n);
+            // A participle phrase ("…, citing the need to …", "by sending
+            // troops to …") is not the object; an -ing word inside the object
+            // is part of it ("the bombing suspects from Libya", "a common
+            // understanding with Moscow", "power lines leading into Kabul").
+            let opens_phrase = |k: usize| k == m.head + 1 || norm.token(k - 1) == "," || PREPOSITIONS.contains(&norm.token(k - 1));
+            let next_verb = (m.tokens.end..n)
+                .find(|&k| is_head[k] && clause[k] == m.clause && syms[k].is_some_and(|s| dicts.verbs.gerund[s as usize]) && opens_phrase(k))
+                .unwrap_or(n);
             let candidate = |np: &ActorNp, places: bool| {
                 np.tokens.start > m.head
                     && np.tokens.start < next_verb
@@ -678,6 +684,22 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                     if let Some(code) = code.filter(|c| sources.iter().all(|s| distinct(&s.code, c))) {
                         targets.push(Party { code, tokens: Some(np.tokens.clone()), via: "place" });
                     }
+                }
+            }
+            if targets.is_empty() && code.root_number() == 15 {
+                // A show of force names its opponent after "against", even
+                // inside a phrase of its own ("trained hackers capable of
+                // launching cyber warfare against the United States").
+                let against = input.nps.iter().position(|np| {
+                    np.tokens.start > m.head
+                        && np.tokens.start > 1
+                        && (norm.token(np.tokens.start - 1) == "against" || norm.token(np.tokens.start - 2) == "against" && norm.token(np.tokens.start - 1) == "the")
+                        && clause[np.tokens.start] == m.clause
+                        && !np.place
+                        && np.code.as_deref().is_some_and(|c| sources.iter().all(|s| distinct(&s.code, c)))
+                });
+                if let Some(t) = against {
+                    targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "against")));
                 }
             }
             if targets.is_empty() {
@@ -876,7 +898,10 @@ fn compound(ctx: &Ctx<'_>, i: usize) -> Vec<usize> {
         let gap = nps[j].tokens.end..nps[j + 1].tokens.start;
         let words: Vec<&str> = gap.clone().map(|k| norm.token(k)).filter(|w| !matches!(*w, "the" | "its" | "their")).collect();
         let joined = matches!(words.as_slice(), ["and"] | [","] | [",", "and"] | ["as", "well", "as"]);
-        if !joined {
+        // "… against the United States, South Korea's defence ministry said":
+        // the next phrase is the subject of a reporting verb, not a member.
+        let reporter = nps[j + 1].tokens.end < ctx.input.tokens.len() && SAY_VERBS.contains(&norm.token(nps[j + 1].tokens.end));
+        if !joined || reporter {
             break;
         }
         j += 1;
