@@ -379,8 +379,11 @@ fn verb_group(ctx: &Ctx<'_>, head: usize) -> Group {
     if head + 1 < ctx.input.tokens.len() && matches!(norm.token(head + 1), "not" | "n't" | "never") {
         g.negated = true;
     }
-    let head_is_participle = ctx.syms[head].is_some_and(|s| ctx.dicts.verbs.participle[s as usize]);
-    g.nonfinite = !be && ctx.syms[head].is_some_and(|s| ctx.dicts.verbs.gerund[s as usize]);
+    // A pattern headed by an adverb ("sexually ABUSE"): the verb follows it.
+    let adverb_head = norm.token(head).ends_with("ly") && ctx.input.tokens[head].kind == TokKind::Word && head + 1 < ctx.input.tokens.len();
+    let verb = if adverb_head { head + 1 } else { head };
+    let head_is_participle = ctx.syms[verb].is_some_and(|s| ctx.dicts.verbs.participle[s as usize]);
+    g.nonfinite = !be && ctx.syms[verb].is_some_and(|s| ctx.dicts.verbs.gerund[s as usize]);
     g.passive = be && head_is_participle && !BE.contains(&norm.token(head));
     g
 }
@@ -542,6 +545,16 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         }
         let mut code = p.code;
         let mut rule = format!("{}:{} {}", p.loc.file, p.loc.line, p.text);
+        // "British aircraft using precision-guided missiles killed …": a
+        // participle phrase in the clause that names the same kind of act
+        // more precisely gives its code.
+        let refinement = matches.iter().filter(|o| o.clause == m.clause && o.nonfinite && !o.negated && o.head != m.head).map(|o| &dicts.verbs.patterns[o.pattern as usize]).find(|o| {
+            has_verb(o) && o.code.root_number() == code.root_number() && o.code.as_str().len() > code.as_str().len()
+        });
+        if let Some(o) = refinement {
+            rule.push_str(&format!(" +participle:{}:{}", o.loc.line, o.code.as_str()));
+            code = o.code;
+        }
         if m.future {
             let c = dicts.ontology.intent_of(code);
             if c != code {
