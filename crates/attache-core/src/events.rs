@@ -143,7 +143,8 @@ static SUPPORT_VERBS: WordSet = WordSet::new(&[
 static SUPPORT_GAP: WordSet = WordSet::new(&[
     "a", "an", "the", "his", "her", "their", "its", "our", "my", "your", "this", "these", "another", "new",
     "fresh", "second", "third", "renewed", "on", "out", "week-long", "day-long", "month-long", "indefinite", "open-ended",
-    "one-day", "two-day", "three-day", "24-hour", "48-hour", "symbolic", "mass",
+    "one-day", "two-day", "three-day", "24-hour", "48-hour", "symbolic", "mass", "nationwide", "national", "massive",
+    "large", "huge", "peaceful", "silent",
 ]);
 
 static BE: WordSet = WordSet::new(&["is", "are", "was", "were", "be", "been", "being", "am", "'re", "'m"]);
@@ -824,7 +825,8 @@ fn domestic_act(code: CameoCode) -> bool {
     ["034", "081", "082", "083", "132", "172", "173", "175"].iter().any(|f| code.as_str().starts_with(f))
 }
 
-/// Acts that "we" do together with the other side: talks, and agreements.
+/// Acts that "we" do together with the other side: talks, agreements, and
+/// fighting each other ("Indian and Chinese troops clashed").
 fn is_joint_act(dicts: &Dictionaries, p: &Pattern) -> bool {
     if p.code.root_number() == 4 {
         return true;
@@ -833,7 +835,7 @@ fn is_joint_act(dicts: &Dictionaries, p: &Pattern) -> bool {
         Elem::Verb(l) => dicts.verbs.lemma_names[*l as usize].as_str(),
         _ => "",
     };
-    matches!(head, "agree" | "sign" | "conclude")
+    matches!(head, "agree" | "sign" | "conclude" | "clash" | "fight" | "battle" | "skirmish")
 }
 
 /// "We agreed", "we signed": what the speaker's side and the other side did together.
