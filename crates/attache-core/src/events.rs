@@ -55,6 +55,11 @@ pub struct VerbMatch {
     pub future: bool,
     pub modal: bool,
     pub nonfinite: bool,
+    /// A noun pattern that is the object of a support verb ("began a
+    /// hunger strike", "went on strike"): the verb's token. The clause
+    /// around that verb gives the source, voice and negation, as for a
+    /// verb pattern.
+    pub support: Option<usize>,
     /// `None` when it coded events; otherwise why not.
     pub suppressed: Option<&'static str>,
 }
@@ -119,6 +124,30 @@ static AUX: WordSet = WordSet::new(&[
     "ready", "willing", "prepared", "plan", "plans", "planned", "planning", "intend", "intends", "intended", "want",
     "wants", "wanted", "hope", "hopes", "hoped", "seek", "seeks", "sought", "aim", "aims", "expect", "expects", "expected",
     "likely", "set", "about", "due", "like", "continue", "continues", "continued", "continuing",
+]);
+
+/// Verbs that turn a noun naming an act into the act itself: "began a
+/// hunger strike", "staged a general strike", "went on strike", "called a
+/// boycott". Verbs that end or refuse the act ("ended", "called off") are
+/// not among them.
+static SUPPORT_VERBS: WordSet = WordSet::new(&[
+    "begin", "begins", "began", "begun", "beginning", "start", "starts", "started", "starting", "stage", "stages",
+    "staged", "staging", "hold", "holds", "held", "holding", "launch", "launches", "launched", "launching", "call",
+    "calls", "called", "calling", "organise", "organises", "organised", "organising", "organize", "organizes",
+    "organized", "organizing", "continue", "continues", "continued", "continuing", "mount", "mounts", "mounted",
+    "mounting", "declare", "declares", "declared", "declaring", "join", "joins", "joined", "joining", "lead", "leads",
+    "led", "leading", "go", "goes", "went", "gone", "going", "remain", "remains", "remained", "remaining", "resume",
+    "resumes", "resumed", "resuming", "carry", "carried", "carries", "carrying", "embark", "embarked", "embarks",
+    "embarking", "observe", "observed", "observes", "observing", "enforce", "enforced", "enforces", "enforcing",
+]);
+
+/// Words that may stand between a support verb and its noun: determiners,
+/// possessives, the particle of "go on", and a few modifiers of duration.
+static SUPPORT_GAP: WordSet = WordSet::new(&[
+    "a", "an", "the", "his", "her", "their", "its", "our", "my", "your", "this", "these", "another", "new",
+    "fresh", "second", "third", "renewed", "on", "out", "week-long", "day-long", "month-long", "indefinite", "open-ended",
+    "one-day", "two-day", "three-day", "24-hour", "48-hour", "symbolic", "mass", "nationwide", "national", "massive",
+    "large", "huge", "peaceful", "silent",
 ]);
 
 static BE: WordSet = WordSet::new(&["is", "are", "was", "were", "be", "been", "being", "am", "'re", "'m"]);
@@ -277,6 +306,33 @@ fn match_elems(ctx: &Ctx<'_>, p: &Pattern, e: usize, pos: usize, b: Binding, hea
     }
 }
 
+/// The support verb whose object is the noun pattern headed at `head`
+/// ("began a hunger strike", "went on strike"), in the same clause and
+/// separated from it by at most three determiners, possessives or particles.
+fn support_verb(ctx: &Ctx<'_>, head: usize) -> Option<usize> {
+    let norm = ctx.input.norm;
+    let clause = ctx.clause[head];
+    let mut k = head;
+    for _ in 0..4 {
+        if k == 0 {
+            return None;
+        }
+        k -= 1;
+        if ctx.clause[k] != clause || ctx.input.tokens[k].kind != TokKind::Word || ctx.input.nps.iter().any(|np| np.tokens.start <= k && k < np.tokens.end) {
+            return None;
+        }
+        let w = norm.token(k);
+        // "be on strike", "remained on hunger strike"
+        if SUPPORT_VERBS.contains(&w) || BE.contains(&w) && norm.token(k + 1) == "on" {
+            return Some(k);
+        }
+        if !SUPPORT_GAP.contains(&w) {
+            return None;
+        }
+    }
+    None
+}
+
 /// The verb group before the head: auxiliaries, adverbs, negation.
 struct Group {
     /// An -ing form without a form of "be" before it: a gerund or
@@ -327,8 +383,11 @@ fn verb_group(ctx: &Ctx<'_>, head: usize) -> Group {
     if head + 1 < ctx.input.tokens.len() && matches!(norm.token(head + 1), "not" | "n't" | "never") {
         g.negated = true;
     }
-    let head_is_participle = ctx.syms[head].is_some_and(|s| ctx.dicts.verbs.participle[s as usize]);
-    g.nonfinite = !be && ctx.syms[head].is_some_and(|s| ctx.dicts.verbs.gerund[s as usize]);
+    // A pattern headed by an adverb ("sexually ABUSE"): the verb follows it.
+    let adverb_head = norm.token(head).ends_with("ly") && ctx.input.tokens[head].kind == TokKind::Word && head + 1 < ctx.input.tokens.len();
+    let verb = if adverb_head { head + 1 } else { head };
+    let head_is_participle = ctx.syms[verb].is_some_and(|s| ctx.dicts.verbs.participle[s as usize]);
+    g.nonfinite = !be && ctx.syms[verb].is_some_and(|s| ctx.dicts.verbs.gerund[s as usize]);
     g.passive = be && head_is_participle && !BE.contains(&norm.token(head));
     g
 }
@@ -416,7 +475,11 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         }
         let found = found.map(|(pid, end, b, _)| (pid, end, b));
         if let Some((pid, end, b)) = found {
-            let g = group.as_ref().expect("a pattern was tried");
+            let p = &dicts.verbs.patterns[pid as usize];
+            // A noun pattern as the object of a support verb is read as that verb.
+            let support = (p.head == 0 && !has_verb(p)).then(|| support_verb(&ctx, i)).flatten();
+            let support_group = support.map(|v| verb_group(&ctx, v));
+            let g = support_group.as_ref().or(group.as_ref()).expect("a pattern was tried");
             matches.push(VerbMatch {
                 pattern: pid,
                 tokens: i..end,
@@ -427,6 +490,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 future: g.future,
                 modal: g.modal,
                 nonfinite: g.nonfinite,
+                support,
                 suppressed: None,
             });
             // The slots' bindings, alongside the match (same index).
@@ -473,7 +537,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             Some("clause already coded")
         } else if m.negated && !p.negated {
             Some("negated")
-        } else if m.nonfinite && has_verb(p) {
+        } else if m.nonfinite && (has_verb(p) || m.support.is_some()) {
             Some("-ing form without an auxiliary (gerund or participle phrase)")
         } else if m.modal && !m.future {
             Some("modal (can/could/may/might/should/must)")
@@ -488,6 +552,16 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         }
         let mut code = p.code;
         let mut rule = format!("{}:{} {}", p.loc.file, p.loc.line, p.text);
+        // "British aircraft using precision-guided missiles killed …": a
+        // participle phrase in the clause that names the same kind of act
+        // more precisely gives its code.
+        let refinement = matches.iter().filter(|o| o.clause == m.clause && o.nonfinite && !o.negated && o.head != m.head).map(|o| &dicts.verbs.patterns[o.pattern as usize]).find(|o| {
+            has_verb(o) && o.code.root_number() == code.root_number() && o.code.as_str().len() > code.as_str().len()
+        });
+        if let Some(o) = refinement {
+            rule.push_str(&format!(" +participle:{}:{}", o.loc.line, o.code.as_str()));
+            code = o.code;
+        }
         if m.future {
             let c = dicts.ontology.intent_of(code);
             if c != code {
@@ -532,6 +606,15 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                     if let Some(s) = subject {
                         sources.extend(compound(&ctx, s).into_iter().filter_map(|i| party(i, "subject")));
                     }
+                }
+            } else if let Some(v) = m.support {
+                // "Workers went on strike": the support verb's subject.
+                rule.push_str(" +support-verb");
+                if let Some(s) = subject_np(&ctx, v, m.clause) {
+                    sources.extend(compound(&ctx, s).into_iter().filter_map(|i| {
+                        let via = if input.nps[i].first_person { "first-person" } else { "subject" };
+                        party(i, via)
+                    }));
                 }
             } else if !has_verb(p) {
                 // A noun pattern ("talks with +", "joint exercises") reports an
@@ -589,10 +672,18 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             continue;
         }
         clause_source.push((m.clause, sources.clone()));
+        // Parties distinct enough to be source and target of this act.
+        let distinct = |a: &str, b: &str| distinct(a, b) || domestic_act(code) && a != b;
         if targets.is_empty() {
             // First actor phrase after the verb, in the clause, before the next verb.
-            // A participle phrase ("…, citing the need to …") is not the object.
-            let next_verb = (m.tokens.end..n).find(|&k| is_head[k] && clause[k] == m.clause && syms[k].is_some_and(|s| dicts.verbs.gerund[s as usize])).unwrap_or(n);
+            // A participle phrase ("…, citing the need to …", "by sending
+            // troops to …") is not the object; an -ing word inside the object
+            // is part of it ("the bombing suspects from Libya", "a common
+            // understanding with Moscow", "power lines leading into Kabul").
+            let opens_phrase = |k: usize| k == m.head + 1 || norm.token(k - 1) == "," || PREPOSITIONS.contains(&norm.token(k - 1));
+            let next_verb = (m.tokens.end..n)
+                .find(|&k| is_head[k] && clause[k] == m.clause && syms[k].is_some_and(|s| dicts.verbs.gerund[s as usize]) && opens_phrase(k))
+                .unwrap_or(n);
             let candidate = |np: &ActorNp, places: bool| {
                 np.tokens.start > m.head
                     && np.tokens.start < next_verb
@@ -624,6 +715,22 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                     if let Some(code) = code.filter(|c| sources.iter().all(|s| distinct(&s.code, c))) {
                         targets.push(Party { code, tokens: Some(np.tokens.clone()), via: "place" });
                     }
+                }
+            }
+            if targets.is_empty() && code.root_number() == 15 {
+                // A show of force names its opponent after "against", even
+                // inside a phrase of its own ("trained hackers capable of
+                // launching cyber warfare against the United States").
+                let against = input.nps.iter().position(|np| {
+                    np.tokens.start > m.head
+                        && np.tokens.start > 1
+                        && (norm.token(np.tokens.start - 1) == "against" || norm.token(np.tokens.start - 2) == "against" && norm.token(np.tokens.start - 1) == "the")
+                        && clause[np.tokens.start] == m.clause
+                        && !np.place
+                        && np.code.as_deref().is_some_and(|c| sources.iter().all(|s| distinct(&s.code, c)))
+                });
+                if let Some(t) = against {
+                    targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "against")));
                 }
             }
             if targets.is_empty() {
@@ -748,7 +855,17 @@ fn distinct(a: &str, b: &str) -> bool {
     matches!((role(a), role(b)), (Some(x), Some(y)) if x != y)
 }
 
-/// Acts that "we" do together with the other side: talks, and agreements.
+/// Acts a state does to its own country as readily as to another: reform
+/// and its promise (034, 081–083), administrative sanctions and their
+/// threat (132, 172), arrests (173) and repression (175). For these, the
+/// country named as the object ("promised to democratise Serbia", "imposed
+/// a curfew on Colombo") is a party distinct from the government acting.
+fn domestic_act(code: CameoCode) -> bool {
+    ["034", "081", "082", "083", "132", "172", "173", "175"].iter().any(|f| code.as_str().starts_with(f))
+}
+
+/// Acts that "we" do together with the other side: talks, agreements, and
+/// fighting each other ("Indian and Chinese troops clashed").
 fn is_joint_act(dicts: &Dictionaries, p: &Pattern) -> bool {
     if p.code.root_number() == 4 {
         return true;
@@ -757,7 +874,7 @@ fn is_joint_act(dicts: &Dictionaries, p: &Pattern) -> bool {
         Elem::Verb(l) => dicts.verbs.lemma_names[*l as usize].as_str(),
         _ => "",
     };
-    matches!(head, "agree" | "sign" | "conclude")
+    matches!(head, "agree" | "sign" | "conclude" | "clash" | "fight" | "battle" | "skirmish")
 }
 
 /// What two parties named together do with each other: talks, agreements,
@@ -931,7 +1048,10 @@ fn compound(ctx: &Ctx<'_>, i: usize) -> Vec<usize> {
         let gap = nps[j].tokens.end..nps[j + 1].tokens.start;
         let words: Vec<&str> = gap.clone().map(|k| norm.token(k)).filter(|w| !matches!(*w, "the" | "its" | "their")).collect();
         let joined = matches!(words.as_slice(), ["and"] | [","] | [",", "and"] | ["as", "well", "as"]);
-        if !joined {
+        // "… against the United States, South Korea's defence ministry said":
+        // the next phrase is the subject of a reporting verb, not a member.
+        let reporter = nps[j + 1].tokens.end < ctx.input.tokens.len() && SAY_VERBS.contains(&norm.token(nps[j + 1].tokens.end));
+        if !joined || reporter {
             break;
         }
         j += 1;
