@@ -378,14 +378,24 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         }
         // The verb group is read once a pattern is worth trying here.
         let mut group: Option<Group> = None;
+        let mut source_before: Option<Option<usize>> = None;
+        let next = syms.get(i + 1).copied().flatten();
         let mut found = None;
-        for c in dicts.verbs.candidates_of(s) {
+        let cands = dicts.verbs.candidates_of(s);
+        let mut likely = dicts.verbs.candidates_followed_by(s, next);
+        let mut k = 0;
+        loop {
+            // Until a pattern matches, nothing can end the search early, so
+            // the candidates that need another next word go unvisited.
+            let at = if found.is_none() { likely.next() } else { Some(k) };
+            let Some(c) = at.and_then(|at| cands.get(at)) else { break };
+            k = at.expect("a position") + 1;
             let pid = c.pattern;
             let mut b = Binding::default();
             if c.head == 1 {
                 // "$ condemnation of +": the source ends right before the head ("Russia's").
                 let before = |np: &ActorNp| np.tokens.end == i || np.tokens.end + 1 == i && norm.token(np.tokens.end) == "'s";
-                match input.nps.iter().position(before) {
+                match *source_before.get_or_insert_with(|| input.nps.iter().position(before)) {
                     Some(s) => b.source = Some(s),
                     None => continue,
                 }
@@ -394,7 +404,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             if found.as_ref().is_some_and(|(_, _, _, score)| *score >= c.specificity) {
                 break;
             }
-            if !c.may_match(words) {
+            if !c.may_match(words, next) {
                 continue;
             }
             if group.is_none() {
