@@ -76,6 +76,35 @@ fn ends_sentence(line: &str) -> bool {
     t.ends_with(['.', '!', '?', '"', '\u{201d}', ')', ':', '\u{2026}', ';'])
 }
 
+// Cheap tests that a line can match a pattern at all, true whenever it
+// can: the patterns' Unicode classes under bounded repeats make their
+// capture searches cost tens of thousands of instructions per line, and
+// most lines are prose that fails them at once.
+
+/// `headline_tail` ends with a (Unicode, `\d`) digit before trailing
+/// white space (`\s` and `trim_end` agree on White_Space).
+fn may_end_with_date(line: &str) -> bool {
+    line.trim_end().chars().next_back().is_some_and(char::is_numeric)
+}
+
+/// `wire` opens (after white space) with `[A-Z]` then `[A-Z.'’ -]`.
+fn may_open_dateline(line: &str) -> bool {
+    let mut cs = line.trim_start().chars();
+    cs.next().is_some_and(|c| c.is_ascii_uppercase()) && cs.next().is_some_and(|c| c.is_ascii_uppercase() || matches!(c, '.' | '\'' | '’' | ' ' | '-'))
+}
+
+/// `any_date` and `iso` need four digits in a row (`\d{4}`).
+fn has_four_digits(line: &str) -> bool {
+    let mut run = 0;
+    for c in line.chars() {
+        run = if c.is_numeric() { run + 1 } else { 0 };
+        if run == 4 {
+            return true;
+        }
+    }
+    false
+}
+
 /// Paragraph lines of the text: (range without the line break).
 pub fn lines(text: &str) -> Vec<Range<usize>> {
     let mut v = Vec::new();
@@ -127,7 +156,8 @@ pub fn read(text: &str, year_hint: Option<i32>) -> (TextMeta, Vec<Dropped>) {
         let is_headline = body.len() > 1 && !ends_sentence(line) && line.len() < 400;
         if is_headline {
             meta.headline = Some((*first).clone());
-            if let Some(c) = p.headline_tail.captures(line) {
+            let tail = if may_end_with_date(line) { p.headline_tail.captures(line) } else { None };
+            if let Some(c) = tail {
                 meta.place = Some(c["place"].trim().to_string());
                 meta.date = ymd(&c["year"], &c["month"], &c["day"]);
             }
@@ -136,7 +166,8 @@ pub fn read(text: &str, year_hint: Option<i32>) -> (TextMeta, Vec<Dropped>) {
         let prose = if is_headline { body.get(1) } else { Some(first) };
         if let Some(r) = prose {
             let line = &text[(*r).clone()];
-            if let Some(c) = p.wire.captures(line) {
+            let wire = if may_open_dateline(line) { p.wire.captures(line) } else { None };
+            if let Some(c) = wire {
                 let place = c["place"].trim();
                 let words_upper = place.split_whitespace().all(|w| w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase));
                 if words_upper && place.chars().filter(|c| c.is_alphabetic()).count() >= 3 {
@@ -157,6 +188,9 @@ pub fn read(text: &str, year_hint: Option<i32>) -> (TextMeta, Vec<Dropped>) {
         if meta.date.is_none() {
             for r in body.iter().take(3) {
                 let line = &text[(*r).clone()];
+                if !has_four_digits(line) {
+                    continue;
+                }
                 if let Some(c) = p.any_date.captures(line) {
                     meta.date = match (c.name("year"), c.name("year2")) {
                         (Some(y), _) => ymd(y.as_str(), &c["month"], &c["day"]),
