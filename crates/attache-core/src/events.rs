@@ -340,6 +340,10 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
     }
     let norm = input.norm;
     let syms: Vec<Option<u32>> = (0..n).map(|i| dicts.verbs.sym(norm.token(i))).collect();
+    // No word that heads a pattern: nothing can match, so no events.
+    if !syms.iter().flatten().any(|&s| !dicts.verbs.candidates_of(s).is_empty()) {
+        return;
+    }
     // Which tokens are pattern heads at all (for clause splitting).
     let is_head: Vec<bool> = syms.iter().map(|s| s.is_some_and(|s| dicts.verbs.is_verb_head(s))).collect();
     // The sentence's words, for skipping patterns that need a word it lacks.
@@ -350,17 +354,20 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
 
     let question = norm.token(n - 1) == "?" || (n >= 2 && norm.token(n - 2) == "?");
     let conditional = (0..n).any(|i| matches!(norm.token(i), "if" | "unless" | "whether") && (i == 0 || clause[i] != clause[i - 1]));
-    let discarded = dicts.discards.as_ref().is_some_and(|ac| ac.is_match(&norm.text));
-    let sentence_block = if input.press {
-        Some("press question")
-    } else if question {
-        Some("question")
-    } else if conditional {
-        Some("conditional")
-    } else if discarded {
-        Some("discard phrase")
-    } else {
-        None
+    // Whether a discard phrase occurs is asked only of a sentence with matches.
+    let discarded = || dicts.discards.as_ref().is_some_and(|ac| ac.is_match(&norm.text));
+    let sentence_block = || {
+        if input.press {
+            Some("press question")
+        } else if question {
+            Some("question")
+        } else if conditional {
+            Some("conditional")
+        } else if discarded() {
+            Some("discard phrase")
+        } else {
+            None
+        }
     };
 
     // 1. Match: at each token, the most specific pattern that matches.
@@ -456,6 +463,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
     }
 
     // 2. One event family per clause: the first match in the clause.
+    let sentence_block = if matches.is_empty() { None } else { sentence_block() };
     let mut clause_done: Vec<usize> = Vec::new();
     let mut clause_source: Vec<(usize, Vec<Party>)> = Vec::new();
     for mi in 0..matches.len() {
@@ -711,11 +719,19 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
 /// Two actors are distinct parties: other countries, or the same country
 /// in two different roles (police and opposition).
 fn distinct(a: &str, b: &str) -> bool {
-    let country = |c: &str| if crate::dict::is_igo_prefix(c) { c.get(..6).unwrap_or(c).to_string() } else { c.get(..3).unwrap_or(c).to_string() };
+    fn country(c: &str) -> &str {
+        if crate::dict::is_igo_prefix(c) {
+            c.get(..6).unwrap_or(c)
+        } else {
+            c.get(..3).unwrap_or(c)
+        }
+    }
+    fn role(c: &str) -> Option<&str> {
+        c.get(3..6).filter(|_| !crate::dict::is_igo_prefix(c))
+    }
     if country(a) != country(b) {
         return true;
     }
-    let role = |c: &str| c.get(3..6).filter(|_| !crate::dict::is_igo_prefix(c)).map(str::to_string);
     matches!((role(a), role(b)), (Some(x), Some(y)) if x != y)
 }
 
