@@ -14,13 +14,6 @@ use anyhow::Context;
 use attache_core::dict::{DictSource, Dictionaries};
 use clap::{Args, Parser, Subcommand};
 
-/// Coding makes many small, short-lived allocations (event records, their
-/// strings, per-sentence vectors); mimalloc serves them in far fewer
-/// instructions than the system allocator (docs/BENCHMARKS.md, "Coding
-/// throughput"). The allocator holds no state of ours.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(name = "attache", version, about = "Political event data from diplomatic transcripts and news (CAMEO, PLOVER)")]
 struct Cli {
