@@ -128,6 +128,16 @@ fn json_opt_str(s: Option<&str>, out: &mut Vec<u8>) {
     }
 }
 
+/// Whether one of the eight bytes of `w` is below 0x20, `"` or `\\` (the
+/// exact "has a byte less than n" word test, n = 0x20, and n = 1 after
+/// XOR for the two characters).
+fn needs_escape(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_less = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH != 0;
+    has_less(w, 0x20) || has_less(w ^ (ONES * b'"' as u64), 1) || has_less(w ^ (ONES * b'\\' as u64), 1)
+}
+
 /// A JSON string as `serde_json` escapes it: `"`, `\\` and the control
 /// characters below U+0020 (`\b \t \n \f \r` short, the others
 /// `\u00xx`); everything else, non-ASCII included, as is.
@@ -136,11 +146,21 @@ fn json_str(s: &str, out: &mut Vec<u8>) {
     let bytes = s.as_bytes();
     out.push(b'"');
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // Eight bytes at a time while none needs escaping.
+        if let Some(w) = bytes.get(i..i + 8) {
+            if !needs_escape(u64::from_le_bytes(w.try_into().expect("eight bytes"))) {
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
+        i += 1;
         if b >= 0x20 && b != b'"' && b != b'\\' {
             continue;
         }
-        out.extend_from_slice(&bytes[start..i]);
+        out.extend_from_slice(&bytes[start..i - 1]);
         match b {
             b'"' => out.extend_from_slice(b"\\\""),
             b'\\' => out.extend_from_slice(b"\\\\"),
@@ -151,7 +171,7 @@ fn json_str(s: &str, out: &mut Vec<u8>) {
             0x0d => out.extend_from_slice(b"\\r"),
             _ => out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]]),
         }
-        start = i + 1;
+        start = i;
     }
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
@@ -297,7 +317,13 @@ mod tests {
     fn json_lines_are_serde_jsons() {
         let mut controls: String = (0u8..0x20).map(char::from).collect();
         controls.push_str("\"\\/\u{7f}é—😀");
-        let texts = ["", "Russia urged Japan", "say \"no\"", "a\\b", controls.as_str(), "tab\there\r\n"];
+        // Every character that needs escaping at every offset of an
+        // eight-byte word, between runs that need none.
+        let long: Vec<String> = (0..40)
+            .map(|k| format!("{}{}é—😀 0123456789 rst", &"abcdefghijklmnopq"[..k % 17], ['"', '\\', '\n', '\u{1f}', '\u{0}', 'é'][k % 6]))
+            .collect();
+        let mut texts = vec!["", "Russia urged Japan", "say \"no\"", "a\\b", controls.as_str(), "tab\there\r\n"];
+        texts.extend(long.iter().map(String::as_str));
         let floats = [0.0, -0.0, 1.0, -10.0, 3.4, 7.000001, 1e-7, 1e30, f32::MAX, f32::MIN_POSITIVE, f32::NAN, f32::INFINITY];
         let mut line = Vec::new();
         for t in texts {
