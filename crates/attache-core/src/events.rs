@@ -150,8 +150,8 @@ pub fn clauses(input: &SentenceInput<'_>, is_verb_head: &[bool], out: &mut Vec<u
         let w = norm.token(i);
         let prev = if i > 0 { norm.token(i - 1) } else { "" };
         let next = if i + 1 < n { norm.token(i + 1) } else { "" };
+        // (`in_np` walks the actor phrases: asked last.)
         let starts = i > 0
-            && !in_np(i)
             && (is_boundary_punct(w)
                 || CLAUSE_WORDS.contains(&w) && !(w == "so" && next == "that")
                 || w == "that" && (THAT_NOUNS.contains(&prev) || prev == "," || is_verb_head[i - 1] || (i.saturating_sub(4)..i).any(|k| REPORTING.contains(&norm.token(k))))
@@ -159,7 +159,8 @@ pub fn clauses(input: &SentenceInput<'_>, is_verb_head: &[bool], out: &mut Vec<u
                 || SAY_VERBS.contains(&prev) && !in_np(i - 1) && !input.nps.iter().any(|np| np.tokens.end == i) && w != "that" && w != "," && !PREPOSITIONS.contains(&w) && !matches!(w, "it" | "this" | "so" | "in" | "on" | "reporters" | "journalists")
                 || w == "," && matches!(next, "which" | "who" | "but" | "while" | "whereas" | "although" | "though")
                 // "…, this is an outrageous statement": a new subject and verb.
-                || w == "," && matches!(next, "this" | "it" | "that") && i + 2 < n && BE.contains(&norm.token(i + 2)));
+                || w == "," && matches!(next, "this" | "it" | "that") && i + 2 < n && BE.contains(&norm.token(i + 2)))
+            && !in_np(i);
         if starts {
             next_id += 1;
             let relative = matches!(w, "which" | "who" | "whom" | "whose") && prev == ",";

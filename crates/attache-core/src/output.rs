@@ -16,11 +16,52 @@ pub struct ActorOut {
 
 impl ActorOut {
     pub fn new(code: String, text: String) -> ActorOut {
-        let igo = crate::dict::is_igo_prefix(&code);
-        let country = if igo { Some(code.get(..6).unwrap_or(&code).to_string()) } else { code.get(..3).map(str::to_string) };
-        let role = if igo { None } else { code.get(3..6).map(str::to_string) };
+        let (country, role) = country_and_role(&code);
+        let (country, role) = (country.map(str::to_string), role.map(str::to_string));
         ActorOut { text, code, country, role }
     }
+}
+
+/// The `country` and `role` fields of an actor code: the first three
+/// letters and the next three, or an IGO/NGO prefix (six letters) and none.
+pub fn country_and_role(code: &str) -> (Option<&str>, Option<&str>) {
+    if crate::dict::is_igo_prefix(code) {
+        (Some(code.get(..6).unwrap_or(code)), None)
+    } else {
+        (code.get(..3), code.get(3..6))
+    }
+}
+
+/// One side of an event, borrowed: what [`write_json_fields`] writes.
+pub struct ActorFields<'a> {
+    /// Concatenated: the text is written in pieces ("(", "speaker", ")").
+    pub text: [&'a str; 3],
+    pub code: &'a str,
+    pub country: Option<&'a str>,
+    pub role: Option<&'a str>,
+}
+
+/// An event record, borrowed from wherever its parts are: the coder
+/// writes records without building an [`Event`] and its strings.
+pub struct EventFields<'a> {
+    pub id: &'a str,
+    pub doc: &'a str,
+    pub date: Option<&'a str>,
+    pub sentence_index: usize,
+    pub sentence: &'a str,
+    pub speaker: Option<&'a str>,
+    pub source: ActorFields<'a>,
+    pub target: Option<ActorFields<'a>>,
+    pub cameo: &'a str,
+    pub root: &'a str,
+    pub plover: Option<&'a str>,
+    pub quad_class: u8,
+    pub goldstein: f32,
+    pub location: Option<&'a str>,
+    pub span: [usize; 2],
+    pub rule: &'a str,
+    pub verb_text: &'a str,
+    pub verb_span: [usize; 2],
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -58,18 +99,46 @@ pub struct Event {
 /// checked by the tests below) without its per-field machinery: writing
 /// records is a large share of coding time.
 pub fn write_json_line(e: &Event, out: &mut Vec<u8>) {
+    fn actor(a: &ActorOut) -> ActorFields<'_> {
+        ActorFields { text: ["", &a.text, ""], code: &a.code, country: a.country.as_deref(), role: a.role.as_deref() }
+    }
+    let fields = EventFields {
+        id: &e.id,
+        doc: &e.doc,
+        date: e.date.as_deref(),
+        sentence_index: e.sentence_index,
+        sentence: &e.sentence,
+        speaker: e.speaker.as_deref(),
+        source: actor(&e.source),
+        target: e.target.as_ref().map(actor),
+        cameo: &e.cameo,
+        root: &e.root,
+        plover: e.plover.as_deref(),
+        quad_class: e.quad_class,
+        goldstein: e.goldstein,
+        location: e.location.as_deref(),
+        span: e.span,
+        rule: &e.rule,
+        verb_text: &e.verb.text,
+        verb_span: e.verb.span,
+    };
+    write_json_fields(&fields, out);
+}
+
+/// Appends the record `e` as one JSON line (see [`write_json_line`]).
+pub fn write_json_fields(e: &EventFields<'_>, out: &mut Vec<u8>) {
     out.extend_from_slice(b"{\"id\":");
-    json_str(&e.id, out);
+    json_str(e.id, out);
     out.extend_from_slice(b",\"doc\":");
-    json_str(&e.doc, out);
+    json_str(e.doc, out);
     out.extend_from_slice(b",\"date\":");
-    json_opt_str(e.date.as_deref(), out);
+    json_opt_str(e.date, out);
     out.extend_from_slice(b",\"sentence_index\":");
     out.extend_from_slice(itoa::Buffer::new().format(e.sentence_index).as_bytes());
     out.extend_from_slice(b",\"sentence\":");
-    json_str(&e.sentence, out);
+    json_str(e.sentence, out);
     out.extend_from_slice(b",\"speaker\":");
-    json_opt_str(e.speaker.as_deref(), out);
+    json_opt_str(e.speaker, out);
     out.extend_from_slice(b",\"source\":");
     json_actor(&e.source, out);
     out.extend_from_slice(b",\"target\":");
@@ -78,38 +147,38 @@ pub fn write_json_line(e: &Event, out: &mut Vec<u8>) {
         None => out.extend_from_slice(b"null"),
     }
     out.extend_from_slice(b",\"cameo\":");
-    json_str(&e.cameo, out);
+    json_str(e.cameo, out);
     out.extend_from_slice(b",\"root\":");
-    json_str(&e.root, out);
+    json_str(e.root, out);
     out.extend_from_slice(b",\"plover\":");
-    json_opt_str(e.plover.as_deref(), out);
+    json_opt_str(e.plover, out);
     out.extend_from_slice(b",\"quad_class\":");
     out.extend_from_slice(itoa::Buffer::new().format(e.quad_class).as_bytes());
     out.extend_from_slice(b",\"goldstein\":");
     // serde_json's own float format (shortest round trip; null if not finite).
     serde_json::to_writer(&mut *out, &e.goldstein).expect("writing to memory");
     out.extend_from_slice(b",\"location\":");
-    json_opt_str(e.location.as_deref(), out);
+    json_opt_str(e.location, out);
     out.extend_from_slice(b",\"span\":");
     json_span(e.span, out);
     out.extend_from_slice(b",\"rule\":");
-    json_str(&e.rule, out);
+    json_str(e.rule, out);
     out.extend_from_slice(b",\"verb\":{\"text\":");
-    json_str(&e.verb.text, out);
+    json_str(e.verb_text, out);
     out.extend_from_slice(b",\"span\":");
-    json_span(e.verb.span, out);
+    json_span(e.verb_span, out);
     out.extend_from_slice(b"}}\n");
 }
 
-fn json_actor(a: &ActorOut, out: &mut Vec<u8>) {
+fn json_actor(a: &ActorFields<'_>, out: &mut Vec<u8>) {
     out.extend_from_slice(b"{\"text\":");
-    json_str(&a.text, out);
+    json_strs(&a.text, out);
     out.extend_from_slice(b",\"code\":");
-    json_str(&a.code, out);
+    json_str(a.code, out);
     out.extend_from_slice(b",\"country\":");
-    json_opt_str(a.country.as_deref(), out);
+    json_opt_str(a.country, out);
     out.extend_from_slice(b",\"role\":");
-    json_opt_str(a.role.as_deref(), out);
+    json_opt_str(a.role, out);
     out.push(b'}');
 }
 
@@ -142,9 +211,20 @@ fn needs_escape(w: u64) -> bool {
 /// characters below U+0020 (`\b \t \n \f \r` short, the others
 /// `\u00xx`); everything else, non-ASCII included, as is.
 fn json_str(s: &str, out: &mut Vec<u8>) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let bytes = s.as_bytes();
+    json_strs(&[s], out);
+}
+
+/// The JSON string of the concatenation of `parts` (escaping is per byte).
+fn json_strs(parts: &[&str], out: &mut Vec<u8>) {
     out.push(b'"');
+    for s in parts {
+        escape_into(s.as_bytes(), out);
+    }
+    out.push(b'"');
+}
+
+fn escape_into(bytes: &[u8], out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
@@ -174,7 +254,6 @@ fn json_str(s: &str, out: &mut Vec<u8>) {
         start = i;
     }
     out.extend_from_slice(&bytes[start..]);
-    out.push(b'"');
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
