@@ -96,6 +96,11 @@ pub fn run(a: CodeArgs) -> anyhow::Result<ExitCode> {
                         Pending::Line { file, line } => line.parse(&file)?,
                         Pending::Read(doc) => doc?,
                     };
+                    if format == OutputFormat::Jsonl {
+                        let mut records = Vec::new();
+                        let (sentences, events) = coder.code_jsonl(&dicts, &doc, &opts, &mut records);
+                        return Ok(Coded { records, sentences, events });
+                    }
                     events.clear();
                     let sentences = coder.code(&dicts, &doc, &opts, events);
                     let mut w = EventWriter::continuing(Vec::new(), format);

@@ -182,8 +182,8 @@ pub fn clauses(input: &SentenceInput<'_>, is_verb_head: &[bool], out: &mut Vec<u
         let w = norm.token(i);
         let prev = if i > 0 { norm.token(i - 1) } else { "" };
         let next = if i + 1 < n { norm.token(i + 1) } else { "" };
+        // (`in_np` walks the actor phrases: asked last.)
         let starts = i > 0
-            && !in_np(i)
             && (is_boundary_punct(w)
                 || CLAUSE_WORDS.contains(&w) && !(w == "so" && next == "that")
                 || w == "that" && (THAT_NOUNS.contains(&prev) || prev == "," || is_verb_head[i - 1] || (i.saturating_sub(4)..i).any(|k| REPORTING.contains(&norm.token(k))))
@@ -191,7 +191,8 @@ pub fn clauses(input: &SentenceInput<'_>, is_verb_head: &[bool], out: &mut Vec<u
                 || SAY_VERBS.contains(&prev) && !in_np(i - 1) && !input.nps.iter().any(|np| np.tokens.end == i) && w != "that" && w != "," && !PREPOSITIONS.contains(&w) && !matches!(w, "it" | "this" | "so" | "in" | "on" | "reporters" | "journalists")
                 || w == "," && matches!(next, "which" | "who" | "but" | "while" | "whereas" | "although" | "though")
                 // "…, this is an outrageous statement": a new subject and verb.
-                || w == "," && matches!(next, "this" | "it" | "that") && i + 2 < n && BE.contains(&norm.token(i + 2)));
+                || w == "," && matches!(next, "this" | "it" | "that") && i + 2 < n && BE.contains(&norm.token(i + 2)))
+            && !in_np(i);
         if starts {
             next_id += 1;
             let relative = matches!(w, "which" | "who" | "whom" | "whose") && prev == ",";
@@ -402,6 +403,10 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
     }
     let norm = input.norm;
     let syms: Vec<Option<u32>> = (0..n).map(|i| dicts.verbs.sym(norm.token(i))).collect();
+    // No word that heads a pattern: nothing can match, so no events.
+    if !syms.iter().flatten().any(|&s| !dicts.verbs.candidates_of(s).is_empty()) {
+        return;
+    }
     // Which tokens are pattern heads at all (for clause splitting).
     let is_head: Vec<bool> = syms.iter().map(|s| s.is_some_and(|s| dicts.verbs.is_verb_head(s))).collect();
     // The sentence's words, for skipping patterns that need a word it lacks.
@@ -412,18 +417,21 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
 
     let question = norm.token(n - 1) == "?" || (n >= 2 && norm.token(n - 2) == "?");
     let conditional = (0..n).any(|i| matches!(norm.token(i), "if" | "unless" | "whether") && (i == 0 || clause[i] != clause[i - 1]));
-    let discarded = dicts.discards.as_ref().is_some_and(|ac| ac.is_match(&norm.text));
+    // Whether a discard phrase occurs is asked only of a sentence with matches.
+    let discarded = || dicts.discards.as_ref().is_some_and(|ac| ac.is_match(&norm.text));
     let background = background_clauses(input, &clause);
-    let sentence_block = if input.press {
-        Some("press question")
-    } else if question {
-        Some("question")
-    } else if conditional {
-        Some("conditional")
-    } else if discarded {
-        Some("discard phrase")
-    } else {
-        None
+    let sentence_block = || {
+        if input.press {
+            Some("press question")
+        } else if question {
+            Some("question")
+        } else if conditional {
+            Some("conditional")
+        } else if discarded() {
+            Some("discard phrase")
+        } else {
+            None
+        }
     };
 
     // 1. Match: at each token, the most specific pattern that matches.
@@ -441,14 +449,24 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         }
         // The verb group is read once a pattern is worth trying here.
         let mut group: Option<Group> = None;
+        let mut source_before: Option<Option<usize>> = None;
+        let next = syms.get(i + 1).copied().flatten();
         let mut found = None;
-        for c in dicts.verbs.candidates_of(s) {
+        let cands = dicts.verbs.candidates_of(s);
+        let mut likely = dicts.verbs.candidates_followed_by(s, next);
+        let mut k = 0;
+        loop {
+            // Until a pattern matches, nothing can end the search early, so
+            // the candidates that need another next word go unvisited.
+            let at = if found.is_none() { likely.next() } else { Some(k) };
+            let Some(c) = at.and_then(|at| cands.get(at)) else { break };
+            k = at.expect("a position") + 1;
             let pid = c.pattern;
             let mut b = Binding::default();
             if c.head == 1 {
                 // "$ condemnation of +": the source ends right before the head ("Russia's").
                 let before = |np: &ActorNp| np.tokens.end == i || np.tokens.end + 1 == i && norm.token(np.tokens.end) == "'s";
-                match input.nps.iter().position(before) {
+                match *source_before.get_or_insert_with(|| input.nps.iter().position(before)) {
                     Some(s) => b.source = Some(s),
                     None => continue,
                 }
@@ -457,7 +475,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             if found.as_ref().is_some_and(|(_, _, _, score)| *score >= c.specificity) {
                 break;
             }
-            if !c.may_match(words) {
+            if !c.may_match(words, next) {
                 continue;
             }
             if group.is_none() {
@@ -514,6 +532,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
     }
 
     // 2. One event family per clause: the first match in the clause.
+    let sentence_block = if matches.is_empty() { None } else { sentence_block() };
     let mut clause_done: Vec<usize> = Vec::new();
     let mut clause_source: Vec<(usize, Vec<Party>)> = Vec::new();
     for mi in 0..matches.len() {
@@ -847,11 +866,19 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
 /// Two actors are distinct parties: other countries, or the same country
 /// in two different roles (police and opposition).
 fn distinct(a: &str, b: &str) -> bool {
-    let country = |c: &str| if crate::dict::is_igo_prefix(c) { c.get(..6).unwrap_or(c).to_string() } else { c.get(..3).unwrap_or(c).to_string() };
+    fn country(c: &str) -> &str {
+        if crate::dict::is_igo_prefix(c) {
+            c.get(..6).unwrap_or(c)
+        } else {
+            c.get(..3).unwrap_or(c)
+        }
+    }
+    fn role(c: &str) -> Option<&str> {
+        c.get(3..6).filter(|_| !crate::dict::is_igo_prefix(c))
+    }
     if country(a) != country(b) {
         return true;
     }
-    let role = |c: &str| c.get(3..6).filter(|_| !crate::dict::is_igo_prefix(c)).map(str::to_string);
     matches!((role(a), role(b)), (Some(x), Some(y)) if x != y)
 }
 

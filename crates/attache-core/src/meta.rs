@@ -35,35 +35,52 @@ fn month_number(m: &str) -> Option<u32> {
     names.iter().position(|n| m.starts_with(n)).map(|i| i as u32 + 1)
 }
 
-struct Patterns {
-    /// "…, Moscow, January 14, 2019" at the end of a headline.
-    headline_tail: Regex,
-    /// "MOSCOW, Jan. 14 (Reuters) -" at the start of the text.
-    wire: Regex,
-    /// "January 14, 2019" or "14 January 2019" anywhere.
-    any_date: Regex,
-    iso: Regex,
-    /// Share/nav lines.
-    chrome: Regex,
+// The patterns, each compiled the first time it is needed: their Unicode
+// classes under bounded repeats take milliseconds to compile, and most
+// documents never reach `headline_tail`, `any_date` or `iso` (see the
+// cheap tests below).
+
+/// "…, Moscow, January 14, 2019" at the end of a headline.
+fn headline_tail() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(&format!(r",\s*(?P<place>[A-Z][\p{{L}}.'’ -]{{1,40}}?),\s*(?P<month>{MONTHS})\.?\s+(?P<day>\d{{1,2}}),\s*(?P<year>\d{{4}})\s*$")).unwrap())
 }
 
-fn patterns() -> &'static Patterns {
-    static P: OnceLock<Patterns> = OnceLock::new();
-    P.get_or_init(|| Patterns {
-        headline_tail: Regex::new(&format!(r",\s*(?P<place>[A-Z][\p{{L}}.'’ -]{{1,40}}?),\s*(?P<month>{MONTHS})\.?\s+(?P<day>\d{{1,2}}),\s*(?P<year>\d{{4}})\s*$")).unwrap(),
-        wire: Regex::new(&format!(
+/// "MOSCOW, Jan. 14 (Reuters) -" at the start of the text.
+fn wire() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(&format!(
             r"^\s*(?P<place>[A-Z][A-Z.'’ -]{{1,40}}?)(?:,\s*[A-Z][\p{{L}}.]+)?\s*,?\s*(?:\(?(?P<month>{MONTHS})\.?\s+(?P<day>\d{{1,2}})(?:,?\s*(?P<year>\d{{4}}))?\)?)?\s*(?:\((?P<agency>[A-Za-z][\w .&-]{{0,30}})\))?\s*(?:[-–—]+|:)\s+"
         ))
-        .unwrap(),
-        any_date: Regex::new(&format!(
+        .unwrap()
+    })
+}
+
+/// "January 14, 2019" or "14 January 2019" anywhere.
+fn any_date() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(&format!(
             r"\b(?:(?P<month>{MONTHS})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})|(?P<day2>\d{{1,2}})\s+(?P<month2>{MONTHS})\.?,?\s+(?P<year2>\d{{4}}))\b"
         ))
-        .unwrap(),
-        iso: Regex::new(r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})\b").unwrap(),
-        chrome: Regex::new(
+        .unwrap()
+    })
+}
+
+fn iso() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})\b").unwrap())
+}
+
+/// Share/nav lines.
+fn chrome() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(
             r"(?i)^\s*(share( this)?|tweet|print|email|e-mail|subscribe|follow us|related( articles| posts| stories| news)?|read more|read also|see also|advertisement|sign up|log ?in|tags?|categories|posted in|comments?|leave a (comment|reply)|click here|back to top|home|menu|you may also like|recommended|more from|cookie|skip to content)\b[^.!?]{0,60}$",
         )
-        .unwrap(),
+        .unwrap()
     })
 }
 
@@ -74,6 +91,35 @@ fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
 fn ends_sentence(line: &str) -> bool {
     let t = line.trim_end();
     t.ends_with(['.', '!', '?', '"', '\u{201d}', ')', ':', '\u{2026}', ';'])
+}
+
+// Cheap tests that a line can match a pattern at all, true whenever it
+// can: the patterns' Unicode classes under bounded repeats make their
+// capture searches cost tens of thousands of instructions per line, and
+// most lines are prose that fails them at once.
+
+/// `headline_tail` ends with a (Unicode, `\d`) digit before trailing
+/// white space (`\s` and `trim_end` agree on White_Space).
+fn may_end_with_date(line: &str) -> bool {
+    line.trim_end().chars().next_back().is_some_and(char::is_numeric)
+}
+
+/// `wire` opens (after white space) with `[A-Z]` then `[A-Z.'’ -]`.
+fn may_open_dateline(line: &str) -> bool {
+    let mut cs = line.trim_start().chars();
+    cs.next().is_some_and(|c| c.is_ascii_uppercase()) && cs.next().is_some_and(|c| c.is_ascii_uppercase() || matches!(c, '.' | '\'' | '’' | ' ' | '-'))
+}
+
+/// `any_date` and `iso` need four digits in a row (`\d{4}`).
+fn has_four_digits(line: &str) -> bool {
+    let mut run = 0;
+    for c in line.chars() {
+        run = if c.is_numeric() { run + 1 } else { 0 };
+        if run == 4 {
+            return true;
+        }
+    }
+    false
 }
 
 /// Paragraph lines of the text: (range without the line break).
@@ -101,14 +147,13 @@ pub fn lines(text: &str) -> Vec<Range<usize>> {
 /// Finds headline, dateline, date, place and boilerplate in `text`.
 /// `year_hint` completes a wire dateline that has no year.
 pub fn read(text: &str, year_hint: Option<i32>) -> (TextMeta, Vec<Dropped>) {
-    let p = patterns();
     let ls = lines(text);
     let mut meta = TextMeta::default();
     let mut dropped = Vec::new();
     // Navigation and share lines anywhere.
     for r in &ls {
         let line = &text[r.clone()];
-        if line.len() < 80 && p.chrome.is_match(line) {
+        if line.len() < 80 && chrome().is_match(line) {
             dropped.push(Dropped { span: r.clone(), reason: "navigation or share line" });
         }
     }
@@ -127,7 +172,8 @@ pub fn read(text: &str, year_hint: Option<i32>) -> (TextMeta, Vec<Dropped>) {
         let is_headline = body.len() > 1 && !ends_sentence(line) && line.len() < 400;
         if is_headline {
             meta.headline = Some((*first).clone());
-            if let Some(c) = p.headline_tail.captures(line) {
+            let tail = if may_end_with_date(line) { headline_tail().captures(line) } else { None };
+            if let Some(c) = tail {
                 meta.place = Some(c["place"].trim().to_string());
                 meta.date = ymd(&c["year"], &c["month"], &c["day"]);
             }
@@ -136,7 +182,8 @@ pub fn read(text: &str, year_hint: Option<i32>) -> (TextMeta, Vec<Dropped>) {
         let prose = if is_headline { body.get(1) } else { Some(first) };
         if let Some(r) = prose {
             let line = &text[(*r).clone()];
-            if let Some(c) = p.wire.captures(line) {
+            let dateline = if may_open_dateline(line) { wire().captures(line) } else { None };
+            if let Some(c) = dateline {
                 let place = c["place"].trim();
                 let words_upper = place.split_whitespace().all(|w| w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase));
                 if words_upper && place.chars().filter(|c| c.is_alphabetic()).count() >= 3 {
@@ -157,13 +204,16 @@ pub fn read(text: &str, year_hint: Option<i32>) -> (TextMeta, Vec<Dropped>) {
         if meta.date.is_none() {
             for r in body.iter().take(3) {
                 let line = &text[(*r).clone()];
-                if let Some(c) = p.any_date.captures(line) {
+                if !has_four_digits(line) {
+                    continue;
+                }
+                if let Some(c) = any_date().captures(line) {
                     meta.date = match (c.name("year"), c.name("year2")) {
                         (Some(y), _) => ymd(y.as_str(), &c["month"], &c["day"]),
                         (_, Some(y)) => ymd(y.as_str(), &c["month2"], &c["day2"]),
                         _ => None,
                     };
-                } else if let Some(c) = p.iso.captures(line) {
+                } else if let Some(c) = iso().captures(line) {
                     meta.date = NaiveDate::from_ymd_opt(c["y"].parse().unwrap_or(0), c["m"].parse().unwrap_or(0), c["d"].parse().unwrap_or(0));
                 }
                 if meta.date.is_some() {

@@ -16,11 +16,52 @@ pub struct ActorOut {
 
 impl ActorOut {
     pub fn new(code: String, text: String) -> ActorOut {
-        let igo = crate::dict::is_igo_prefix(&code);
-        let country = if igo { Some(code.get(..6).unwrap_or(&code).to_string()) } else { code.get(..3).map(str::to_string) };
-        let role = if igo { None } else { code.get(3..6).map(str::to_string) };
+        let (country, role) = country_and_role(&code);
+        let (country, role) = (country.map(str::to_string), role.map(str::to_string));
         ActorOut { text, code, country, role }
     }
+}
+
+/// The `country` and `role` fields of an actor code: the first three
+/// letters and the next three, or an IGO/NGO prefix (six letters) and none.
+pub fn country_and_role(code: &str) -> (Option<&str>, Option<&str>) {
+    if crate::dict::is_igo_prefix(code) {
+        (Some(code.get(..6).unwrap_or(code)), None)
+    } else {
+        (code.get(..3), code.get(3..6))
+    }
+}
+
+/// One side of an event, borrowed: what [`write_json_fields`] writes.
+pub struct ActorFields<'a> {
+    /// Concatenated: the text is written in pieces ("(", "speaker", ")").
+    pub text: [&'a str; 3],
+    pub code: &'a str,
+    pub country: Option<&'a str>,
+    pub role: Option<&'a str>,
+}
+
+/// An event record, borrowed from wherever its parts are: the coder
+/// writes records without building an [`Event`] and its strings.
+pub struct EventFields<'a> {
+    pub id: &'a str,
+    pub doc: &'a str,
+    pub date: Option<&'a str>,
+    pub sentence_index: usize,
+    pub sentence: &'a str,
+    pub speaker: Option<&'a str>,
+    pub source: ActorFields<'a>,
+    pub target: Option<ActorFields<'a>>,
+    pub cameo: &'a str,
+    pub root: &'a str,
+    pub plover: Option<&'a str>,
+    pub quad_class: u8,
+    pub goldstein: f32,
+    pub location: Option<&'a str>,
+    pub span: [usize; 2],
+    pub rule: &'a str,
+    pub verb_text: &'a str,
+    pub verb_span: [usize; 2],
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -53,6 +94,168 @@ pub struct Event {
     pub verb: VerbOut,
 }
 
+/// Appends `e` as one JSON line, byte for byte what `serde_json` writes for
+/// the derived `Serialize` (same field order, escapes and number formats;
+/// checked by the tests below) without its per-field machinery: writing
+/// records is a large share of coding time.
+pub fn write_json_line(e: &Event, out: &mut Vec<u8>) {
+    fn actor(a: &ActorOut) -> ActorFields<'_> {
+        ActorFields { text: ["", &a.text, ""], code: &a.code, country: a.country.as_deref(), role: a.role.as_deref() }
+    }
+    let fields = EventFields {
+        id: &e.id,
+        doc: &e.doc,
+        date: e.date.as_deref(),
+        sentence_index: e.sentence_index,
+        sentence: &e.sentence,
+        speaker: e.speaker.as_deref(),
+        source: actor(&e.source),
+        target: e.target.as_ref().map(actor),
+        cameo: &e.cameo,
+        root: &e.root,
+        plover: e.plover.as_deref(),
+        quad_class: e.quad_class,
+        goldstein: e.goldstein,
+        location: e.location.as_deref(),
+        span: e.span,
+        rule: &e.rule,
+        verb_text: &e.verb.text,
+        verb_span: e.verb.span,
+    };
+    write_json_fields(&fields, out);
+}
+
+/// Appends the record `e` as one JSON line (see [`write_json_line`]).
+pub fn write_json_fields(e: &EventFields<'_>, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"{\"id\":");
+    json_str(e.id, out);
+    out.extend_from_slice(b",\"doc\":");
+    json_str(e.doc, out);
+    out.extend_from_slice(b",\"date\":");
+    json_opt_str(e.date, out);
+    out.extend_from_slice(b",\"sentence_index\":");
+    out.extend_from_slice(itoa::Buffer::new().format(e.sentence_index).as_bytes());
+    out.extend_from_slice(b",\"sentence\":");
+    json_str(e.sentence, out);
+    out.extend_from_slice(b",\"speaker\":");
+    json_opt_str(e.speaker, out);
+    out.extend_from_slice(b",\"source\":");
+    json_actor(&e.source, out);
+    out.extend_from_slice(b",\"target\":");
+    match &e.target {
+        Some(t) => json_actor(t, out),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"cameo\":");
+    json_str(e.cameo, out);
+    out.extend_from_slice(b",\"root\":");
+    json_str(e.root, out);
+    out.extend_from_slice(b",\"plover\":");
+    json_opt_str(e.plover, out);
+    out.extend_from_slice(b",\"quad_class\":");
+    out.extend_from_slice(itoa::Buffer::new().format(e.quad_class).as_bytes());
+    out.extend_from_slice(b",\"goldstein\":");
+    // serde_json's own float format (shortest round trip; null if not finite).
+    serde_json::to_writer(&mut *out, &e.goldstein).expect("writing to memory");
+    out.extend_from_slice(b",\"location\":");
+    json_opt_str(e.location, out);
+    out.extend_from_slice(b",\"span\":");
+    json_span(e.span, out);
+    out.extend_from_slice(b",\"rule\":");
+    json_str(e.rule, out);
+    out.extend_from_slice(b",\"verb\":{\"text\":");
+    json_str(e.verb_text, out);
+    out.extend_from_slice(b",\"span\":");
+    json_span(e.verb_span, out);
+    out.extend_from_slice(b"}}\n");
+}
+
+fn json_actor(a: &ActorFields<'_>, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"{\"text\":");
+    json_strs(&a.text, out);
+    out.extend_from_slice(b",\"code\":");
+    json_str(a.code, out);
+    out.extend_from_slice(b",\"country\":");
+    json_opt_str(a.country, out);
+    out.extend_from_slice(b",\"role\":");
+    json_opt_str(a.role, out);
+    out.push(b'}');
+}
+
+fn json_span(span: [usize; 2], out: &mut Vec<u8>) {
+    out.push(b'[');
+    out.extend_from_slice(itoa::Buffer::new().format(span[0]).as_bytes());
+    out.push(b',');
+    out.extend_from_slice(itoa::Buffer::new().format(span[1]).as_bytes());
+    out.push(b']');
+}
+
+fn json_opt_str(s: Option<&str>, out: &mut Vec<u8>) {
+    match s {
+        Some(s) => json_str(s, out),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// Whether one of the eight bytes of `w` is below 0x20, `"` or `\\` (the
+/// exact "has a byte less than n" word test, n = 0x20, and n = 1 after
+/// XOR for the two characters).
+fn needs_escape(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_less = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH != 0;
+    has_less(w, 0x20) || has_less(w ^ (ONES * b'"' as u64), 1) || has_less(w ^ (ONES * b'\\' as u64), 1)
+}
+
+/// A JSON string as `serde_json` escapes it: `"`, `\\` and the control
+/// characters below U+0020 (`\b \t \n \f \r` short, the others
+/// `\u00xx`); everything else, non-ASCII included, as is.
+fn json_str(s: &str, out: &mut Vec<u8>) {
+    json_strs(&[s], out);
+}
+
+/// The JSON string of the concatenation of `parts` (escaping is per byte).
+fn json_strs(parts: &[&str], out: &mut Vec<u8>) {
+    out.push(b'"');
+    for s in parts {
+        escape_into(s.as_bytes(), out);
+    }
+    out.push(b'"');
+}
+
+fn escape_into(bytes: &[u8], out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Eight bytes at a time while none needs escaping.
+        if let Some(w) = bytes.get(i..i + 8) {
+            if !needs_escape(u64::from_le_bytes(w.try_into().expect("eight bytes"))) {
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
+        i += 1;
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
+        }
+        out.extend_from_slice(&bytes[start..i - 1]);
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x09 => out.extend_from_slice(b"\\t"),
+            0x0a => out.extend_from_slice(b"\\n"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            0x0d => out.extend_from_slice(b"\\r"),
+            _ => out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]]),
+        }
+        start = i;
+    }
+    out.extend_from_slice(&bytes[start..]);
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum OutputFormat {
     #[default]
@@ -76,6 +279,8 @@ pub struct EventWriter<W: Write> {
     out: W,
     format: OutputFormat,
     header_done: bool,
+    /// The JSON line being written (kept between records).
+    line: Vec<u8>,
 }
 
 pub const CSV_HEADER: &[&str] = &[
@@ -85,14 +290,14 @@ pub const CSV_HEADER: &[&str] = &[
 
 impl<W: Write> EventWriter<W> {
     pub fn new(out: W, format: OutputFormat) -> Self {
-        EventWriter { out, format, header_done: false }
+        EventWriter { out, format, header_done: false, line: Vec::new() }
     }
 
     /// A writer for records that follow a header written elsewhere: many
     /// of them can serialize documents in parallel for one [`EventWriter`]
     /// to [`write_serialized`](EventWriter::write_serialized) in order.
     pub fn continuing(out: W, format: OutputFormat) -> Self {
-        EventWriter { out, format, header_done: true }
+        EventWriter { out, format, header_done: true, line: Vec::new() }
     }
 
     /// Writes records serialized by a [`continuing`](EventWriter::continuing)
@@ -113,8 +318,9 @@ impl<W: Write> EventWriter<W> {
     pub fn write(&mut self, e: &Event) -> std::io::Result<()> {
         match self.format {
             OutputFormat::Jsonl => {
-                serde_json::to_writer(&mut self.out, e)?;
-                self.out.write_all(b"\n")
+                self.line.clear();
+                write_json_line(e, &mut self.line);
+                self.out.write_all(&self.line)
             }
             OutputFormat::Csv => {
                 let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(&mut self.out);
@@ -155,5 +361,61 @@ impl<W: Write> EventWriter<W> {
 
     pub fn into_inner(self) -> W {
         self.out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(text: &str, goldstein: f32, target: bool) -> Event {
+        let actor = |t: &str, code: &str| ActorOut::new(code.to_string(), t.to_string());
+        Event {
+            id: format!("id {text}"),
+            doc: "d\u{7f}\u{2028}".to_string(),
+            date: (!target).then(|| "2019-01-14".to_string()),
+            sentence_index: usize::MAX,
+            sentence: text.to_string(),
+            speaker: target.then(|| format!("«{text}»")),
+            source: actor(text, "RUSGOV"),
+            target: target.then(|| actor("\\", "IGOUNO")),
+            cameo: "0231".to_string(),
+            root: "02".to_string(),
+            plover: None,
+            quad_class: 255,
+            goldstein,
+            location: Some(text.to_string()),
+            span: [0, 1 << 40],
+            rule: format!("verbs.txt:1 {text}"),
+            verb: VerbOut { text: text.to_string(), span: [7, 0] },
+        }
+    }
+
+    /// The hand-written line is `serde_json`'s, byte for byte.
+    #[test]
+    fn json_lines_are_serde_jsons() {
+        let mut controls: String = (0u8..0x20).map(char::from).collect();
+        controls.push_str("\"\\/\u{7f}é—😀");
+        // Every character that needs escaping at every offset of an
+        // eight-byte word, between runs that need none.
+        let long: Vec<String> = (0..40)
+            .map(|k| format!("{}{}é—😀 0123456789 rst", &"abcdefghijklmnopq"[..k % 17], ['"', '\\', '\n', '\u{1f}', '\u{0}', 'é'][k % 6]))
+            .collect();
+        let mut texts = vec!["", "Russia urged Japan", "say \"no\"", "a\\b", controls.as_str(), "tab\there\r\n"];
+        texts.extend(long.iter().map(String::as_str));
+        let floats = [0.0, -0.0, 1.0, -10.0, 3.4, 7.000001, 1e-7, 1e30, f32::MAX, f32::MIN_POSITIVE, f32::NAN, f32::INFINITY];
+        let mut line = Vec::new();
+        for t in texts {
+            for &g in &floats {
+                for target in [false, true] {
+                    let e = event(t, g, target);
+                    line.clear();
+                    write_json_line(&e, &mut line);
+                    let mut want = serde_json::to_vec(&e).unwrap();
+                    want.push(b'\n');
+                    assert_eq!(String::from_utf8_lossy(&line), String::from_utf8_lossy(&want));
+                }
+            }
+        }
     }
 }

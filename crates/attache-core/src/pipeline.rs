@@ -13,7 +13,8 @@ use crate::dict::Dictionaries;
 use crate::document::Document;
 use crate::events::{code_sentence, RawEvent, SentenceInput, VerbMatch};
 use crate::meta::{self, Dropped};
-use crate::output::{ActorOut, Event, VerbOut};
+use crate::ontology::CameoCode;
+use crate::output::{country_and_role, write_json_fields, ActorFields, ActorOut, Event, EventFields, VerbOut};
 use crate::text::{split_sentences, tokenize, Token};
 use crate::turns::{self, ResolveSpeaker, Turn};
 
@@ -382,6 +383,21 @@ pub fn code(dicts: &Dictionaries, doc: &Document, opts: &Options) -> Vec<Event> 
 #[derive(Default)]
 pub struct Coder {
     scratch: Scratch,
+    /// [`Coder::code_jsonl`]: the document's records as JSON lines, in
+    /// the order they were coded, and what sorts and dedups them.
+    lines: Vec<u8>,
+    pending: Vec<PendingLine>,
+}
+
+/// A record written to [`Coder::lines`], with the fields that order and
+/// deduplicate records ([`sort_records`]).
+struct PendingLine {
+    sentence_index: usize,
+    verb_span: [usize; 2],
+    source: String,
+    target: Option<String>,
+    code: CameoCode,
+    line: Range<usize>,
 }
 
 impl Coder {
@@ -404,6 +420,86 @@ impl Coder {
         s.records = records;
         n
     }
+}
+
+impl Coder {
+    /// Appends the event records of `doc` to `out` as JSON lines, exactly
+    /// the lines [`Coder::code`]'s events make with
+    /// [`write_json_line`](crate::output::write_json_line), without
+    /// building them as [`Event`]s; returns how many sentences were coded
+    /// and how many records written.
+    pub fn code_jsonl(&mut self, dicts: &Dictionaries, doc: &Document, opts: &Options, out: &mut Vec<u8>) -> (usize, usize) {
+        let Coder { scratch: s, lines, pending } = self;
+        let p = prepare(dicts, doc, opts, s);
+        let n = s.sentences.len();
+        lines.clear();
+        pending.clear();
+        let doc_fields = DocFields::new(doc, p.date, p.meta.place.as_deref());
+        code_sentences(dicts, doc, opts, &p, s, |c| {
+            for e in c.events.drain(..) {
+                let start = lines.len();
+                let verb_span = write_record(dicts, &doc_fields, c.index, &c.span, c.speaker, c.toks, &e, lines);
+                pending.push(PendingLine {
+                    sentence_index: c.index,
+                    verb_span,
+                    source: e.source.code,
+                    target: e.target.map(|t| t.code),
+                    code: e.code,
+                    line: start..lines.len(),
+                });
+            }
+        });
+        // As `sort_records`: a stable sort, then adjacent duplicates dropped.
+        pending.sort_by(|a, b| (a.sentence_index, a.verb_span, &a.source).cmp(&(b.sentence_index, b.verb_span, &b.source)));
+        pending.dedup_by(|a, b| a.sentence_index == b.sentence_index && a.source == b.source && a.target == b.target && a.code == b.code);
+        for r in pending.iter() {
+            out.extend_from_slice(&lines[r.line.clone()]);
+        }
+        (n, pending.len())
+    }
+}
+
+/// Writes the record [`record`] makes of `e` as a JSON line; returns the
+/// verb's byte span.
+#[allow(clippy::too_many_arguments)]
+fn write_record(dicts: &Dictionaries, d: &DocFields<'_>, index: usize, span: &Range<usize>, speaker: Option<&str>, toks: &[Token], e: &RawEvent, out: &mut Vec<u8>) -> [usize; 2] {
+    let text = d.doc.text.as_str();
+    let span_of = |r: &Range<usize>| toks[r.start].start as usize..toks[r.end - 1].end as usize;
+    let info = dicts.ontology.info(e.code);
+    fn actor<'a>(text: &'a str, toks: &[Token], p: &'a crate::events::Party) -> ActorFields<'a> {
+        let (country, role) = country_and_role(&p.code);
+        let text = match &p.tokens {
+            Some(r) => ["", &text[toks[r.start].start as usize..toks[r.end - 1].end as usize], ""],
+            None => ["(", p.via, ")"],
+        };
+        ActorFields { text, code: &p.code, country, role }
+    }
+    let verb_span = span_of(&e.verb);
+    let root = e.code.root();
+    write_json_fields(
+        &EventFields {
+            id: &d.doc.id,
+            doc: &d.doc.id,
+            date: d.date.as_deref(),
+            sentence_index: index,
+            sentence: &text[span.clone()],
+            speaker,
+            source: actor(text, toks, &e.source),
+            target: e.target.as_ref().map(|t| actor(text, toks, t)),
+            cameo: e.code.as_str(),
+            root: root.as_str(),
+            plover: info.plover.as_deref(),
+            quad_class: info.quad_class,
+            goldstein: info.goldstein,
+            location: d.place,
+            span: [span.start, span.end],
+            rule: &e.rule,
+            verb_text: &text[verb_span.clone()],
+            verb_span: [verb_span.start, verb_span.end],
+        },
+        out,
+    );
+    [verb_span.start, verb_span.end]
 }
 
 /// What every event record of a document repeats.

@@ -44,6 +44,18 @@ fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '\u{2019}'
 }
 
+/// The character at byte `i` of `text[..end]` (a char boundary), without
+/// decoding when it is ASCII.
+#[inline]
+fn char_at(text: &str, i: usize, end: usize) -> char {
+    let b = text.as_bytes()[i];
+    if b < 0x80 {
+        b as char
+    } else {
+        text[i..end].chars().next().expect("in range")
+    }
+}
+
 /// Appends the tokens of `text[range]` to `out`, with offsets into `text`.
 pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
     let bytes = text.as_bytes();
@@ -53,7 +65,7 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
         out.push(Token { start: s as u32, end: e as u32, kind })
     };
     while i < end {
-        let c = text[i..end].chars().next().expect("in range");
+        let c = char_at(text, i, end);
         let w = c.len_utf8();
         if c.is_whitespace() || c == '\u{feff}' {
             i += w;
@@ -93,7 +105,7 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
                 continue;
             }
             while i < end {
-                let c = text[i..end].chars().next().expect("in range");
+                let c = char_at(text, i, end);
                 if c.is_alphanumeric() || c == '\u{00ad}' {
                     i += c.len_utf8();
                 } else if is_apostrophe(c) {
@@ -161,7 +173,9 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
 /// normalised by this one function, so they compare equal.
 pub fn push_normalized(s: &str, out: &mut String) {
     if s.is_ascii() {
-        out.extend(s.bytes().map(|b| b.to_ascii_lowercase() as char));
+        let start = out.len();
+        out.push_str(s);
+        out[start..].make_ascii_lowercase();
         return;
     }
     for c in s.chars() {
@@ -195,7 +209,22 @@ pub fn normalize_phrase(phrase: &str) -> String {
 /// their word lists as plain literals.
 pub struct WordSet {
     words: &'static [&'static str],
-    set: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>>,
+    set: std::sync::OnceLock<WordSetIndex>,
+}
+
+struct WordSetIndex {
+    /// Bits of the words' shapes (length, first and last byte): most
+    /// words are turned away here without hashing.
+    shapes: [u64; 4],
+    set: rustc_hash::FxHashSet<&'static str>,
+}
+
+fn shape(w: &str) -> usize {
+    let b = w.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(&f), Some(&l)) => (b.len() * 31 + f as usize * 7 + l as usize) & 255,
+        _ => 0,
+    }
 }
 
 impl WordSet {
@@ -204,7 +233,16 @@ impl WordSet {
     }
 
     pub fn contains(&self, w: &&str) -> bool {
-        self.set.get_or_init(|| self.words.iter().copied().collect()).contains(w)
+        let index = self.set.get_or_init(|| {
+            let mut shapes = [0u64; 4];
+            for w in self.words {
+                let s = shape(w);
+                shapes[s / 64] |= 1 << (s % 64);
+            }
+            WordSetIndex { shapes, set: self.words.iter().copied().collect() }
+        });
+        let s = shape(w);
+        index.shapes[s / 64] & (1 << (s % 64)) != 0 && index.set.contains(w)
     }
 }
 

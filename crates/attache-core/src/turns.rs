@@ -48,6 +48,10 @@ pub fn split(text: &str, lines: &[Range<usize>], main_speaker: Option<(&str, Opt
     let mut labels: Vec<(Range<usize>, Range<usize>, usize)> = Vec::new();
     for r in lines {
         let line = &text[r.clone()];
+        // A label needs a colon: most lines are turned away before the regex.
+        if !line.contains(':') {
+            continue;
+        }
         if let Some(c) = label_re().captures(line) {
             let l = c.name("label").expect("label");
             let lower = l.as_str().to_lowercase();

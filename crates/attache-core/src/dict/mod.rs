@@ -163,6 +163,13 @@ pub struct VerbLexicon {
     /// once (`heads[sym]..heads[sym + 1]` in `head_patterns`).
     heads: Vec<u32>,
     head_patterns: Vec<Candidate>,
+    /// Per symbol, positions in its candidate list: of the candidates
+    /// that need no particular next word (`loose[heads[sym]..heads[sym + 1]]`
+    /// holds `loose_ends[sym]..loose_ends[sym + 1]` of them), and of the
+    /// others by next word (`followed` sorted by word, then position).
+    loose: Vec<u32>,
+    loose_ends: Vec<u32>,
+    followed: Vec<(Sym, u32)>,
 }
 
 /// A pattern as the matcher first sees it: what decides whether to try
@@ -171,25 +178,61 @@ pub struct VerbLexicon {
 pub struct Candidate {
     /// The [`word_bit`]s of the literal words the pattern requires after
     /// its head: a sentence whose words lack one of them cannot match it.
-    pub required_words: u64,
+    pub required_words: u128,
     pub pattern: u32,
+    /// The word the head must be followed by, when the pattern says so
+    /// ("AGREE to"); `NO_WORD` otherwise.
+    next_word: Sym,
     pub specificity: u16,
     /// [`Pattern::head`].
     pub head: u8,
 }
 
-impl Candidate {
-    /// The pattern can match in a sentence whose words' [`word_bit`]s are
-    /// `words`. `false` is certain; `true` means "try it".
-    pub fn may_match(&self, words: u64) -> bool {
-        self.required_words & !words == 0
+/// Ascending positions of candidates (see
+/// [`VerbLexicon::candidates_followed_by`]).
+pub struct FollowedBy<'a> {
+    loose: &'a [u32],
+    followed: &'a [(Sym, u32)],
+}
+
+impl Iterator for FollowedBy<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        let take_loose = match (self.loose.first(), self.followed.first()) {
+            (Some(&a), Some(&(_, b))) => a < b,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => return None,
+        };
+        if take_loose {
+            let (&p, rest) = self.loose.split_first()?;
+            self.loose = rest;
+            Some(p as usize)
+        } else {
+            let (&(_, p), rest) = self.followed.split_first()?;
+            self.followed = rest;
+            Some(p as usize)
+        }
     }
 }
 
-/// A word's bit in a 64-bit set of words (a one-hash Bloom filter).
-pub fn word_bit(sym: Sym) -> u64 {
-    1 << (sym.wrapping_mul(0x9e37_79b9) >> 26)
+impl Candidate {
+    /// The pattern can match at a head followed by the word `next`, in a
+    /// sentence whose words' [`word_bit`]s are `words`. `false` is
+    /// certain; `true` means "try it".
+    pub fn may_match(&self, words: u128, next: Option<Sym>) -> bool {
+        self.required_words & !words == 0 && (self.next_word == NO_WORD || next == Some(self.next_word))
+    }
 }
+
+/// A word's bit in a 128-bit set of words (a one-hash Bloom filter).
+pub fn word_bit(sym: Sym) -> u128 {
+    1 << (sym.wrapping_mul(0x9e37_79b9) >> 25)
+}
+
+/// [`Candidate::next_word`] of a pattern whose head is not followed by a word.
+const NO_WORD: Sym = Sym::MAX;
 
 fn head_key(is_lemma: bool, id: u32) -> u64 {
     ((is_lemma as u64) << 32) | id as u64
@@ -220,6 +263,24 @@ impl VerbLexicon {
         !self.candidates_of(sym).is_empty() && !self.lemmas_of[sym as usize].is_empty()
     }
 
+    /// Positions in [`candidates_of`](VerbLexicon::candidates_of)`(sym)`,
+    /// in order, of the candidates that may match when the head is
+    /// followed by the word `next`: all the others need another next word.
+    pub fn candidates_followed_by(&self, sym: Sym, next: Option<Sym>) -> FollowedBy<'_> {
+        let s = sym as usize;
+        let loose = &self.loose[self.loose_ends[s] as usize..self.loose_ends[s + 1] as usize];
+        let followed = &self.followed[self.heads[s] as usize - self.loose_ends[s] as usize..self.heads[s + 1] as usize - self.loose_ends[s + 1] as usize];
+        let followed = match next {
+            Some(w) => {
+                let from = followed.partition_point(|&(x, _)| x < w);
+                let to = followed.partition_point(|&(x, _)| x <= w);
+                &followed[from..to]
+            }
+            None => &[],
+        };
+        FollowedBy { loose, followed }
+    }
+
     fn index_heads(&mut self) {
         let candidate: Vec<Candidate> = self
             .patterns
@@ -231,6 +292,10 @@ impl VerbLexicon {
                     _ => bits,
                 }),
                 pattern: i as u32,
+                next_word: match p.elems.get(p.head + 1) {
+                    Some(Elem::Word(s)) => *s,
+                    _ => NO_WORD,
+                },
                 specificity: p.specificity,
                 head: p.head as u8,
             })
@@ -250,6 +315,23 @@ impl VerbLexicon {
             }
         }
         self.heads.push(self.head_patterns.len() as u32);
+        self.loose.clear();
+        self.loose_ends = Vec::with_capacity(n + 1);
+        self.followed.clear();
+        for sym in 0..n {
+            self.loose_ends.push(self.loose.len() as u32);
+            let list = &self.head_patterns[self.heads[sym] as usize..self.heads[sym + 1] as usize];
+            let start = self.followed.len();
+            for (pos, c) in list.iter().enumerate() {
+                if c.next_word == NO_WORD {
+                    self.loose.push(pos as u32);
+                } else {
+                    self.followed.push((c.next_word, pos as u32));
+                }
+            }
+            self.followed[start..].sort_unstable();
+        }
+        self.loose_ends.push(self.loose.len() as u32);
     }
 
     pub fn is_form_of(&self, sym: Sym, lemma: u32) -> bool {
@@ -782,6 +864,9 @@ fn compile_verbs(src: Vec<VerbPattern>, irregular: Vec<(inflect::Forms, Loc)>, o
         patterns,
         heads: Vec::new(),
         head_patterns: Vec::new(),
+        loose: Vec::new(),
+        loose_ends: Vec::new(),
+        followed: Vec::new(),
     };
     verbs.index_heads();
     (verbs, problems)
