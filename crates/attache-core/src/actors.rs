@@ -90,6 +90,8 @@ pub struct ActorNp {
     pub first_person: bool,
     /// A bare place ("in Moscow"): a location, not a participant.
     pub place: bool,
+    /// A city or region of `places.txt` ("Kherson"), wherever it stands.
+    pub locality: bool,
     /// Indices into the sentence's mentions.
     pub mentions: Range<usize>,
 }
@@ -342,7 +344,7 @@ fn resolve(_doc: &str, _tokens: &[Token], norm: &Normalized, ms: &[Mention], idx
         MentionKind::Role { role } => Some(role.clone()),
         _ => None,
     });
-    let mut np = ActorNp { tokens: toks.clone(), code: None, country: None, role: role.clone(), first_person: false, place: false, mentions: idx };
+    let mut np = ActorNp { tokens: toks.clone(), code: None, country: None, role: role.clone(), first_person: false, place: false, locality: false, mentions: idx };
     if let Some(MentionKind::Person { code, country, .. }) = ms.iter().map(|m| &m.kind).find(|k| matches!(k, MentionKind::Person { .. })) {
         np.code = code.clone();
         np.country = country.clone().or_else(|| code.as_ref().map(|c| c[..3].to_string()));
@@ -377,6 +379,7 @@ fn resolve(_doc: &str, _tokens: &[Token], norm: &Normalized, ms: &[Mention], idx
             });
             np.role = if is_org { None } else { role };
             np.place = place_like && matches!(as_, Some("name" | "capital" | "place"));
+            np.locality = as_ == Some("place");
         }
         None => {
             // A role alone: the speaker's own institutions in a transcript.

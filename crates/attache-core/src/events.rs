@@ -447,6 +447,11 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             i += 1;
             continue;
         }
+        // "riot police", "strike force": a word inside an actor's name heads nothing.
+        if input.nps.iter().any(|np| np.tokens.contains(&i) && np.tokens.len() > 1) {
+            i += 1;
+            continue;
+        }
         // The verb group is read once a pattern is worth trying here.
         let mut group: Option<Group> = None;
         let mut source_before: Option<Option<usize>> = None;
@@ -677,7 +682,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "target-slot")));
             }
         }
-        if sources.is_empty() && code.root_number() == 14 {
+        if sources.is_empty() && code.root_number() == 14 && has_verb(p) {
             // "Thousands of students across Indonesia demonstrated": protesters
             // no one names are the people of the place they protest in.
             let place = input.nps.iter().find(|np| np.place && clause[np.tokens.start] == m.clause);
@@ -828,12 +833,16 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         }
         clause_done.push(m.clause);
         let we = sources.iter().any(|s| s.via == "first-person" && s.tokens.as_ref().is_some_and(|r| matches!(norm.token(r.start), "we" | "our")));
+        // A place in the source's own country ("bombs on Douma") is a
+        // domestic target; any other party of the source's own is none.
+        let locality = |t: &Party| t.tokens.as_ref().is_some_and(|r| input.nps.iter().any(|np| np.locality && np.tokens == *r));
+        let own = |s: &Party, t: &Party| !distinct(&s.code, &t.code) && !t.via.starts_with("domestic") && !locality(t);
         for s in &sources {
-            let ts: Vec<Option<&Party>> = if targets.is_empty() { vec![None] } else { targets.iter().map(Some).collect() };
+            let mut ts: Vec<Option<&Party>> = targets.iter().filter(|t| !own(s, t)).map(Some).collect();
+            if ts.is_empty() {
+                ts.push(None);
+            }
             for t in ts {
-                if t.is_some_and(|t| !distinct(&s.code, &t.code) && !t.via.starts_with("domestic")) {
-                    continue;
-                }
                 // "in Melitopol and Kherson": two phrases, one party.
                 let same = |e: &RawEvent| e.verb == m.tokens && e.source.code == s.code && e.target.as_ref().map(|x| &x.code) == t.map(|x| &x.code);
                 if events.iter().any(same) {
