@@ -68,6 +68,15 @@ struct Coded {
     events: usize,
 }
 
+/// Runs `f` for the document `id`; a panic (a bug in the coder) becomes
+/// that document's error, so the rest of the batch is still coded.
+fn guarded<T>(id: &str, f: impl FnOnce() -> T) -> Result<T, InputError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|p| {
+        let msg = p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default();
+        InputError::new(id, None, attache_core::error::InputErrorKind::Internal(msg))
+    })
+}
+
 pub fn run(a: CodeArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     if let Some(n) = a.threads {
@@ -96,18 +105,25 @@ pub fn run(a: CodeArgs) -> anyhow::Result<ExitCode> {
                         Pending::Line { file, line } => line.parse(&file)?,
                         Pending::Read(doc) => doc?,
                     };
-                    if format == OutputFormat::Jsonl {
-                        let mut records = Vec::new();
-                        let (sentences, events) = coder.code_jsonl(&dicts, &doc, &opts, &mut records);
-                        return Ok(Coded { records, sentences, events });
+                    let coded = guarded(&doc.id, || {
+                        if format == OutputFormat::Jsonl {
+                            let mut records = Vec::new();
+                            let (sentences, events) = coder.code_jsonl(&dicts, &doc, &opts, &mut records);
+                            return Coded { records, sentences, events };
+                        }
+                        events.clear();
+                        let sentences = coder.code(&dicts, &doc, &opts, events);
+                        let mut w = EventWriter::continuing(Vec::new(), format);
+                        for e in events.iter() {
+                            w.write(e).expect("writing to memory");
+                        }
+                        Coded { records: w.into_inner(), sentences, events: events.len() }
+                    });
+                    if coded.is_err() {
+                        // Its buffers may be half-written: start afresh.
+                        *coder = Coder::default();
                     }
-                    events.clear();
-                    let sentences = coder.code(&dicts, &doc, &opts, events);
-                    let mut w = EventWriter::continuing(Vec::new(), format);
-                    for e in events.iter() {
-                        w.write(e).expect("writing to memory");
-                    }
-                    Ok(Coded { records: w.into_inner(), sentences, events: events.len() })
+                    coded
                 },
             )
             .collect();
@@ -207,4 +223,17 @@ struct Stats {
     sentences: usize,
     events: usize,
     bytes: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::guarded;
+
+    #[test]
+    fn a_panic_becomes_the_documents_error() {
+        assert_eq!(guarded("doc-1", || 7).unwrap(), 7);
+        let e = guarded("doc-2", || -> usize { panic!("index out of range") }).unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("doc-2") && msg.contains("internal error") && msg.contains("index out of range"), "{msg}");
+    }
 }

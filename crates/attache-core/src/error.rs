@@ -84,6 +84,10 @@ pub enum InputErrorKind {
     MissingField(&'static str),
     #[error("bad date {0:?} (expected YYYY-MM-DD)")]
     BadDate(String),
+    /// The coder failed on this document (a bug: please report it with the
+    /// document); the rest of the batch is coded.
+    #[error("internal error while coding: {0}")]
+    Internal(String),
 }
 
 /// Errors of the library as a whole, for callers that handle both kinds.
