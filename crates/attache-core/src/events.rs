@@ -258,7 +258,7 @@ fn match_elems(ctx: &Ctx<'_>, p: &Pattern, e: usize, pos: usize, b: Binding, hea
         }
         Elem::Verb(l) => sym_at(pos).filter(|&s| ctx.dicts.verbs.is_form_of(s, *l)).and_then(|_| match_elems(ctx, p, e + 1, pos + 1, b, head_clause)),
         Elem::Gap => {
-            for k in 0..=4 {
+            for k in 0..=5 {
                 let q = pos + k;
                 if q > n {
                     break;
