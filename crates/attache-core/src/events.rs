@@ -385,7 +385,9 @@ fn verb_group(ctx: &Ctx<'_>, head: usize) -> Group {
         g.negated = true;
     }
     // A pattern headed by an adverb ("sexually ABUSE"): the verb follows it.
-    let adverb_head = norm.token(head).ends_with("ly") && ctx.input.tokens[head].kind == TokKind::Word && head + 1 < ctx.input.tokens.len();
+    // ("rally", "supply" and "apply" are verbs themselves.)
+    let is_verb_form = |k: usize| ctx.syms[k].is_some_and(|s| !ctx.dicts.verbs.lemmas_of[s as usize].is_empty());
+    let adverb_head = norm.token(head).ends_with("ly") && ctx.input.tokens[head].kind == TokKind::Word && head + 1 < ctx.input.tokens.len() && !is_verb_form(head);
     let verb = if adverb_head { head + 1 } else { head };
     let head_is_participle = ctx.syms[verb].is_some_and(|s| ctx.dicts.verbs.participle[s as usize]);
     g.nonfinite = !be && ctx.syms[verb].is_some_and(|s| ctx.dicts.verbs.gerund[s as usize]);
