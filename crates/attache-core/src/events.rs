@@ -908,20 +908,14 @@ fn is_joint_act(dicts: &Dictionaries, p: &Pattern) -> bool {
     if p.code.root_number() == 4 {
         return true;
     }
-    let head = match &p.elems[p.head] {
-        Elem::Verb(l) => dicts.verbs.lemma_names[*l as usize].as_str(),
-        _ => "",
-    };
+    let head = head_lemma(dicts, p);
     matches!(head, "agree" | "sign" | "conclude" | "clash" | "fight" | "battle" | "skirmish")
 }
 
 /// What two parties named together do with each other: talks, agreements,
 /// material cooperation, relations established or restored, exchanges, clashes.
 fn is_reciprocal(dicts: &Dictionaries, p: &Pattern) -> bool {
-    let head = match &p.elems[p.head] {
-        Elem::Verb(l) => dicts.verbs.lemma_names[*l as usize].as_str(),
-        _ => "",
-    };
+    let head = head_lemma(dicts, p);
     is_joint_act(dicts, p)
         || p.code.root_number() == 6
         || matches!(head, "establish" | "restore" | "normalize" | "normalise" | "upgrade" | "resume" | "renew" | "exchange" | "swap" | "clash" | "reconcile")
@@ -999,9 +993,14 @@ fn year_of(w: &str) -> Option<i32> {
 
 /// "We agreed", "we signed": what the speaker's side and the other side did together.
 fn is_agreement(dicts: &Dictionaries, p: &Pattern) -> bool {
+    matches!(head_lemma(dicts, p), "agree" | "sign" | "conclude")
+}
+
+/// The lemma of a pattern's head verb ("" for a noun pattern).
+fn head_lemma<'a>(dicts: &'a Dictionaries, p: &Pattern) -> &'a str {
     match &p.elems[p.head] {
-        Elem::Verb(l) => matches!(dicts.verbs.lemma_names[*l as usize].as_str(), "agree" | "sign" | "conclude"),
-        _ => false,
+        Elem::Verb(l) => dicts.verbs.lemma_names[*l as usize].as_str(),
+        _ => "",
     }
 }
 
