@@ -1,8 +1,8 @@
 //! Actor mentions and actor phrases in one sentence.
 //!
-//! Mentions come from one leftmost-longest Aho-Corasick pass over the
-//! sentence's normalised tokens (countries, adjectives, capitals,
-//! organisations, people, role words). Adjacent mentions and the words that
+//! Mentions come from one leftmost-longest pass over the sentence's
+//! normalised tokens, each run of whole tokens looked up in the phrase table
+//! (countries, adjectives, capitals, organisations, people, role words). Adjacent mentions and the words that
 //! glue them ("of", "'s", "the", a name after a title) are chunked into actor
 //! phrases, each resolved to one CAMEO actor code: "the Ambassador of Japan"
 //! → JPNGOV, "Japanese police" → JPNCOP, "Tokyo" → JPNGOV, "Foreign Minister
@@ -43,15 +43,6 @@ impl Normalized {
     pub fn token(&self, i: usize) -> &str {
         let r = &self.spans[i];
         &self.text[r.start as usize..r.end as usize]
-    }
-
-    /// Token index starting exactly at byte `b` of `text`.
-    fn token_starting(&self, b: usize) -> Option<usize> {
-        self.spans.binary_search_by_key(&(b as u32), |r| r.start).ok()
-    }
-
-    fn token_ending(&self, b: usize) -> Option<usize> {
-        self.spans.binary_search_by_key(&(b as u32), |r| r.end).ok()
     }
 }
 
@@ -122,10 +113,15 @@ fn role_default_code(kind: PhraseKind) -> Option<&'static str> {
 pub fn find_mentions(dicts: &Dictionaries, doc: &str, tokens: &[Token], norm: &Normalized, ctx: &ActorContext<'_>, out: &mut Vec<Mention>) {
     out.clear();
     let lex = &dicts.actors;
-    for m in lex.ac.find_iter(&norm.text) {
-        // Whole tokens only.
-        let (Some(a), Some(b)) = (norm.token_starting(m.start()), norm.token_ending(m.end())) else { continue };
-        let entries = &lex.entries[m.pattern().as_usize()];
+    let mut next = 0;
+    while next < tokens.len() {
+        let a = next;
+        let Some((len, entries)) = lex.longest_at(&norm.text, &norm.spans, a) else {
+            next += 1;
+            continue;
+        };
+        let b = a + len - 1;
+        next = b + 1;
         let surface_capitalized = tokens[a].is_capitalized(doc);
         let surface = &doc[tokens[a].start as usize..tokens[b].end as usize];
         let mut best: Option<(u8, MentionKind, Option<u32>)> = None;

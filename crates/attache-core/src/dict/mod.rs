@@ -136,14 +136,33 @@ pub struct Entry {
     pub capitalized: bool,
 }
 
-/// Actor phrases compiled into one leftmost-longest automaton over the
-/// normalised token stream.
+/// Actor phrases, looked up by whole tokens: a phrase is its normalised
+/// tokens joined by single spaces, and a sentence is matched leftmost-longest
+/// by trying, at each token that starts some phrase, the longest run of
+/// tokens first (see [`ActorLexicon::longest_at`]).
 #[derive(Debug)]
 pub struct ActorLexicon {
-    pub ac: AhoCorasick,
-    /// Per automaton pattern: the entries of that phrase.
+    /// Phrase → its index in `entries`.
+    phrases: FxHashMap<Box<str>, u32>,
+    /// The first token of some phrase → the most tokens such a phrase has.
+    first_tokens: FxHashMap<Box<str>, u8>,
+    /// Per phrase: its entries.
     pub entries: Vec<Vec<Entry>>,
     pub people: Vec<Person>,
+}
+
+impl ActorLexicon {
+    /// The longest phrase starting at token `i` of a sentence whose
+    /// normalised tokens are `token(0..n)`, joined by single spaces in
+    /// `text` at `spans`: its length in tokens and its entries.
+    pub fn longest_at(&self, text: &str, spans: &[std::ops::Range<u32>], i: usize) -> Option<(usize, &[Entry])> {
+        let first = &spans[i];
+        let max = *self.first_tokens.get(&text[first.start as usize..first.end as usize])? as usize;
+        (1..=max.min(spans.len() - i)).rev().find_map(|len| {
+            let key = &text[first.start as usize..spans[i + len - 1].end as usize];
+            self.phrases.get(key).map(|&id| (len, self.entries[id as usize].as_slice()))
+        })
+    }
 }
 
 /// Verb patterns indexed by their first element.
@@ -418,9 +437,8 @@ impl Dictionaries {
     /// Compiles a source and reports every problem found on the way,
     /// warnings included.
     ///
-    /// The actor automaton and the verb patterns do not depend on each
-    /// other, so they are compiled side by side (building the automaton is
-    /// the single largest step); each side drops the source entries it
+    /// The actor phrases and the verb patterns do not depend on each
+    /// other, so they are compiled side by side; each side drops the source entries it
     /// consumed on its own thread.
     pub fn compile_checked(src: DictSource) -> (Dictionaries, Vec<DictError>) {
         let fingerprint = fingerprint(&src);
@@ -539,26 +557,21 @@ fn normalized(phrase: &str) -> String {
     }
 }
 
-/// Actor phrases into the leftmost-longest automaton and their entries.
+/// Actor phrases into the whole-token phrase table and their entries.
 fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Vec<PersonTerm>, not_actors: Vec<(String, Loc)>) -> (ActorLexicon, Vec<DictError>) {
     let mut problems = Vec::new();
-    let mut phrase_ids: FxHashMap<String, usize> = FxHashMap::default();
-    let mut phrases: Vec<String> = Vec::new();
+    let mut phrases: FxHashMap<Box<str>, u32> = FxHashMap::default();
     let mut entries: Vec<Vec<Entry>> = Vec::new();
     // `norm` is the phrase in matching form.
-    let mut add = |norm: String, entry: Entry, phrases: &mut Vec<String>, entries: &mut Vec<Vec<Entry>>| {
+    let add = |norm: String, entry: Entry, phrases: &mut FxHashMap<Box<str>, u32>, entries: &mut Vec<Vec<Entry>>| {
         if norm.is_empty() {
             return;
         }
-        let id = match phrase_ids.get(&norm) {
-            Some(&id) => id,
-            None => {
-                phrase_ids.insert(norm.clone(), phrases.len());
-                phrases.push(norm);
-                entries.push(Vec::new());
-                phrases.len() - 1
-            }
-        };
+        let next = entries.len() as u32;
+        let id = *phrases.entry(norm.into_boxed_str()).or_insert(next) as usize;
+        if id == entries.len() {
+            entries.push(Vec::new());
+        }
         if !entries[id].iter().any(|e| e.kind == entry.kind && e.exact == entry.exact) {
             entries[id].push(entry);
         }
@@ -657,13 +670,11 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
             }
         }
     }
-    let existing: FxHashSet<&str> = phrases.iter().map(String::as_str).collect();
     let surnames: Vec<(String, Vec<u32>)> = surnames
         .into_iter()
-        .filter(|(norm, _)| !existing.contains(norm.as_str()) && norm.len() >= 2) // not a country, role or full name already
+        .filter(|(norm, _)| !phrases.contains_key(norm.as_str()) && norm.len() >= 2) // not a country, role or full name already
         .map(|(norm, (_, ids))| (norm, ids))
         .collect();
-    drop(existing);
     for (norm, ids) in surnames {
         let needs_antecedent = SURNAME_STOP.contains(&norm.as_str()) || norm.len() < 3;
         add(norm, Entry { kind: EntryKind::Surname { people: ids, needs_antecedent }, exact: None, capitalized: true }, &mut phrases, &mut entries);
@@ -671,8 +682,14 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
     for (p, _) in &not_actors {
         add(normalized(p), Entry { kind: EntryKind::NotActor, exact: None, capitalized: false }, &mut phrases, &mut entries);
     }
-    let ac = AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).build(&phrases).expect("actor phrases compile");
-    (ActorLexicon { ac, entries, people }, problems)
+    let mut first_tokens: FxHashMap<Box<str>, u8> = FxHashMap::default();
+    for p in phrases.keys() {
+        let first = p.split(' ').next().unwrap_or(p);
+        let len = u8::try_from(p.split(' ').count()).unwrap_or(u8::MAX);
+        let max = first_tokens.entry(first.into()).or_insert(0);
+        *max = (*max).max(len);
+    }
+    (ActorLexicon { phrases, first_tokens, entries, people }, problems)
 }
 
 /// Discard phrases into one automaton.
@@ -964,6 +981,29 @@ mod tests {
         assert_eq!(surname_candidates("Xi Jinping", Some("CHN")), ["Jinping", "Xi"]);
         assert_eq!(surname_candidates("Ahmed al-Sharaa", Some("SYR")), ["al-Sharaa", "Sharaa"]);
         assert!(surname_candidates("Madonna", None).is_empty());
+    }
+
+    #[test]
+    fn actor_phrases_match_whole_tokens_longest_first() {
+        let mut src = DictSource::default();
+        let mut problems = Vec::new();
+        let line = "BIH | Bosnia; Bosnia and Herzegovina | Bosnian | Bosnian | Sarajevo\n";
+        native::read_text(&mut src, &mut problems, native::FileKind::Countries, "c.txt", line);
+        assert!(problems.is_empty(), "{problems:?}");
+        let (lex, _) = compile_actors(src.actors, src.roles, src.people, src.not_actors);
+        let text = "in bosnia and herzegovina bosnia and sarajevos bosnians";
+        let mut spans = Vec::new();
+        let mut at = 0u32;
+        for w in text.split(' ') {
+            spans.push(at..at + w.len() as u32);
+            at += w.len() as u32 + 1;
+        }
+        let found: Vec<Option<usize>> = (0..spans.len()).map(|i| lex.longest_at(text, &spans, i).map(|(len, _)| len)).collect();
+        // "bosnia and herzegovina" whole; "bosnia" alone before "and
+        // sarajevos"; no part of a longer word ("sarajevos"); the plural
+        // of the demonym.
+        assert_eq!(found, [None, Some(3), None, None, Some(1), None, None, Some(1)]);
+        assert_eq!(lex.longest_at(text, &spans, 1).unwrap().1.len(), 1);
     }
 
     #[test]
