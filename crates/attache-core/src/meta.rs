@@ -43,15 +43,18 @@ fn month_number(m: &str) -> Option<u32> {
 /// "…, Moscow, January 14, 2019" at the end of a headline.
 fn headline_tail() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(&format!(r",\s*(?P<place>[A-Z][\p{{L}}.'’ -]{{1,40}}?),\s*(?P<month>{MONTHS})\.?\s+(?P<day>\d{{1,2}}),\s*(?P<year>\d{{4}})\s*$")).unwrap())
+    R.get_or_init(|| Regex::new(&format!(r",\s*(?P<place>[A-Z][\p{{L}}.'’ -]{{1,40}}?),\s*(?P<month>{MONTHS})\.?\s+(?P<day>[0-9]{{1,2}}),\s*(?P<year>[0-9]{{4}})\s*$")).unwrap())
 }
+
+/// The longest agency name a dateline's parentheses hold.
+const AGENCY_MAX_CHARS: usize = 31;
 
 /// "MOSCOW, Jan. 14 (Reuters) -" at the start of the text.
 fn wire() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         Regex::new(&format!(
-            r"^\s*(?P<place>[A-Z][A-Z.'’ -]{{1,40}}?)(?:,\s*[A-Z][\p{{L}}.]+)?\s*,?\s*(?:\(?(?P<month>{MONTHS})\.?\s+(?P<day>\d{{1,2}})(?:,?\s*(?P<year>\d{{4}}))?\)?)?\s*(?:\((?P<agency>[A-Za-z][\w .&-]{{0,30}})\))?\s*(?:[-–—]+|:)\s+"
+            r"^\s*(?P<place>[A-Z][A-Z.'’ -]{{1,40}}?)(?:,\s*[A-Z][\p{{L}}.]+)?\s*,?\s*(?:\(?(?P<month>{MONTHS})\.?\s+(?P<day>[0-9]{{1,2}})(?:,?\s*(?P<year>[0-9]{{4}}))?\)?)?\s*(?:\((?P<agency>[A-Za-z][\w .&-]*)\))?\s*(?:[-–—]+|:)\s+"
         ))
         .unwrap()
     })
@@ -62,7 +65,7 @@ fn any_date() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         Regex::new(&format!(
-            r"\b(?:(?P<month>{MONTHS})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})|(?P<day2>\d{{1,2}})\s+(?P<month2>{MONTHS})\.?,?\s+(?P<year2>\d{{4}}))\b"
+            r"\b(?:(?P<month>{MONTHS})\.?\s+(?P<day>[0-9]{{1,2}}),?\s+(?P<year>[0-9]{{4}})|(?P<day2>[0-9]{{1,2}})\s+(?P<month2>{MONTHS})\.?,?\s+(?P<year2>[0-9]{{4}}))\b"
         ))
         .unwrap()
     })
@@ -70,7 +73,7 @@ fn any_date() -> &'static Regex {
 
 fn iso() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})\b").unwrap())
+    R.get_or_init(|| Regex::new(r"\b(?P<y>(?:19|20)[0-9]{2})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})\b").unwrap())
 }
 
 /// Share/nav lines.
@@ -98,7 +101,7 @@ fn ends_sentence(line: &str) -> bool {
 // capture searches cost tens of thousands of instructions per line, and
 // most lines are prose that fails them at once.
 
-/// `headline_tail` ends with a (Unicode, `\d`) digit before trailing
+/// `headline_tail` ends with a digit (`[0-9]`) before trailing
 /// white space (`\s` and `trim_end` agree on White_Space).
 fn may_end_with_date(line: &str) -> bool {
     line.trim_end().chars().next_back().is_some_and(char::is_numeric)
@@ -110,7 +113,7 @@ fn may_open_dateline(line: &str) -> bool {
     cs.next().is_some_and(|c| c.is_ascii_uppercase()) && cs.next().is_some_and(|c| c.is_ascii_uppercase() || matches!(c, '.' | '\'' | '’' | ' ' | '-'))
 }
 
-/// `any_date` and `iso` need four digits in a row (`\d{4}`).
+/// `any_date` and `iso` need four digits in a row (`[0-9]{4}`).
 fn has_four_digits(line: &str) -> bool {
     let mut run = 0;
     for c in line.chars() {
@@ -186,7 +189,11 @@ pub fn read(text: &str, year_hint: Option<i32>) -> (TextMeta, Vec<Dropped>) {
             if let Some(c) = dateline {
                 let place = c["place"].trim();
                 let words_upper = place.split_whitespace().all(|w| w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase));
-                if words_upper && place.chars().filter(|c| c.is_alphabetic()).count() >= 3 {
+                // The agency's length is checked here, not by a bounded
+                // repeat in the pattern: `\w{0,30}` compiles to thirty copies
+                // of the Unicode word class, which made every search slow.
+                let agency_ok = c.name("agency").is_none_or(|a| a.as_str().chars().count() <= AGENCY_MAX_CHARS);
+                if agency_ok && words_upper && place.chars().filter(|c| c.is_alphabetic()).count() >= 3 {
                     let m = c.get(0).expect("whole match");
                     meta.dateline = Some(r.start..r.start + m.end());
                     meta.place = Some(title_case(place));
@@ -268,6 +275,17 @@ mod tests {
         let (m, _) = read("Japan protested on 3 March 2021 against the move, officials said.", None);
         assert_eq!(m.date, NaiveDate::from_ymd_opt(2021, 3, 3));
         assert_eq!(m.dateline, None);
+    }
+
+    #[test]
+    fn dateline_agencies_are_unicode_words_of_at_most_31_characters() {
+        let (m, _) = read("BUENOS AIRES, Jan 5 (Télam) - Argentina said it would vote.", Some(2020));
+        assert_eq!(m.agency.as_deref(), Some("Télam"));
+        let ok = format!("PARIS ({}) - France said it would vote.", "A".repeat(31));
+        assert_eq!(read(&ok, None).0.agency.map(|a| a.len()), Some(31));
+        let long = format!("PARIS ({}) - France said it would vote.", "A".repeat(32));
+        let (m, _) = read(&long, None);
+        assert_eq!((m.dateline, m.agency), (None, None));
     }
 
     #[test]
