@@ -12,6 +12,7 @@ pub mod native;
 pub mod phoenix;
 pub mod source;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
@@ -543,17 +544,20 @@ fn fingerprint(src: &DictSource) -> u64 {
 
 /// [`normalize_phrase`], without tokenizing what is plain already: ASCII
 /// letters in words separated by single spaces only need lowercasing.
-fn normalized(phrase: &str) -> String {
+/// Borrowed when the phrase is in matching form already.
+fn normalized(phrase: &str) -> Cow<'_, str> {
     let b = phrase.as_bytes();
     let plain = !b.is_empty()
         && b[0] != b' '
         && b[b.len() - 1] != b' '
         && b.iter().all(|c| c.is_ascii_alphabetic() || *c == b' ')
         && !phrase.contains("  ");
-    if plain {
-        phrase.to_ascii_lowercase()
+    if !plain {
+        Cow::Owned(normalize_phrase(phrase))
+    } else if b.iter().any(u8::is_ascii_uppercase) {
+        Cow::Owned(phrase.to_ascii_lowercase())
     } else {
-        normalize_phrase(phrase)
+        Cow::Borrowed(phrase)
     }
 }
 
@@ -563,15 +567,18 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
     let mut phrases: FxHashMap<Box<str>, u32> = FxHashMap::default();
     let mut entries: Vec<Vec<Entry>> = Vec::new();
     // `norm` is the phrase in matching form.
-    let add = |norm: String, entry: Entry, phrases: &mut FxHashMap<Box<str>, u32>, entries: &mut Vec<Vec<Entry>>| {
+    let add = |norm: &str, entry: Entry, phrases: &mut FxHashMap<Box<str>, u32>, entries: &mut Vec<Vec<Entry>>| {
         if norm.is_empty() {
             return;
         }
-        let next = entries.len() as u32;
-        let id = *phrases.entry(norm.into_boxed_str()).or_insert(next) as usize;
-        if id == entries.len() {
-            entries.push(Vec::new());
-        }
+        let id = match phrases.get(norm) {
+            Some(&id) => id as usize,
+            None => {
+                phrases.insert(norm.into(), entries.len() as u32);
+                entries.push(Vec::new());
+                entries.len() - 1
+            }
+        };
         if !entries[id].iter().any(|e| e.kind == entry.kind && e.exact == entry.exact) {
             entries[id].push(entry);
         }
@@ -583,11 +590,11 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
     };
     // A phrase listed twice with different codes: the first listing, and
     // (built at the first repeat) where each line's phrases are.
-    let norms: Vec<String> = actors.iter().map(|a| normalized(&a.phrase)).collect();
+    let norms: Vec<Cow<str>> = actors.iter().map(|a| normalized(&a.phrase)).collect();
     let mut seen_phrase_code: FxHashMap<(&str, PhraseKind), usize> = FxHashMap::default();
     let mut by_loc: Option<FxHashMap<&Loc, Vec<usize>>> = None;
     for (i, a) in actors.iter().enumerate() {
-        match seen_phrase_code.get(&(norms[i].as_str(), a.kind)) {
+        match seen_phrase_code.get(&(&*norms[i], a.kind)) {
             Some(&first) => {
                 let by_loc = by_loc.get_or_insert_with(|| {
                     let mut m: FxHashMap<&Loc, Vec<usize>> = FxHashMap::default();
@@ -603,7 +610,7 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
                 }
             }
             None => {
-                seen_phrase_code.insert((norms[i].as_str(), a.kind), i);
+                seen_phrase_code.insert((&*norms[i], a.kind), i);
             }
         }
         let entry = Entry {
@@ -615,19 +622,19 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
                 && (a.kind == PhraseKind::Place
                     || matches!(a.kind, PhraseKind::CountryName | PhraseKind::Capital | PhraseKind::Organisation) && is_common_word(&a.phrase)),
         };
-        add(norms[i].clone(), entry, &mut phrases, &mut entries);
+        add(&norms[i], entry, &mut phrases, &mut entries);
         if a.kind == PhraseKind::Demonym {
             for p in plurals(&a.phrase) {
-                add(normalized(&p), Entry { kind: EntryKind::Phrase { kind: a.kind, code: a.code.clone() }, exact: None, capitalized: false }, &mut phrases, &mut entries);
+                add(&normalized(&p), Entry { kind: EntryKind::Phrase { kind: a.kind, code: a.code.clone() }, exact: None, capitalized: false }, &mut phrases, &mut entries);
             }
         }
     }
     for r in &roles {
         let kind = EntryKind::Role { role: r.role.clone(), prefix: r.prefix };
-        add(normalized(&r.phrase), Entry { kind: kind.clone(), exact: exact_form(&r.phrase), capitalized: false }, &mut phrases, &mut entries);
+        add(&normalized(&r.phrase), Entry { kind: kind.clone(), exact: exact_form(&r.phrase), capitalized: false }, &mut phrases, &mut entries);
         if r.plural {
             for p in plurals(&r.phrase) {
-                add(normalized(&p), Entry { kind: kind.clone(), exact: None, capitalized: false }, &mut phrases, &mut entries);
+                add(&normalized(&p), Entry { kind: kind.clone(), exact: None, capitalized: false }, &mut phrases, &mut entries);
             }
         }
     }
@@ -635,7 +642,7 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
     let mut people: Vec<Person> = Vec::new();
     let mut person_ids: FxHashMap<String, u32> = FxHashMap::default();
     for t in people_src {
-        let key = normalized(&t.names[0]);
+        let key = normalized(&t.names[0]).into_owned();
         let id = match person_ids.get(&key) {
             Some(&id) => id,
             None => {
@@ -656,7 +663,7 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
             }
         }
         for n in &t.names {
-            add(normalized(n), Entry { kind: EntryKind::Person(id), exact: None, capitalized: true }, &mut phrases, &mut entries);
+            add(&normalized(n), Entry { kind: EntryKind::Person(id), exact: None, capitalized: true }, &mut phrases, &mut entries);
         }
         p.terms.push(Term { code: t.code, from: t.from, to: t.to, office: t.office, loc: t.loc });
     }
@@ -664,7 +671,7 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
     let mut surnames: BTreeMap<String, (String, Vec<u32>)> = BTreeMap::new();
     for (id, p) in people.iter().enumerate() {
         for s in surname_candidates(&p.name, p.country()) {
-            let e = surnames.entry(normalized(&s)).or_insert_with(|| (s, Vec::new()));
+            let e = surnames.entry(normalized(&s).into_owned()).or_insert_with(|| (s, Vec::new()));
             if !e.1.contains(&(id as u32)) {
                 e.1.push(id as u32);
             }
@@ -677,10 +684,10 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
         .collect();
     for (norm, ids) in surnames {
         let needs_antecedent = SURNAME_STOP.contains(&norm.as_str()) || norm.len() < 3;
-        add(norm, Entry { kind: EntryKind::Surname { people: ids, needs_antecedent }, exact: None, capitalized: true }, &mut phrases, &mut entries);
+        add(&norm, Entry { kind: EntryKind::Surname { people: ids, needs_antecedent }, exact: None, capitalized: true }, &mut phrases, &mut entries);
     }
     for (p, _) in &not_actors {
-        add(normalized(p), Entry { kind: EntryKind::NotActor, exact: None, capitalized: false }, &mut phrases, &mut entries);
+        add(&normalized(p), Entry { kind: EntryKind::NotActor, exact: None, capitalized: false }, &mut phrases, &mut entries);
     }
     let mut first_tokens: FxHashMap<Box<str>, u8> = FxHashMap::default();
     for p in phrases.keys() {
@@ -740,10 +747,10 @@ fn compile_verbs(src: Vec<VerbPattern>, irregular: Vec<(inflect::Forms, Loc)>, o
         let mut specificity = 0u16;
         let mut bad = None;
         for t in &v.tokens {
-            let word = |w: &str| -> Option<String> {
+            fn word(w: &str) -> Option<Cow<'_, str>> {
                 let n = normalized(w);
                 (!n.is_empty() && !n.contains(' ')).then_some(n)
-            };
+            }
             let e = match t {
                 PatternToken::Word(w) => {
                     // A literal of several tokens ("n't", "u.s.") splits into words.
@@ -764,7 +771,7 @@ fn compile_verbs(src: Vec<VerbPattern>, irregular: Vec<(inflect::Forms, Loc)>, o
                     for w in ws {
                         match word(w) {
                             Some(n) => {
-                                negated |= NEGATIONS.contains(&n.as_str());
+                                negated |= NEGATIONS.contains(&&*n);
                                 syms.push(intern(&n, &mut vocab, &mut lemmas_of, &mut participle));
                             }
                             None => bad = Some(format!("alternative {w:?} is not one word")),
@@ -805,7 +812,7 @@ fn compile_verbs(src: Vec<VerbPattern>, irregular: Vec<(inflect::Forms, Loc)>, o
                                 participle[s as usize] = true;
                             }
                             for f in &forms.gerund {
-                                gerund_forms.push(normalized(f));
+                                gerund_forms.push(normalized(f).into_owned());
                             }
                             l
                         }

@@ -87,13 +87,14 @@ fn strip_comment(raw: &str) -> &str {
 
 /// Reads one file's text as `kind`, appending to `src`.
 pub fn read_text(src: &mut DictSource, problems: &mut Vec<DictError>, kind: FileKind, file: &str, text: &str) {
+    let file_loc = Loc::new(file, 0);
     let mut section: Option<(String, usize)> = None;
     for (n, raw) in text.lines().enumerate() {
         let line = strip_comment(raw).trim();
         if line.is_empty() {
             continue;
         }
-        let loc = Loc::new(file, n + 1);
+        let loc = file_loc.at(n + 1);
         let mut syntax = |msg: String| problems.push(loc.error(DictErrorKind::Syntax(msg)));
         match kind {
             FileKind::Countries => {

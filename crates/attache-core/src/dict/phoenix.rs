@@ -238,9 +238,10 @@ pub fn read_text(src: &mut DictSource, problems: &mut Vec<DictError>, kind: File
 /// `PHRASE` or `+PHRASE` per line: sentences containing the phrase are not
 /// coded (story discards are read as sentence discards).
 fn read_discards(src: &mut DictSource, problems: &mut Vec<DictError>, file: &str, text: &str) {
+    let file_loc = Loc::new(file, 0);
     let mut whole_word = Tally::default();
     for (n, raw) in text.lines().enumerate() {
-        let loc = Loc::new(file, n + 1);
+        let loc = file_loc.at(n + 1);
         let line = strip_comment(raw).trim();
         if line.is_empty() || line.starts_with("<!") {
             continue;

@@ -7,23 +7,32 @@
 
 use chrono::NaiveDate;
 
+use std::sync::Arc;
+
 use crate::dict::inflect::Forms;
 use crate::error::{DictError, DictErrorKind};
 
 /// Where an entry was written.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Loc {
-    pub file: String,
+    /// Shared by every entry of the file: one allocation a file, not an
+    /// entry (a dictionary set has tens of thousands of entries).
+    pub file: Arc<str>,
     pub line: usize,
 }
 
 impl Loc {
     pub fn new(file: &str, line: usize) -> Loc {
-        Loc { file: file.to_string(), line }
+        Loc { file: file.into(), line }
+    }
+
+    /// Another line of the same file.
+    pub fn at(&self, line: usize) -> Loc {
+        Loc { file: Arc::clone(&self.file), line }
     }
 
     pub fn error(&self, kind: DictErrorKind) -> DictError {
-        DictError::new(self.file.clone(), self.line, kind)
+        DictError::new(&*self.file, self.line, kind)
     }
 }
 

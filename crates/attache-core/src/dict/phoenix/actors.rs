@@ -39,6 +39,7 @@ struct Entry {
 }
 
 pub(crate) fn read(src: &mut DictSource, problems: &mut Vec<DictError>, file: &str, text: &str) {
+    let file_loc = Loc::new(file, 0);
     let mut current: Option<Entry> = None;
     // The same phrase for the same code is often listed twice: keep the first.
     let mut seen: FxHashSet<(String, PhraseKind, String)> = FxHashSet::default();
@@ -48,7 +49,7 @@ pub(crate) fn read(src: &mut DictSource, problems: &mut Vec<DictError>, file: &s
         if line.is_empty() || line.starts_with("<!") {
             continue;
         }
-        let loc = Loc::new(file, line_no);
+        let loc = file_loc.at(line_no);
         if line.starts_with('[') {
             let Some(entry) = current.as_mut() else {
                 problems.push(loc.error(DictErrorKind::Syntax("code line before any entry".into())));

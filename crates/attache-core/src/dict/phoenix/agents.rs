@@ -8,9 +8,10 @@ use crate::dict::source::{DictSource, Loc, RoleWord};
 use crate::error::{DictError, DictErrorKind};
 
 pub(crate) fn read(src: &mut DictSource, problems: &mut Vec<DictError>, file: &str, text: &str) {
+    let file_loc = Loc::new(file, 0);
     let mut markers: FxHashMap<String, Vec<String>> = FxHashMap::default();
     for (n, raw) in text.lines().enumerate() {
-        let loc = Loc::new(file, n + 1);
+        let loc = file_loc.at(n + 1);
         let line = strip_comment(raw).trim();
         if line.is_empty() || line.starts_with("<!") {
             continue;

@@ -77,6 +77,7 @@ struct Reader<'a> {
 }
 
 pub(crate) fn read(src: &mut DictSource, problems: &mut Vec<DictError>, file: &str, text: &str) {
+    let file_loc = Loc::new(file, 0);
     let mut r = Reader {
         src,
         problems,
@@ -90,7 +91,7 @@ pub(crate) fn read(src: &mut DictSource, problems: &mut Vec<DictError>, file: &s
     let mut block: Option<Block> = None;
     let mut synset: Option<String> = None;
     for (n, raw) in text.lines().enumerate() {
-        let loc = Loc::new(file, n + 1);
+        let loc = file_loc.at(n + 1);
         // `#` comments, and TABARI's `;` comments after a verb.
         let line = strip_comment(raw);
         let line = line.split(';').next().unwrap_or("").trim();
