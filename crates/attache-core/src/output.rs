@@ -94,6 +94,37 @@ pub struct Event {
     pub verb: VerbOut,
 }
 
+impl ActorFields<'_> {
+    pub fn to_actor(&self) -> ActorOut {
+        ActorOut { text: self.text.concat(), code: self.code.to_string(), country: self.country.map(str::to_string), role: self.role.map(str::to_string) }
+    }
+}
+
+impl EventFields<'_> {
+    /// The record as an owned [`Event`].
+    pub fn to_event(&self) -> Event {
+        Event {
+            id: self.id.to_string(),
+            doc: self.doc.to_string(),
+            date: self.date.map(str::to_string),
+            sentence_index: self.sentence_index,
+            sentence: self.sentence.to_string(),
+            speaker: self.speaker.map(str::to_string),
+            source: self.source.to_actor(),
+            target: self.target.as_ref().map(ActorFields::to_actor),
+            cameo: self.cameo.to_string(),
+            root: self.root.to_string(),
+            plover: self.plover.map(str::to_string),
+            quad_class: self.quad_class,
+            goldstein: self.goldstein,
+            location: self.location.map(str::to_string),
+            span: self.span,
+            rule: self.rule.to_string(),
+            verb: VerbOut { text: self.verb_text.to_string(), span: self.verb_span },
+        }
+    }
+}
+
 /// Appends `e` as one JSON line, byte for byte what `serde_json` writes for
 /// the derived `Serialize` (same field order, escapes and number formats;
 /// checked by the tests below) without its per-field machinery: writing

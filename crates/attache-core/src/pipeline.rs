@@ -14,7 +14,7 @@ use crate::document::Document;
 use crate::events::{code_sentence, RawEvent, SentenceInput, VerbMatch};
 use crate::meta::{self, Dropped};
 use crate::ontology::CameoCode;
-use crate::output::{country_and_role, write_json_fields, ActorFields, ActorOut, Event, EventFields, VerbOut};
+use crate::output::{country_and_role, write_json_fields, ActorFields, Event, EventFields};
 use crate::text::{split_sentences, tokenize, Token};
 use crate::turns::{self, ResolveSpeaker, Turn};
 
@@ -412,7 +412,7 @@ impl Coder {
         let doc_fields = DocFields::new(doc, p.date, p.meta.place.as_deref());
         code_sentences(dicts, doc, opts, &p, s, |c| {
             for e in c.events.drain(..) {
-                records.push(record(dicts, &doc_fields, c.index, &c.span, c.speaker, c.toks, e));
+                records.push(record(dicts, &doc_fields, c.index, &c.span, c.speaker, c.toks, &e));
             }
         });
         sort_records(&mut records);
@@ -459,47 +459,51 @@ impl Coder {
     }
 }
 
-/// Writes the record [`record`] makes of `e` as a JSON line; returns the
-/// verb's byte span.
+/// The record of raw event `e` of sentence `index`, borrowed from the
+/// document, the dictionaries and the event: what both [`write_record`]
+/// and [`record`] write out.
 #[allow(clippy::too_many_arguments)]
-fn write_record(dicts: &Dictionaries, d: &DocFields<'_>, index: usize, span: &Range<usize>, speaker: Option<&str>, toks: &[Token], e: &RawEvent, out: &mut Vec<u8>) -> [usize; 2] {
+fn fields<'a>(dicts: &'a Dictionaries, d: &'a DocFields<'a>, index: usize, span: &Range<usize>, speaker: Option<&'a str>, toks: &[Token], e: &'a RawEvent) -> EventFields<'a> {
     let text = d.doc.text.as_str();
     let span_of = |r: &Range<usize>| toks[r.start].start as usize..toks[r.end - 1].end as usize;
     let info = dicts.ontology.info(e.code);
-    fn actor<'a>(text: &'a str, toks: &[Token], p: &'a crate::events::Party) -> ActorFields<'a> {
+    let actor = |p: &'a crate::events::Party| -> ActorFields<'a> {
         let (country, role) = country_and_role(&p.code);
         let text = match &p.tokens {
-            Some(r) => ["", &text[toks[r.start].start as usize..toks[r.end - 1].end as usize], ""],
+            Some(r) => ["", &text[span_of(r)], ""],
             None => ["(", p.via, ")"],
         };
         ActorFields { text, code: &p.code, country, role }
-    }
+    };
     let verb_span = span_of(&e.verb);
-    let root = e.code.root();
-    write_json_fields(
-        &EventFields {
-            id: &d.doc.id,
-            doc: &d.doc.id,
-            date: d.date.as_deref(),
-            sentence_index: index,
-            sentence: &text[span.clone()],
-            speaker,
-            source: actor(text, toks, &e.source),
-            target: e.target.as_ref().map(|t| actor(text, toks, t)),
-            cameo: e.code.as_str(),
-            root: root.as_str(),
-            plover: info.plover.as_deref(),
-            quad_class: info.quad_class,
-            goldstein: info.goldstein,
-            location: d.place,
-            span: [span.start, span.end],
-            rule: &e.rule,
-            verb_text: &text[verb_span.clone()],
-            verb_span: [verb_span.start, verb_span.end],
-        },
-        out,
-    );
-    [verb_span.start, verb_span.end]
+    EventFields {
+        id: &d.doc.id,
+        doc: &d.doc.id,
+        date: d.date.as_deref(),
+        sentence_index: index,
+        sentence: &text[span.clone()],
+        speaker,
+        source: actor(&e.source),
+        target: e.target.as_ref().map(actor),
+        cameo: e.code.as_str(),
+        root: &e.code.as_str()[..2],
+        plover: info.plover.as_deref(),
+        quad_class: info.quad_class,
+        goldstein: info.goldstein,
+        location: d.place,
+        span: [span.start, span.end],
+        rule: &e.rule,
+        verb_text: &text[verb_span.clone()],
+        verb_span: [verb_span.start, verb_span.end],
+    }
+}
+
+/// Writes the record of `e` as a JSON line; returns the verb's byte span.
+#[allow(clippy::too_many_arguments)]
+fn write_record(dicts: &Dictionaries, d: &DocFields<'_>, index: usize, span: &Range<usize>, speaker: Option<&str>, toks: &[Token], e: &RawEvent, out: &mut Vec<u8>) -> [usize; 2] {
+    let f = fields(dicts, d, index, span, speaker, toks, e);
+    write_json_fields(&f, out);
+    f.verb_span
 }
 
 /// What every event record of a document repeats.
@@ -516,34 +520,8 @@ impl<'a> DocFields<'a> {
 }
 
 /// One event record: the raw event of sentence `index` written out.
-fn record(dicts: &Dictionaries, d: &DocFields<'_>, index: usize, span: &Range<usize>, speaker: Option<&str>, toks: &[Token], e: RawEvent) -> Event {
-    let text = d.doc.text.as_str();
-    let span_of = |r: &Range<usize>| toks[r.start].start as usize..toks[r.end - 1].end as usize;
-    let info = dicts.ontology.info(e.code);
-    let actor = |p: crate::events::Party| {
-        let text_span = p.tokens.as_ref().map(span_of);
-        ActorOut::new(p.code, text_span.map(|r| text[r].to_string()).unwrap_or_else(|| format!("({})", p.via)))
-    };
-    let verb_span = span_of(&e.verb);
-    Event {
-        id: d.doc.id.clone(),
-        doc: d.doc.id.clone(),
-        date: d.date.clone(),
-        sentence_index: index,
-        sentence: text[span.clone()].to_string(),
-        speaker: speaker.map(str::to_string),
-        source: actor(e.source),
-        target: e.target.map(actor),
-        cameo: e.code.to_string(),
-        root: e.code.root().to_string(),
-        plover: info.plover.clone(),
-        quad_class: info.quad_class,
-        goldstein: info.goldstein,
-        location: d.place.map(str::to_string),
-        span: [span.start, span.end],
-        rule: e.rule,
-        verb: VerbOut { text: text[verb_span.clone()].to_string(), span: [verb_span.start, verb_span.end] },
-    }
+fn record(dicts: &Dictionaries, d: &DocFields<'_>, index: usize, span: &Range<usize>, speaker: Option<&str>, toks: &[Token], e: &RawEvent) -> Event {
+    fields(dicts, d, index, span, speaker, toks, e).to_event()
 }
 
 /// Sentence, verb and source order; one record per sentence, dyad and code.
@@ -559,7 +537,7 @@ pub fn events_of(dicts: &Dictionaries, doc: &Document, a: &Analysis) -> Vec<Even
     for s in &a.sentences {
         let toks = &a.tokens[s.tokens.clone()];
         for e in &s.events {
-            out.push(record(dicts, &d, s.index, &s.span, s.speaker.as_deref(), toks, e.clone()));
+            out.push(record(dicts, &d, s.index, &s.span, s.speaker.as_deref(), toks, e));
         }
     }
     sort_records(&mut out);
