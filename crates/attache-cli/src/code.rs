@@ -70,7 +70,7 @@ struct Coded {
 
 /// Runs `f` for the document `id`; a panic (a bug in the coder) becomes
 /// that document's error, so the rest of the batch is still coded.
-fn guarded<T>(id: &str, f: impl FnOnce() -> T) -> Result<T, InputError> {
+pub(crate) fn guarded<T>(id: &str, f: impl FnOnce() -> T) -> Result<T, InputError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|p| {
         let msg = p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default();
         InputError::new(id, None, attache_core::error::InputErrorKind::Internal(msg))

@@ -143,11 +143,34 @@ impl Ingester<'_> {
             self.bar.inc(bytes);
         }
         let (dicts, opts) = (self.dicts, &self.opts);
-        let coded: Vec<CodedDocument> = fresh.into_par_iter().map(|d| code_document(dicts, d, opts)).collect();
+        let results: Vec<Result<CodedDocument, InputError>> = fresh.into_par_iter().map(|d| code_guarded(dicts, d, opts)).collect();
+        let coded = keep_coded(results, &self.bar, &mut self.failed);
         self.stats += self.store.write(self.run, &coded)?;
         self.bar.set_message(format!("{} documents, {} events", self.stats.new_documents + self.stats.recoded, self.stats.events));
         Ok(())
     }
+}
+
+/// The documents coded; the others are counted in `failed` and reported.
+fn keep_coded(results: Vec<Result<CodedDocument, InputError>>, bar: &ProgressBar, failed: &mut usize) -> Vec<CodedDocument> {
+    let mut coded = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(c) => coded.push(c),
+            Err(e) => {
+                *failed += 1;
+                bar.suspend(|| eprintln!("attache: skipped {e}"));
+            }
+        }
+    }
+    coded
+}
+
+/// Codes one document for the store; a panic while coding it (a bug)
+/// becomes its error, as in `attache code`.
+fn code_guarded(dicts: &attache_core::dict::Dictionaries, d: Document, opts: &Options) -> Result<CodedDocument, InputError> {
+    let id = d.id.clone();
+    crate::code::guarded(&id, move || code_document(dicts, d, opts))
 }
 
 fn set_threads(n: Option<usize>) -> anyhow::Result<()> {
@@ -229,7 +252,7 @@ fn ingest(a: IngestArgs) -> anyhow::Result<ExitCode> {
         a.db.db.display()
     );
     if ing.failed > 0 {
-        eprintln!("attache: {} inputs could not be read (listed above)", ing.failed);
+        eprintln!("attache: {} inputs could not be read or coded (listed above)", ing.failed);
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
@@ -271,13 +294,15 @@ fn recode(a: RecodeArgs) -> anyhow::Result<ExitCode> {
     let reader = Store::open_read_only(&a.db.db)?;
     let bar = if a.quiet { ProgressBar::hidden() } else { progress(Some(total), "recoding") };
     let mut stats = WriteStats::default();
+    let mut failed = 0;
     let mut after = 0;
     loop {
         let docs = reader.documents(a.run, after, BATCH_DOCS)?;
         let Some(last) = docs.last() else { break };
         after = last.id;
         let n = docs.len() as u64;
-        let coded: Vec<CodedDocument> = docs.into_par_iter().map(|d| code_document(&dicts, d.doc, &opts)).collect();
+        let results: Vec<Result<CodedDocument, InputError>> = docs.into_par_iter().map(|d| code_guarded(&dicts, d.doc, &opts)).collect();
+        let coded = keep_coded(results, &bar, &mut failed);
         stats += store.write(run, &coded)?;
         bar.inc(n);
         bar.set_message(format!("{} events", stats.events));
@@ -292,6 +317,10 @@ fn recode(a: RecodeArgs) -> anyhow::Result<ExitCode> {
         a.db.db.display(),
         a.run.map(|r| r.to_string()).unwrap_or_else(|| "OLD_RUN".into()),
     );
+    if failed > 0 {
+        eprintln!("attache: {failed} documents could not be coded (listed above)");
+        return Ok(ExitCode::from(1));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
