@@ -337,6 +337,39 @@ pub fn chunk(doc: &str, tokens: &[Token], norm: &Normalized, mentions: &[Mention
         out.push(resolve(doc, tokens, norm, &mentions[start_m..j], start_m..j, start_tok..end_tok, ctx));
         i = j;
     }
+    locate_roles(norm, out);
+}
+
+/// "Rebels in the Ivory Coast", "authorities in Croatia": a role with no
+/// country of its own takes the country of the place it is in (one phrase).
+/// Only the roles that belong where they are, not people who may be
+/// anyone's ("hostages in Gaza", "reporters in Moscow"). Troops or
+/// peacekeepers "in Lebanon" are often foreign: they code as the bare
+/// country, like a place ("deployed forces in Lebanon" → LBN).
+const LOCAL_ROLES: &[&str] = &["GOV", "COP", "JUD", "LEG", "OPP", "REB", "SPY", "MIL"];
+
+fn locate_roles(norm: &Normalized, out: &mut Vec<ActorNp>) {
+    let mut i = 0;
+    while i + 1 < out.len() {
+        let (a, b) = (&out[i], &out[i + 1]);
+        let gap = a.tokens.end..b.tokens.start;
+        let in_place = matches!(gap.len(), 1 | 2) && norm.token(gap.start) == "in" && (gap.len() == 1 || norm.token(gap.start + 1) == "the");
+        let country = b.country.as_deref().filter(|c| c.len() == 3 && !crate::dict::is_igo_prefix(c) && b.mentions.len() == 1 && !b.first_person);
+        let role = a.role.as_deref().filter(|r| LOCAL_ROLES.contains(r));
+        if let (true, None, false, Some(role), Some(c)) = (in_place, &a.code, a.first_person, role, country) {
+            let code = if role == "MIL" { c.to_string() } else { format!("{c}{role}") };
+            let role = (role != "MIL").then(|| role.to_string());
+            let (end, mentions_end, c) = (b.tokens.end, b.mentions.end, c.to_string());
+            let a = &mut out[i];
+            a.code = Some(code);
+            a.role = role;
+            a.country = Some(c);
+            a.tokens.end = end;
+            a.mentions.end = mentions_end;
+            out.remove(i + 1);
+        }
+        i += 1;
+    }
 }
 
 fn resolve(_doc: &str, _tokens: &[Token], norm: &Normalized, ms: &[Mention], idx: Range<usize>, toks: Range<usize>, ctx: &ActorContext<'_>) -> ActorNp {

@@ -588,6 +588,14 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             rule.push_str(&format!(" +participle:{}:{}", o.loc.line, o.code.as_str()));
             code = o.code;
         }
+        // "killed hundreds of people", "killed more than 400 civilians":
+        // killing non-combatants on a mass scale is a mass killing.
+        if matches!(code.root_number(), 18 | 19) && head_lemma(dicts, p) == "kill" && p.text.rsplit(' ').next().is_some_and(|w| NONCOMBATANTS.contains(&w)) && mass_scale(norm, &clause, &m) {
+            if let Some(c) = dicts.ontology.code("202") {
+                rule.push_str(" +mass-scale");
+                code = c;
+            }
+        }
         if m.future {
             let c = dicts.ontology.intent_of(code);
             if c != code {
@@ -722,16 +730,46 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             };
             // "demanded that the US cancel …": who is asked, warned or
             // accused is the subject of the clause the verb opens.
-            let complement = (m.tokens.end - 1..(m.tokens.end + 1).min(n)).map(|k| clause[k]).find(|&c| c != m.clause);
+            let complement = (m.tokens.end - 1..(m.tokens.end + 1).min(n)).map(|k| clause[k]).find(|&c| c != m.clause).or_else(|| {
+                // "demand guarantees that NATO will not expand": a
+                // that-clause right after the object noun.
+                (m.tokens.end..(m.tokens.end + 4).min(n))
+                    .take_while(|&k| clause[k] == m.clause || norm.token(k) == "that")
+                    .find(|&k| norm.token(k) == "that" && clause[k] != m.clause)
+                    .map(|k| clause[k])
+            });
             let opener = complement.filter(|_| matches!(code.root_number(), 2 | 10 | 11 | 12 | 13)).and_then(|c| {
                 input.nps.iter().position(|np| {
                     clause[np.tokens.start] == c && !np.place && np.code.as_deref().is_some_and(|x| sources.iter().all(|s| distinct(&s.code, x)))
                 })
             });
+            let other_party = |np: &ActorNp| !np.place && np.code.as_deref().is_some_and(|x| sources.iter().all(|s| distinct(&s.code, x)));
+            // "condemned the attack organised by the Kyiv regime", "rejected
+            // the plan put forward by Moscow": what is condemned or rejected
+            // is the agent's act, so the agent is the target.
+            let maker = || {
+                input.nps.iter().position(|np| {
+                    np.tokens.start > m.head
+                        && np.tokens.start < next_verb
+                        && clause[np.tokens.start] == m.clause
+                        && other_party(np)
+                        && preceded_by(norm, np.tokens.start, "by").is_some_and(|k| (k.saturating_sub(2)..k).any(|j| j > m.head && syms[j].is_some_and(|s| dicts.verbs.participle[s as usize])))
+                })
+            };
+            // "fired on and seized three Ukrainian navy ships": two verbs
+            // sharing one object, which follows the second.
+            let coordinated = || {
+                let k = (m.head + 1..(m.head + 3).min(n)).find(|&k| matches!(norm.token(k), "and" | "or") && k + 1 < n && is_head[k + 1])?;
+                input.nps.iter().position(|np| np.tokens.start > k + 1 && clause[np.tokens.start] == clause[k + 1] && other_party(np))
+            };
             if let Some(t) = input.nps.iter().position(|np| candidate(np, false)) {
                 targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "object")));
             } else if let Some(t) = opener {
                 targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "complement-subject")));
+            } else if let Some(t) = matches!(code.root_number(), 11 | 12).then(maker).flatten() {
+                targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "agent-of-object")));
+            } else if let Some(t) = has_verb(p).then(coordinated).flatten() {
+                targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "coordinated-object")));
             } else if code.root_number() >= 14 {
                 // Force lands somewhere: "exercises around Taiwan", "strikes in Gaza".
                 if let Some(t) = input.nps.iter().position(|np| candidate(np, true)) {
@@ -872,6 +910,25 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             }
         }
     }
+}
+
+/// Victims whose killing on a mass scale is a mass killing (202).
+const NONCOMBATANTS: &[&str] = &["people", "civilians", "villagers"];
+
+/// A count of a hundred or more inside the match ("hundreds of", "more
+/// than 400"), or "by the hundreds/thousands" right after it.
+fn mass_scale(norm: &Normalized, clause: &[usize], m: &VerbMatch) -> bool {
+    let large = |w: &str| {
+        matches!(w, "hundreds" | "thousands" | "millions")
+            || w.bytes().all(|b| b.is_ascii_digit() || b == b',') && w.bytes().next().is_some_and(|b| b.is_ascii_digit()) && w.replace(',', "").parse::<u64>().is_ok_and(|x| x >= 100)
+    };
+    let inside = (m.head + 1..m.tokens.end).any(|k| large(norm.token(k)));
+    let after = m.tokens.end + 2 < clause.len()
+        && clause[m.tokens.end + 2] == m.clause
+        && norm.token(m.tokens.end) == "by"
+        && norm.token(m.tokens.end + 1) == "the"
+        && matches!(norm.token(m.tokens.end + 2), "hundreds" | "thousands");
+    inside || after
 }
 
 /// Two actors are distinct parties: other countries, or the same country
