@@ -107,6 +107,8 @@ pub struct ActorContext<'a> {
 
 const FIRST_PERSON: &[&str] = &["we", "us", "i", "me"];
 const FIRST_PERSON_POSSESSIVE: &[&str] = &["our", "my"];
+/// What "our" makes the speaker's country: "near our borders", "our people".
+const OWN_WORDS: &[&str] = &["border", "borders", "territory", "territories", "airspace", "waters", "soil", "people", "citizens", "cities", "towns", "villages"];
 const SIDE_WORDS: &[&str] = &["side", "country", "government", "delegation", "state", "nation", "leadership"];
 const PLACE_PREPOSITIONS: &[&str] = &["in", "at", "near", "across", "throughout", "outside", "inside", "around", "within"];
 
@@ -211,9 +213,14 @@ pub fn find_mentions(dicts: &Dictionaries, doc: &str, tokens: &[Token], norm: &N
             let pronoun = FIRST_PERSON.contains(&w) && (w != "i" || doc.as_bytes()[tokens[i].start as usize] == b'I')
                 && (w != "us" || &doc[tokens[i].range()] != "US");
             let our_side = FIRST_PERSON_POSSESSIVE.contains(&w) && i + 1 < tokens.len() && SIDE_WORDS.contains(&norm.token(i + 1));
-            if pronoun || our_side {
+            // "our borders", "our western borders", "our people": the speaker's country.
+            let own = FIRST_PERSON_POSSESSIVE
+                .contains(&w)
+                .then(|| (1..=2).find(|&k| i + k < tokens.len() && OWN_WORDS.contains(&norm.token(i + k)) && tokens[i + 1].kind == TokKind::Word))
+                .flatten();
+            if pronoun || our_side || own.is_some() {
                 if !out.iter().any(|m| m.tokens.contains(&i)) {
-                    let end = if our_side { i + 2 } else { i + 1 };
+                    let end = if let Some(k) = own { i + k + 1 } else if our_side { i + 2 } else { i + 1 };
                     fp.push(Mention { tokens: i..end, kind: MentionKind::FirstPerson, person: None });
                 }
             }
@@ -338,6 +345,15 @@ pub fn chunk(doc: &str, tokens: &[Token], norm: &Normalized, mentions: &[Mention
         i = j;
     }
     locate_roles(norm, out);
+    // "around Kharkiv and Kyiv": the places of a list after a preposition
+    // are all places.
+    for i in 1..out.len() {
+        let (a, b) = (&out[i - 1], &out[i]);
+        let joined = (a.tokens.end..b.tokens.start).all(|k| matches!(norm.token(k), "and" | ","));
+        if a.place && joined && b.mentions.len() == 1 && !b.first_person && b.role.as_deref().is_none_or(|r| r == "GOV") && b.country.as_deref().is_some_and(|c| c.len() == 3) {
+            out[i].place = true;
+        }
+    }
 }
 
 /// "Rebels in the Ivory Coast", "authorities in Croatia": a role with no
@@ -422,8 +438,10 @@ fn resolve(_doc: &str, _tokens: &[Token], norm: &Normalized, ms: &[Mention], idx
                 let words: Vec<&str> = m.tokens.clone().map(|t| norm.token(t)).collect();
                 words.iter().any(|w| matches!(*w, "ministry" | "government" | "cabinet" | "kremlin"))
             });
-            if let (Some(r), Some(sp), true) = (&np.role, ctx.speaker_code, institution) {
-                if r == "GOV" || r == "MIL" || r == "COP" || r == "SPY" {
+            // "Our military", "our prosecutors": the speaker's country's.
+            let ours = toks.start > 0 && FIRST_PERSON_POSSESSIVE.contains(&norm.token(toks.start - 1));
+            if let (Some(r), Some(sp), true) = (&np.role, ctx.speaker_code, institution || ours) {
+                if ours || r == "GOV" || r == "MIL" || r == "COP" || r == "SPY" {
                     let c = &sp[..3.min(sp.len())];
                     if !crate::dict::is_igo_prefix(sp) {
                         np.code = Some(format!("{c}{r}"));

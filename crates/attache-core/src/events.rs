@@ -608,7 +608,9 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         let mut targets: Vec<Party> = Vec::new();
         let party = |i: usize, via: &'static str| -> Option<Party> {
             let np = &input.nps[i];
-            np.code.clone().map(|code| Party { code, tokens: Some(np.tokens.clone()), via })
+            // A place ("around Kyiv and Chernihiv") is its country, not its government.
+            let code = if np.place { np.country.clone() } else { np.code.clone() };
+            code.map(|code| Party { code, tokens: Some(np.tokens.clone()), via })
         };
         let speaker = || input.speaker_code.map(|c| Party { code: c.to_string(), tokens: None, via: "speaker" });
         let subject = subject_np(&ctx, m.head, m.clause);
@@ -667,6 +669,12 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 }));
             } else if let Some(r) = reporter_of_pronoun(&ctx, m.clause) {
                 sources.extend(compound(&ctx, r).into_iter().filter_map(|i| party(i, "reporter-pronoun")));
+            } else if clause_starts_with(&ctx, m.clause, "who") {
+                // ", who met Putin": the person the relative clause is about
+                // (asked before the conjunction rule, which its comma triggers).
+                if let Some(i) = input.nps.iter().rposition(|np| clause.get(np.tokens.start).is_some_and(|&c| c < m.clause)) {
+                    sources.extend(party(i, "relative-who"));
+                }
             } else if starts_with_conjunction(&ctx, m.clause) {
                 // "… and agreed that": the subject of the previous clause.
                 if let Some((_, prev)) = clause_source.iter().rev().find(|(c, _)| *c < m.clause) {
@@ -682,10 +690,6 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                             party(i, via)
                         }));
                     }
-                }
-            } else if clause_starts_with(&ctx, m.clause, "who") {
-                if let Some(i) = input.nps.iter().rposition(|np| clause.get(np.tokens.start).is_some_and(|&c| c < m.clause)) {
-                    sources.extend(party(i, "relative-who"));
                 }
             }
             if let Some(t) = slot_target {
@@ -770,8 +774,10 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "agent-of-object")));
             } else if let Some(t) = has_verb(p).then(coordinated).flatten() {
                 targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "coordinated-object")));
-            } else if code.root_number() >= 14 {
-                // Force lands somewhere: "exercises around Taiwan", "strikes in Gaza".
+            } else if code.root_number() >= 14 || code.as_str().starts_with("087") {
+                // Force lands somewhere: "exercises around Taiwan", "strikes in
+                // Gaza"; and so does its de-escalation ("reduced its activity
+                // around Kyiv").
                 if let Some(t) = input.nps.iter().position(|np| candidate(np, true)) {
                     // A place is the country, not its government.
                     let np = &input.nps[t];
@@ -821,6 +827,8 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 let state = s0.len() == 3 || s0.len() == 6 && matches!(&s0[3..], "COP" | "GOV" | "MIL" | "JUD" | "SPY");
                 let domestic = match code.root_number() {
                     17 if state => Some(("CVL", "domestic-repression")),
+                    // "Belarus freed 14 prisoners": a state frees its own prisoners.
+                    8 if state && sources.len() == 1 && code.as_str().starts_with("0841") => Some(("CVL", "domestic-release")),
                     14 => Some(("GOV", "domestic-protest")),
                     _ => None,
                 };
@@ -1077,7 +1085,11 @@ fn has_verb(p: &Pattern) -> bool {
 }
 
 fn clause_starts_with(ctx: &Ctx<'_>, clause: usize, word: &str) -> bool {
-    ctx.clause.iter().position(|&c| c == clause).is_some_and(|i| ctx.input.norm.token(i) == word)
+    let norm = ctx.input.norm;
+    // ", who met Putin": the clause opens at its comma.
+    ctx.clause.iter().position(|&c| c == clause).is_some_and(|i| {
+        norm.token(i) == word || norm.token(i) == "," && i + 1 < ctx.clause.len() && ctx.clause[i + 1] == clause && norm.token(i + 1) == word
+    })
 }
 
 fn starts_with_conjunction(ctx: &Ctx<'_>, clause: usize) -> bool {
