@@ -345,6 +345,7 @@ pub fn chunk(doc: &str, tokens: &[Token], norm: &Normalized, mentions: &[Mention
         i = j;
     }
     locate_roles(norm, out);
+    place_ethnic_groups(norm, out);
     // "around Kharkiv and Kyiv": the places of a list after a preposition
     // are all places.
     for i in 1..out.len() {
@@ -352,6 +353,27 @@ pub fn chunk(doc: &str, tokens: &[Token], norm: &Normalized, mentions: &[Mention
         let joined = (a.tokens.end..b.tokens.start).all(|k| matches!(norm.token(k), "and" | ","));
         if a.place && joined && b.mentions.len() == 1 && !b.first_person && b.role.as_deref().is_none_or(|r| r == "GOV") && b.country.as_deref().is_some_and(|c| c.len() == 3) {
             out[i].place = true;
+        }
+    }
+}
+
+/// "Ethnic Albanians demonstrated in Serbia": an ethnic group is not its
+/// namesake country's; it belongs to the other country the sentence places
+/// it in (the next one named, else the one before). Left as it is when the
+/// sentence names no other.
+fn place_ethnic_groups(norm: &Normalized, out: &mut [ActorNp]) {
+    for i in 0..out.len() {
+        let np = &out[i];
+        let Some(own) = np.country.as_deref().filter(|c| c.len() == 3 && !crate::dict::is_igo_prefix(c)) else { continue };
+        if np.tokens.start == 0 || norm.token(np.tokens.start - 1) != "ethnic" || np.first_person {
+            continue;
+        }
+        let other = |j: &usize| out[*j].country.as_deref().is_some_and(|c| c.len() == 3 && c != own && !crate::dict::is_igo_prefix(c));
+        if let Some(j) = (i + 1..out.len()).find(other).or_else(|| (0..i).rev().find(other)) {
+            let c = out[j].country.clone().unwrap_or_default();
+            let np = &mut out[i];
+            np.code = Some(format!("{c}{}", np.role.as_deref().unwrap_or("")));
+            np.country = Some(c);
         }
     }
 }

@@ -283,8 +283,13 @@ fn match_elems(ctx: &Ctx<'_>, p: &Pattern, e: usize, pos: usize, b: Binding, hea
                 } else {
                     b2.source = Some(i);
                 }
-                if let Some(r) = match_elems(ctx, p, e + 1, ctx.input.nps[i].tokens.end, b2, head_clause) {
-                    return Some(r);
+                // "said that Sudan and the rebels must …": the slot may hold
+                // a whole compound, and the pattern goes on after it.
+                let last = compound(ctx, i).last().copied().filter(|&l| l > i);
+                for end in std::iter::once(i).chain(last).map(|k| ctx.input.nps[k].tokens.end) {
+                    if let Some(r) = match_elems(ctx, p, e + 1, end, b2, head_clause) {
+                        return Some(r);
+                    }
                 }
             }
             // An unfilled slot: the actor may be elsewhere (passive voice,
