@@ -147,7 +147,7 @@ static SUPPORT_GAP: WordSet = WordSet::new(&[
     "a", "an", "the", "his", "her", "their", "its", "our", "my", "your", "this", "these", "another", "new",
     "fresh", "second", "third", "renewed", "on", "out", "week-long", "day-long", "month-long", "indefinite", "open-ended",
     "one-day", "two-day", "three-day", "24-hour", "48-hour", "symbolic", "mass", "nationwide", "national", "massive",
-    "large", "huge", "peaceful", "silent",
+    "large", "huge", "peaceful", "silent", "largest", "biggest", "ever", "latest", "annual", "major", "first",
 ]);
 
 static BE: WordSet = WordSet::new(&["is", "are", "was", "were", "be", "been", "being", "am", "'re", "'m"]);
@@ -601,6 +601,14 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 code = c;
             }
         }
+        // "deported more than a million Ukrainians": expelling people by
+        // the thousand is a mass expulsion.
+        if code.as_str().starts_with("174") && matches!(head_lemma(dicts, p), "deport" | "expel") && mass_expulsion(norm, &clause, &m) {
+            if let Some(c) = dicts.ontology.code("201") {
+                rule.push_str(" +mass-scale");
+                code = c;
+            }
+        }
         if m.future {
             let c = dicts.ontology.intent_of(code);
             if c != code {
@@ -942,6 +950,16 @@ fn mass_scale(norm: &Normalized, clause: &[usize], m: &VerbMatch) -> bool {
         && norm.token(m.tokens.end + 1) == "the"
         && matches!(norm.token(m.tokens.end + 2), "hundreds" | "thousands");
     inside || after
+}
+
+/// Thousands or more in the few words after the verb ("deported more
+/// than a million Ukrainians", "expelled tens of thousands").
+fn mass_expulsion(norm: &Normalized, clause: &[usize], m: &VerbMatch) -> bool {
+    (m.head + 1..(m.head + 6).min(clause.len())).take_while(|&k| clause[k] == m.clause).any(|k| {
+        let w = norm.token(k);
+        matches!(w, "thousands" | "million" | "millions")
+            || w.bytes().all(|b| b.is_ascii_digit() || b == b',') && w.replace(',', "").parse::<u64>().is_ok_and(|x| x >= 1000) && !(w.len() == 4 && !w.contains(','))
+    })
 }
 
 /// Two actors are distinct parties: other countries, or the same country
