@@ -98,6 +98,8 @@ pub struct ActorContext<'a> {
 
 const FIRST_PERSON: &[&str] = &["we", "us", "i", "me"];
 const FIRST_PERSON_POSSESSIVE: &[&str] = &["our", "my"];
+/// What "our" makes the speaker's country: "near our borders", "our people".
+const OWN_WORDS: &[&str] = &["border", "borders", "territory", "territories", "airspace", "waters", "soil", "people", "citizens", "cities", "towns", "villages"];
 const SIDE_WORDS: &[&str] = &["side", "country", "government", "delegation", "state", "nation", "leadership"];
 const PLACE_PREPOSITIONS: &[&str] = &["in", "at", "near", "across", "throughout", "outside", "inside", "around", "within"];
 
@@ -207,9 +209,14 @@ pub fn find_mentions(dicts: &Dictionaries, doc: &str, tokens: &[Token], norm: &N
             let pronoun = FIRST_PERSON.contains(&w) && (w != "i" || doc.as_bytes()[tokens[i].start as usize] == b'I')
                 && (w != "us" || &doc[tokens[i].range()] != "US");
             let our_side = FIRST_PERSON_POSSESSIVE.contains(&w) && i + 1 < tokens.len() && SIDE_WORDS.contains(&norm.token(i + 1));
-            if pronoun || our_side {
+            // "our borders", "our western borders", "our people": the speaker's country.
+            let own = FIRST_PERSON_POSSESSIVE
+                .contains(&w)
+                .then(|| (1..=2).find(|&k| i + k < tokens.len() && OWN_WORDS.contains(&norm.token(i + k)) && tokens[i + 1].kind == TokKind::Word))
+                .flatten();
+            if pronoun || our_side || own.is_some() {
                 if !out.iter().any(|m| m.tokens.contains(&i)) {
-                    let end = if our_side { i + 2 } else { i + 1 };
+                    let end = if let Some(k) = own { i + k + 1 } else if our_side { i + 2 } else { i + 1 };
                     fp.push(Mention { tokens: i..end, kind: MentionKind::FirstPerson, person: None });
                 }
             }
@@ -333,6 +340,70 @@ pub fn chunk(doc: &str, tokens: &[Token], norm: &Normalized, mentions: &[Mention
         out.push(resolve(doc, tokens, norm, &mentions[start_m..j], start_m..j, start_tok..end_tok, ctx));
         i = j;
     }
+    locate_roles(norm, out);
+    place_ethnic_groups(norm, out);
+    // "around Kharkiv and Kyiv": the places of a list after a preposition
+    // are all places.
+    for i in 1..out.len() {
+        let (a, b) = (&out[i - 1], &out[i]);
+        let joined = (a.tokens.end..b.tokens.start).all(|k| matches!(norm.token(k), "and" | ","));
+        if a.place && joined && b.mentions.len() == 1 && !b.first_person && b.role.as_deref().is_none_or(|r| r == "GOV") && b.country.as_deref().is_some_and(|c| c.len() == 3) {
+            out[i].place = true;
+        }
+    }
+}
+
+/// "Ethnic Albanians demonstrated in Serbia": an ethnic group is not its
+/// namesake country's; it belongs to the other country the sentence places
+/// it in (the next one named, else the one before). Left as it is when the
+/// sentence names no other.
+fn place_ethnic_groups(norm: &Normalized, out: &mut [ActorNp]) {
+    for i in 0..out.len() {
+        let np = &out[i];
+        let Some(own) = np.country.as_deref().filter(|c| c.len() == 3 && !crate::dict::is_igo_prefix(c)) else { continue };
+        if np.tokens.start == 0 || norm.token(np.tokens.start - 1) != "ethnic" || np.first_person {
+            continue;
+        }
+        let other = |j: &usize| out[*j].country.as_deref().is_some_and(|c| c.len() == 3 && c != own && !crate::dict::is_igo_prefix(c));
+        if let Some(j) = (i + 1..out.len()).find(other).or_else(|| (0..i).rev().find(other)) {
+            let c = out[j].country.clone().unwrap_or_default();
+            let np = &mut out[i];
+            np.code = Some(format!("{c}{}", np.role.as_deref().unwrap_or("")));
+            np.country = Some(c);
+        }
+    }
+}
+
+/// "Rebels in the Ivory Coast", "authorities in Croatia": a role with no
+/// country of its own takes the country of the place it is in (one phrase).
+/// Only the roles that belong where they are, not people who may be
+/// anyone's ("hostages in Gaza", "reporters in Moscow"). Troops or
+/// peacekeepers "in Lebanon" are often foreign: they code as the bare
+/// country, like a place ("deployed forces in Lebanon" → LBN).
+const LOCAL_ROLES: &[&str] = &["GOV", "COP", "JUD", "LEG", "OPP", "REB", "SPY", "MIL"];
+
+fn locate_roles(norm: &Normalized, out: &mut Vec<ActorNp>) {
+    let mut i = 0;
+    while i + 1 < out.len() {
+        let (a, b) = (&out[i], &out[i + 1]);
+        let gap = a.tokens.end..b.tokens.start;
+        let in_place = matches!(gap.len(), 1 | 2) && norm.token(gap.start) == "in" && (gap.len() == 1 || norm.token(gap.start + 1) == "the");
+        let country = b.country.as_deref().filter(|c| c.len() == 3 && !crate::dict::is_igo_prefix(c) && b.mentions.len() == 1 && !b.first_person);
+        let role = a.role.as_deref().filter(|r| LOCAL_ROLES.contains(r));
+        if let (true, None, false, Some(role), Some(c)) = (in_place, &a.code, a.first_person, role, country) {
+            let code = if role == "MIL" { c.to_string() } else { format!("{c}{role}") };
+            let role = (role != "MIL").then(|| role.to_string());
+            let (end, mentions_end, c) = (b.tokens.end, b.mentions.end, c.to_string());
+            let a = &mut out[i];
+            a.code = Some(code);
+            a.role = role;
+            a.country = Some(c);
+            a.tokens.end = end;
+            a.mentions.end = mentions_end;
+            out.remove(i + 1);
+        }
+        i += 1;
+    }
 }
 
 fn resolve(_doc: &str, _tokens: &[Token], norm: &Normalized, ms: &[Mention], idx: Range<usize>, toks: Range<usize>, ctx: &ActorContext<'_>) -> ActorNp {
@@ -385,8 +456,10 @@ fn resolve(_doc: &str, _tokens: &[Token], norm: &Normalized, ms: &[Mention], idx
                 let words: Vec<&str> = m.tokens.clone().map(|t| norm.token(t)).collect();
                 words.iter().any(|w| matches!(*w, "ministry" | "government" | "cabinet" | "kremlin"))
             });
-            if let (Some(r), Some(sp), true) = (&np.role, ctx.speaker_code, institution) {
-                if r == "GOV" || r == "MIL" || r == "COP" || r == "SPY" {
+            // "Our military", "our prosecutors": the speaker's country's.
+            let ours = toks.start > 0 && FIRST_PERSON_POSSESSIVE.contains(&norm.token(toks.start - 1));
+            if let (Some(r), Some(sp), true) = (&np.role, ctx.speaker_code, institution || ours) {
+                if ours || r == "GOV" || r == "MIL" || r == "COP" || r == "SPY" {
                     let c = &sp[..3.min(sp.len())];
                     if !crate::dict::is_igo_prefix(sp) {
                         np.code = Some(format!("{c}{r}"));

@@ -147,7 +147,7 @@ static SUPPORT_GAP: WordSet = WordSet::new(&[
     "a", "an", "the", "his", "her", "their", "its", "our", "my", "your", "this", "these", "another", "new",
     "fresh", "second", "third", "renewed", "on", "out", "week-long", "day-long", "month-long", "indefinite", "open-ended",
     "one-day", "two-day", "three-day", "24-hour", "48-hour", "symbolic", "mass", "nationwide", "national", "massive",
-    "large", "huge", "peaceful", "silent",
+    "large", "huge", "peaceful", "silent", "largest", "biggest", "ever", "latest", "annual", "major", "first",
 ]);
 
 static BE: WordSet = WordSet::new(&["is", "are", "was", "were", "be", "been", "being", "am", "'re", "'m"]);
@@ -283,8 +283,13 @@ fn match_elems(ctx: &Ctx<'_>, p: &Pattern, e: usize, pos: usize, b: Binding, hea
                 } else {
                     b2.source = Some(i);
                 }
-                if let Some(r) = match_elems(ctx, p, e + 1, ctx.input.nps[i].tokens.end, b2, head_clause) {
-                    return Some(r);
+                // "said that Sudan and the rebels must …": the slot may hold
+                // a whole compound, and the pattern goes on after it.
+                let last = compound(ctx, i).last().copied().filter(|&l| l > i);
+                for end in std::iter::once(i).chain(last).map(|k| ctx.input.nps[k].tokens.end) {
+                    if let Some(r) = match_elems(ctx, p, e + 1, end, b2, head_clause) {
+                        return Some(r);
+                    }
                 }
             }
             // An unfilled slot: the actor may be elsewhere (passive voice,
@@ -598,6 +603,22 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             rule.push_str(o.code.as_str());
             code = o.code;
         }
+        // "killed hundreds of people", "killed more than 400 civilians":
+        // killing non-combatants on a mass scale is a mass killing.
+        if matches!(code.root_number(), 18 | 19) && head_lemma(dicts, p) == "kill" && p.text.rsplit(' ').next().is_some_and(|w| NONCOMBATANTS.contains(&w)) && mass_scale(norm, &clause, &m) {
+            if let Some(c) = dicts.ontology.code("202") {
+                rule.push_str(" +mass-scale");
+                code = c;
+            }
+        }
+        // "deported more than a million Ukrainians": expelling people by
+        // the thousand is a mass expulsion.
+        if code.as_str().starts_with("174") && matches!(head_lemma(dicts, p), "deport" | "expel") && mass_expulsion(norm, &clause, &m) {
+            if let Some(c) = dicts.ontology.code("201") {
+                rule.push_str(" +mass-scale");
+                code = c;
+            }
+        }
         if m.future {
             let c = dicts.ontology.intent_of(code);
             if c != code {
@@ -610,7 +631,9 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         let mut targets: Vec<Party> = Vec::new();
         let party = |i: usize, via: &'static str| -> Option<Party> {
             let np = &input.nps[i];
-            np.code.clone().map(|code| Party { code, tokens: Some(np.tokens.clone()), via })
+            // A place ("around Kyiv and Chernihiv") is its country, not its government.
+            let code = if np.place { np.country.clone() } else { np.code.clone() };
+            code.map(|code| Party { code, tokens: Some(np.tokens.clone()), via })
         };
         let speaker = || input.speaker_code.map(|c| Party { code: c.to_string(), tokens: None, via: "speaker" });
         let subject = subject_np(&ctx, m.head, m.clause);
@@ -669,6 +692,12 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 }));
             } else if let Some(r) = reporter_of_pronoun(&ctx, m.clause) {
                 sources.extend(compound(&ctx, r).into_iter().filter_map(|i| party(i, "reporter-pronoun")));
+            } else if clause_starts_with(&ctx, m.clause, "who") {
+                // ", who met Putin": the person the relative clause is about
+                // (asked before the conjunction rule, which its comma triggers).
+                if let Some(i) = input.nps.iter().rposition(|np| clause.get(np.tokens.start).is_some_and(|&c| c < m.clause)) {
+                    sources.extend(party(i, "relative-who"));
+                }
             } else if starts_with_conjunction(&ctx, m.clause) {
                 // "… and agreed that": the subject of the previous clause.
                 if let Some((_, prev)) = clause_source.iter().rev().find(|(c, _)| *c < m.clause) {
@@ -684,10 +713,6 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                             party(i, via)
                         }));
                     }
-                }
-            } else if clause_starts_with(&ctx, m.clause, "who") {
-                if let Some(i) = input.nps.iter().rposition(|np| clause.get(np.tokens.start).is_some_and(|&c| c < m.clause)) {
-                    sources.extend(party(i, "relative-who"));
                 }
             }
             if let Some(t) = slot_target {
@@ -732,18 +757,50 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             };
             // "demanded that the US cancel …": who is asked, warned or
             // accused is the subject of the clause the verb opens.
-            let complement = (m.tokens.end - 1..(m.tokens.end + 1).min(n)).map(|k| clause[k]).find(|&c| c != m.clause);
+            let complement = (m.tokens.end - 1..(m.tokens.end + 1).min(n)).map(|k| clause[k]).find(|&c| c != m.clause).or_else(|| {
+                // "demand guarantees that NATO will not expand": a
+                // that-clause right after the object noun.
+                (m.tokens.end..(m.tokens.end + 4).min(n))
+                    .take_while(|&k| clause[k] == m.clause || norm.token(k) == "that")
+                    .find(|&k| norm.token(k) == "that" && clause[k] != m.clause)
+                    .map(|k| clause[k])
+            });
             let opener = complement.filter(|_| matches!(code.root_number(), 2 | 10 | 11 | 12 | 13)).and_then(|c| {
                 input.nps.iter().position(|np| {
                     clause[np.tokens.start] == c && !np.place && np.code.as_deref().is_some_and(|x| sources.iter().all(|s| distinct(&s.code, x)))
                 })
             });
+            let other_party = |np: &ActorNp| !np.place && np.code.as_deref().is_some_and(|x| sources.iter().all(|s| distinct(&s.code, x)));
+            // "condemned the attack organised by the Kyiv regime", "rejected
+            // the plan put forward by Moscow": what is condemned or rejected
+            // is the agent's act, so the agent is the target.
+            let maker = || {
+                input.nps.iter().position(|np| {
+                    np.tokens.start > m.head
+                        && np.tokens.start < next_verb
+                        && clause[np.tokens.start] == m.clause
+                        && other_party(np)
+                        && preceded_by(norm, np.tokens.start, "by").is_some_and(|k| (k.saturating_sub(2)..k).any(|j| j > m.head && syms[j].is_some_and(|s| dicts.verbs.participle[s as usize])))
+                })
+            };
+            // "fired on and seized three Ukrainian navy ships": two verbs
+            // sharing one object, which follows the second.
+            let coordinated = || {
+                let k = (m.head + 1..(m.head + 3).min(n)).find(|&k| matches!(norm.token(k), "and" | "or") && k + 1 < n && is_head[k + 1])?;
+                input.nps.iter().position(|np| np.tokens.start > k + 1 && clause[np.tokens.start] == clause[k + 1] && other_party(np))
+            };
             if let Some(t) = input.nps.iter().position(|np| candidate(np, false)) {
                 targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "object")));
             } else if let Some(t) = opener {
                 targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "complement-subject")));
-            } else if code.root_number() >= 14 {
-                // Force lands somewhere: "exercises around Taiwan", "strikes in Gaza".
+            } else if let Some(t) = matches!(code.root_number(), 11 | 12).then(maker).flatten() {
+                targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "agent-of-object")));
+            } else if let Some(t) = has_verb(p).then(coordinated).flatten() {
+                targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "coordinated-object")));
+            } else if code.root_number() >= 14 || code.as_str().starts_with("087") {
+                // Force lands somewhere: "exercises around Taiwan", "strikes in
+                // Gaza"; and so does its de-escalation ("reduced its activity
+                // around Kyiv").
                 if let Some(t) = input.nps.iter().position(|np| candidate(np, true)) {
                     // A place is the country, not its government.
                     let np = &input.nps[t];
@@ -793,6 +850,8 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 let state = s0.len() == 3 || s0.len() == 6 && matches!(&s0[3..], "COP" | "GOV" | "MIL" | "JUD" | "SPY");
                 let domestic = match code.root_number() {
                     17 if state => Some(("CVL", "domestic-repression")),
+                    // "Belarus freed 14 prisoners": a state frees its own prisoners.
+                    8 if state && sources.len() == 1 && code.as_str().starts_with("0841") => Some(("CVL", "domestic-release")),
                     14 => Some(("GOV", "domestic-protest")),
                     _ => None,
                 };
@@ -884,6 +943,35 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             }
         }
     }
+}
+
+/// Victims whose killing on a mass scale is a mass killing (202).
+const NONCOMBATANTS: &[&str] = &["people", "civilians", "villagers"];
+
+/// A count of a hundred or more inside the match ("hundreds of", "more
+/// than 400"), or "by the hundreds/thousands" right after it.
+fn mass_scale(norm: &Normalized, clause: &[usize], m: &VerbMatch) -> bool {
+    let large = |w: &str| {
+        matches!(w, "hundreds" | "thousands" | "millions")
+            || w.bytes().all(|b| b.is_ascii_digit() || b == b',') && w.bytes().next().is_some_and(|b| b.is_ascii_digit()) && w.replace(',', "").parse::<u64>().is_ok_and(|x| x >= 100)
+    };
+    let inside = (m.head + 1..m.tokens.end).any(|k| large(norm.token(k)));
+    let after = m.tokens.end + 2 < clause.len()
+        && clause[m.tokens.end + 2] == m.clause
+        && norm.token(m.tokens.end) == "by"
+        && norm.token(m.tokens.end + 1) == "the"
+        && matches!(norm.token(m.tokens.end + 2), "hundreds" | "thousands");
+    inside || after
+}
+
+/// Thousands or more in the few words after the verb ("deported more
+/// than a million Ukrainians", "expelled tens of thousands").
+fn mass_expulsion(norm: &Normalized, clause: &[usize], m: &VerbMatch) -> bool {
+    (m.head + 1..(m.head + 6).min(clause.len())).take_while(|&k| clause[k] == m.clause).any(|k| {
+        let w = norm.token(k);
+        matches!(w, "thousands" | "million" | "millions")
+            || w.bytes().all(|b| b.is_ascii_digit() || b == b',') && w.replace(',', "").parse::<u64>().is_ok_and(|x| x >= 1000) && !(w.len() == 4 && !w.contains(','))
+    })
 }
 
 /// Two actors are distinct parties: other countries, or the same country
@@ -1032,7 +1120,11 @@ fn has_verb(p: &Pattern) -> bool {
 }
 
 fn clause_starts_with(ctx: &Ctx<'_>, clause: usize, word: &str) -> bool {
-    ctx.clause.iter().position(|&c| c == clause).is_some_and(|i| ctx.input.norm.token(i) == word)
+    let norm = ctx.input.norm;
+    // ", who met Putin": the clause opens at its comma.
+    ctx.clause.iter().position(|&c| c == clause).is_some_and(|i| {
+        norm.token(i) == word || norm.token(i) == "," && i + 1 < ctx.clause.len() && ctx.clause[i + 1] == clause && norm.token(i + 1) == word
+    })
 }
 
 fn starts_with_conjunction(ctx: &Ctx<'_>, clause: usize) -> bool {
