@@ -2,12 +2,13 @@
 //!
 //! Mentions come from one leftmost-longest pass over the sentence's
 //! normalised tokens, each run of whole tokens looked up in the phrase table
-//! (countries, adjectives, capitals, organisations, people, role words). Adjacent mentions and the words that
-//! glue them ("of", "'s", "the", a name after a title) are chunked into actor
-//! phrases, each resolved to one CAMEO actor code: "the Ambassador of Japan"
-//! → JPNGOV, "Japanese police" → JPNCOP, "Tokyo" → JPNGOV, "Foreign Minister
-//! of Japan Taro Kono" → JPNGOV on 2019-01-14. First-person "we/I/us/our
-//! side" is the sentence's speaker when there is one.
+//! (countries, adjectives, capitals, organisations, people, role words).
+//! Adjacent mentions and the words that glue them ("of", "'s", "the", a
+//! name after a title) are chunked into actor phrases, each resolved to one
+//! CAMEO actor code: "the Ambassador of Japan" → JPNGOV, "Japanese police"
+//! → JPNCOP, "Tokyo" → JPNGOV, "Foreign Minister of Japan Taro Kono" →
+//! JPNGOV on 2019-01-14. First-person "we/I/us/our side" is the sentence's
+//! speaker when there is one.
 
 use std::ops::Range;
 
