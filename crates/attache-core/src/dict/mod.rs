@@ -439,8 +439,8 @@ impl Dictionaries {
     /// warnings included.
     ///
     /// The actor phrases and the verb patterns do not depend on each
-    /// other, so they are compiled side by side; each side drops the source entries it
-    /// consumed on its own thread.
+    /// other, so they are compiled side by side; each side drops the source
+    /// entries it consumed on its own thread.
     pub fn compile_checked(src: DictSource) -> (Dictionaries, Vec<DictError>) {
         let fingerprint = fingerprint(&src);
         let DictSource { actors, roles, people, verbs, examples, irregular, discards, not_actors, files } = src;
