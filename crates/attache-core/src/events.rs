@@ -587,7 +587,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         let mut rule = String::with_capacity(p.loc.file.len() + p.text.len() + 64);
         rule.push_str(&p.loc.file);
         rule.push(':');
-        rule.push_str(itoa(p.loc.line, &mut [0; 20]));
+        rule.push_str(itoa::Buffer::new().format(p.loc.line));
         rule.push(' ');
         rule.push_str(&p.text);
         // "British aircraft using precision-guided missiles killed …": a
@@ -598,7 +598,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         });
         if let Some(o) = refinement {
             rule.push_str(" +participle:");
-            rule.push_str(itoa(o.loc.line, &mut [0; 20]));
+            rule.push_str(itoa::Buffer::new().format(o.loc.line));
             rule.push(':');
             rule.push_str(o.code.as_str());
             code = o.code;
@@ -951,10 +951,7 @@ const NONCOMBATANTS: &[&str] = &["people", "civilians", "villagers"];
 /// A count of a hundred or more inside the match ("hundreds of", "more
 /// than 400"), or "by the hundreds/thousands" right after it.
 fn mass_scale(norm: &Normalized, clause: &[usize], m: &VerbMatch) -> bool {
-    let large = |w: &str| {
-        matches!(w, "hundreds" | "thousands" | "millions")
-            || w.bytes().all(|b| b.is_ascii_digit() || b == b',') && w.bytes().next().is_some_and(|b| b.is_ascii_digit()) && w.replace(',', "").parse::<u64>().is_ok_and(|x| x >= 100)
-    };
+    let large = |w: &str| matches!(w, "hundreds" | "thousands" | "millions") || written_number(w).is_some_and(|x| x >= 100);
     let inside = (m.head + 1..m.tokens.end).any(|k| large(norm.token(k)));
     let after = m.tokens.end + 2 < clause.len()
         && clause[m.tokens.end + 2] == m.clause
@@ -969,9 +966,16 @@ fn mass_scale(norm: &Normalized, clause: &[usize], m: &VerbMatch) -> bool {
 fn mass_expulsion(norm: &Normalized, clause: &[usize], m: &VerbMatch) -> bool {
     (m.head + 1..(m.head + 6).min(clause.len())).take_while(|&k| clause[k] == m.clause).any(|k| {
         let w = norm.token(k);
-        matches!(w, "thousands" | "million" | "millions")
-            || w.bytes().all(|b| b.is_ascii_digit() || b == b',') && w.replace(',', "").parse::<u64>().is_ok_and(|x| x >= 1000) && !(w.len() == 4 && !w.contains(','))
+        // Four digits with no comma are a year, not a count.
+        matches!(w, "thousands" | "million" | "millions") || written_number(w).is_some_and(|x| x >= 1000) && !(w.len() == 4 && !w.contains(','))
     })
+}
+
+/// A number written in digits, with or without thousands commas ("400",
+/// "1,200").
+fn written_number(w: &str) -> Option<u64> {
+    let digits = w.bytes().next().is_some_and(|b| b.is_ascii_digit()) && w.bytes().all(|b| b.is_ascii_digit() || b == b',');
+    digits.then(|| w.bytes().filter(u8::is_ascii_digit).try_fold(0u64, |n, b| n.checked_mul(10)?.checked_add(u64::from(b - b'0')))).flatten()
 }
 
 /// Two actors are distinct parties: other countries, or the same country
@@ -1215,16 +1219,3 @@ fn by_agent(ctx: &Ctx<'_>, from: usize, clause: usize) -> Option<usize> {
     (from..n).take_while(|&k| ctx.clause[k] == clause).find(|&k| ctx.input.norm.token(k) == "by").and_then(|k| np_near(ctx, k + 1))
 }
 
-/// `n` in decimal, written into `buf`.
-fn itoa(mut n: usize, buf: &mut [u8; 20]) -> &str {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    std::str::from_utf8(&buf[i..]).expect("ASCII digits")
-}
