@@ -2,7 +2,7 @@
 //! place), and boilerplate lines that are not part of the article.
 
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 use regex::Regex;
@@ -37,55 +37,42 @@ fn month_number(m: &str) -> Option<u32> {
 
 // The patterns, each compiled the first time it is needed: their Unicode
 // classes under bounded repeats take milliseconds to compile, and most
-// documents never reach `headline_tail`, `any_date` or `iso` (see the
+// documents never reach `HEADLINE_TAIL`, `ANY_DATE` or `ISO` (see the
 // cheap tests below).
 
 /// "…, Moscow, January 14, 2019" at the end of a headline.
-fn headline_tail() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(&format!(r",\s*(?P<place>[A-Z][\p{{L}}.'’ -]{{1,40}}?),\s*(?P<month>{MONTHS})\.?\s+(?P<day>[0-9]{{1,2}}),\s*(?P<year>[0-9]{{4}})\s*$")).unwrap())
-}
+static HEADLINE_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r",\s*(?P<place>[A-Z][\p{{L}}.'’ -]{{1,40}}?),\s*(?P<month>{MONTHS})\.?\s+(?P<day>[0-9]{{1,2}}),\s*(?P<year>[0-9]{{4}})\s*$")).unwrap()
+});
 
 /// The longest agency name a dateline's parentheses hold.
 const AGENCY_MAX_CHARS: usize = 31;
 
 /// "MOSCOW, Jan. 14 (Reuters) -" at the start of the text.
-fn wire() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(&format!(
-            r"^\s*(?P<place>[A-Z][A-Z.'’ -]{{1,40}}?)(?:,\s*[A-Z][\p{{L}}.]+)?\s*,?\s*(?:\(?(?P<month>{MONTHS})\.?\s+(?P<day>[0-9]{{1,2}})(?:,?\s*(?P<year>[0-9]{{4}}))?\)?)?\s*(?:\((?P<agency>[A-Za-z][\w .&-]*)\))?\s*(?:[-–—]+|:)\s+"
-        ))
-        .unwrap()
-    })
-}
+static WIRE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^\s*(?P<place>[A-Z][A-Z.'’ -]{{1,40}}?)(?:,\s*[A-Z][\p{{L}}.]+)?\s*,?\s*(?:\(?(?P<month>{MONTHS})\.?\s+(?P<day>[0-9]{{1,2}})(?:,?\s*(?P<year>[0-9]{{4}}))?\)?)?\s*(?:\((?P<agency>[A-Za-z][\w .&-]*)\))?\s*(?:[-–—]+|:)\s+"
+    ))
+    .unwrap()
+});
 
 /// "January 14, 2019" or "14 January 2019" anywhere.
-fn any_date() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(&format!(
-            r"\b(?:(?P<month>{MONTHS})\.?\s+(?P<day>[0-9]{{1,2}}),?\s+(?P<year>[0-9]{{4}})|(?P<day2>[0-9]{{1,2}})\s+(?P<month2>{MONTHS})\.?,?\s+(?P<year2>[0-9]{{4}}))\b"
-        ))
-        .unwrap()
-    })
-}
+static ANY_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b(?:(?P<month>{MONTHS})\.?\s+(?P<day>[0-9]{{1,2}}),?\s+(?P<year>[0-9]{{4}})|(?P<day2>[0-9]{{1,2}})\s+(?P<month2>{MONTHS})\.?,?\s+(?P<year2>[0-9]{{4}}))\b"
+    ))
+    .unwrap()
+});
 
-fn iso() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"\b(?P<y>(?:19|20)[0-9]{2})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})\b").unwrap())
-}
+static ISO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(?P<y>(?:19|20)[0-9]{2})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})\b").unwrap());
 
 /// Share/nav lines.
-fn chrome() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(
-            r"(?i)^\s*(share( this)?|tweet|print|email|e-mail|subscribe|follow us|related( articles| posts| stories| news)?|read more|read also|see also|advertisement|sign up|log ?in|tags?|categories|posted in|comments?|leave a (comment|reply)|click here|back to top|home|menu|you may also like|recommended|more from|cookie|skip to content)\b[^.!?]{0,60}$",
-        )
-        .unwrap()
-    })
-}
+static CHROME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\s*(share( this)?|tweet|print|email|e-mail|subscribe|follow us|related( articles| posts| stories| news)?|read more|read also|see also|advertisement|sign up|log ?in|tags?|categories|posted in|comments?|leave a (comment|reply)|click here|back to top|home|menu|you may also like|recommended|more from|cookie|skip to content)\b[^.!?]{0,60}$",
+    )
+    .unwrap()
+});
 
 fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y.parse().ok()?, month_number(m)?, d.parse().ok()?)
@@ -101,19 +88,19 @@ fn ends_sentence(line: &str) -> bool {
 // capture searches cost tens of thousands of instructions per line, and
 // most lines are prose that fails them at once.
 
-/// `headline_tail` ends with a digit (`[0-9]`) before trailing
+/// `HEADLINE_TAIL` ends with a digit (`[0-9]`) before trailing
 /// white space (`\s` and `trim_end` agree on White_Space).
 fn may_end_with_date(line: &str) -> bool {
     line.trim_end().chars().next_back().is_some_and(char::is_numeric)
 }
 
-/// `wire` opens (after white space) with `[A-Z]` then `[A-Z.'’ -]`.
+/// `WIRE` opens (after white space) with `[A-Z]` then `[A-Z.'’ -]`.
 fn may_open_dateline(line: &str) -> bool {
     let mut cs = line.trim_start().chars();
     cs.next().is_some_and(|c| c.is_ascii_uppercase()) && cs.next().is_some_and(|c| c.is_ascii_uppercase() || matches!(c, '.' | '\'' | '’' | ' ' | '-'))
 }
 
-/// `any_date` and `iso` need four digits in a row (`[0-9]{4}`).
+/// `ANY_DATE` and `ISO` need four digits in a row (`[0-9]{4}`).
 fn has_four_digits(line: &str) -> bool {
     let mut run = 0;
     for c in line.chars() {
@@ -156,7 +143,7 @@ pub fn read(text: &str, year_hint: Option<i32>) -> (TextMeta, Vec<Dropped>) {
     // Navigation and share lines anywhere.
     for r in &ls {
         let line = &text[r.clone()];
-        if line.len() < 80 && chrome().is_match(line) {
+        if line.len() < 80 && CHROME.is_match(line) {
             dropped.push(Dropped { span: r.clone(), reason: "navigation or share line" });
         }
     }
@@ -175,7 +162,7 @@ pub fn read(text: &str, year_hint: Option<i32>) -> (TextMeta, Vec<Dropped>) {
         let is_headline = body.len() > 1 && !ends_sentence(line) && line.len() < 400;
         if is_headline {
             meta.headline = Some((*first).clone());
-            let tail = if may_end_with_date(line) { headline_tail().captures(line) } else { None };
+            let tail = if may_end_with_date(line) { HEADLINE_TAIL.captures(line) } else { None };
             if let Some(c) = tail {
                 meta.place = Some(c["place"].trim().to_string());
                 meta.date = ymd(&c["year"], &c["month"], &c["day"]);
@@ -185,7 +172,7 @@ pub fn read(text: &str, year_hint: Option<i32>) -> (TextMeta, Vec<Dropped>) {
         let prose = if is_headline { body.get(1) } else { Some(first) };
         if let Some(r) = prose {
             let line = &text[(*r).clone()];
-            let dateline = if may_open_dateline(line) { wire().captures(line) } else { None };
+            let dateline = if may_open_dateline(line) { WIRE.captures(line) } else { None };
             if let Some(c) = dateline {
                 let place = c["place"].trim();
                 let words_upper = place.split_whitespace().all(|w| w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase));
@@ -214,13 +201,13 @@ pub fn read(text: &str, year_hint: Option<i32>) -> (TextMeta, Vec<Dropped>) {
                 if !has_four_digits(line) {
                     continue;
                 }
-                if let Some(c) = any_date().captures(line) {
+                if let Some(c) = ANY_DATE.captures(line) {
                     meta.date = match (c.name("year"), c.name("year2")) {
                         (Some(y), _) => ymd(y.as_str(), &c["month"], &c["day"]),
                         (_, Some(y)) => ymd(y.as_str(), &c["month2"], &c["day2"]),
                         _ => None,
                     };
-                } else if let Some(c) = iso().captures(line) {
+                } else if let Some(c) = ISO.captures(line) {
                     meta.date = NaiveDate::from_ymd_opt(c["y"].parse().unwrap_or(0), c["m"].parse().unwrap_or(0), c["d"].parse().unwrap_or(0));
                 }
                 if meta.date.is_some() {

@@ -2,7 +2,7 @@
 //! "MR PRICE:" open a turn that runs to the next label.
 
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::LazyLock;
 
 use regex::Regex;
 use serde::Serialize;
@@ -29,12 +29,9 @@ const NOT_SPEAKERS: &[&str] = &[
     "date", "time", "subject", "re", "attention", "important", "breaking", "exclusive", "analysis", "opinion", "comment",
 ];
 
-fn label_re() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(r"^(?P<label>(?:[A-Z][\p{L}.'’-]*|de|van|von|al|bin|la|le|da|di|of|the)(?:\s+(?:[A-Z][\p{L}.'’-]*|de|van|von|al|bin|la|le|da|di|of|the)){0,5})\s*:\s+\S").unwrap()
-    })
-}
+static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?P<label>(?:[A-Z][\p{L}.'’-]*|de|van|von|al|bin|la|le|da|di|of|the)(?:\s+(?:[A-Z][\p{L}.'’-]*|de|van|von|al|bin|la|le|da|di|of|the)){0,5})\s*:\s+\S").unwrap()
+});
 
 /// A label's speaker resolved by the caller (actor lookup by name).
 pub trait ResolveSpeaker {
@@ -52,7 +49,7 @@ pub fn split(text: &str, lines: &[Range<usize>], main_speaker: Option<(&str, Opt
         if !line.contains(':') {
             continue;
         }
-        if let Some(c) = label_re().captures(line) {
+        if let Some(c) = LABEL.captures(line) {
             let l = c.name("label").expect("label");
             let lower = l.as_str().to_lowercase();
             if NOT_SPEAKERS.contains(&lower.as_str()) {
