@@ -9,6 +9,10 @@ use std::path::Path;
 use attache_core::dict::Dictionaries;
 use criterion::{criterion_group, criterion_main, Criterion};
 
+/// The allocator the `attache` binary uses, so the figures are its figures.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const PHOENIX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/dictionaries/phoenix");
 
 /// Our verb patterns and people: a dictionary that fails to load, or loads

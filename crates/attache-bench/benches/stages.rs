@@ -20,6 +20,10 @@ use attache_core::pipeline::{self, Options};
 use attache_core::text::{split_sentences, tokenize, Token};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
+/// The allocator the `attache` binary uses, so the figures are its figures.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const SEED: u64 = 7;
 const SENTENCES: usize = 2_000;
 

@@ -14,6 +14,12 @@ use anyhow::Context;
 use attache_core::dict::{DictSource, Dictionaries};
 use clap::{Args, Parser, Subcommand};
 
+/// mimalloc instead of the system allocator: coding allocates and frees
+/// many small short-lived values (tokens, spans, event fields), and glibc's
+/// malloc and free were a fifth of all instructions (docs/BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "attache", version, about = "Political event data from diplomatic transcripts and news (CAMEO, PLOVER)")]
 struct Cli {
