@@ -31,6 +31,10 @@ impl Normalized {
     pub fn build(doc: &str, tokens: &[Token], out: &mut Normalized) {
         out.text.clear();
         out.spans.clear();
+        if let (Some(first), Some(last)) = (tokens.first(), tokens.last()) {
+            out.text.reserve((last.end - first.start) as usize + tokens.len());
+        }
+        out.spans.reserve(tokens.len());
         for (i, t) in tokens.iter().enumerate() {
             if i > 0 {
                 out.text.push(' ');

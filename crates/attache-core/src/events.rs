@@ -1191,8 +1191,7 @@ fn compound(ctx: &Ctx<'_>, i: usize) -> Vec<usize> {
     let mut j = i;
     while j + 1 < nps.len() {
         let gap = nps[j].tokens.end..nps[j + 1].tokens.start;
-        let words: Vec<&str> = gap.clone().map(|k| norm.token(k)).filter(|w| !matches!(*w, "the" | "its" | "their")).collect();
-        let joined = matches!(words.as_slice(), ["and"] | [","] | [",", "and"] | ["as", "well", "as"]);
+        let joined = matches!(few_words(gap.map(|k| norm.token(k)).filter(|w| !matches!(*w, "the" | "its" | "their"))), Some((["and", ..], 1) | ([",", ..], 1) | ([",", "and", ..], 2) | (["as", "well", "as"], 3)));
         // "… against the United States, South Korea's defence ministry said":
         // the next phrase is the subject of a reporting verb, not a member.
         let reporter = nps[j + 1].tokens.end < ctx.input.tokens.len() && SAY_VERBS.contains(&norm.token(nps[j + 1].tokens.end));
@@ -1205,12 +1204,23 @@ fn compound(ctx: &Ctx<'_>, i: usize) -> Vec<usize> {
     // "Russia and Japan" seen from the second member: take the first too.
     if i > 0 {
         let gap = nps[i - 1].tokens.end..nps[i].tokens.start;
-        let words: Vec<&str> = gap.clone().map(|k| norm.token(k)).collect();
-        if matches!(words.as_slice(), ["and"]) && ctx.clause[nps[i - 1].tokens.start] == ctx.clause[nps[i].tokens.start] {
+        if matches!(few_words(gap.map(|k| norm.token(k))), Some((["and", ..], 1))) && ctx.clause[nps[i - 1].tokens.start] == ctx.clause[nps[i].tokens.start] {
             v.insert(0, i - 1);
         }
     }
     v
+}
+
+/// Up to three words and how many there are; `None` for more (the
+/// joining words between compound members, without collecting them).
+fn few_words<'a>(words: impl Iterator<Item = &'a str>) -> Option<([&'a str; 3], usize)> {
+    let mut out = [""; 3];
+    let mut n = 0;
+    for w in words {
+        *out.get_mut(n)? = w;
+        n += 1;
+    }
+    Some((out, n))
 }
 
 /// The agent of a passive: "by X" after the verb, in the clause.

@@ -66,34 +66,82 @@ pub fn detect(name: &str, head: &[u8]) -> InputFormat {
 
 /// Checks that `bytes` are prose-shaped UTF-8 and returns the text.
 pub fn validate(doc: &str, bytes: &[u8]) -> Result<String, InputError> {
+    let long_line = check_bytes(doc, bytes)?;
+    let text = std::str::from_utf8(bytes).map_err(|e| InputError::new(doc, Some(e.valid_up_to()), InputErrorKind::InvalidUtf8))?;
+    check_text(doc, text, long_line)?;
+    Ok(text.to_string())
+}
+
+/// [`validate`] for text that is a `String` already (a JSON record's):
+/// the same checks, and the text kept, not copied.
+pub fn validate_string(doc: &str, text: String) -> Result<String, InputError> {
+    let long_line = check_bytes(doc, text.as_bytes())?;
+    check_text(doc, &text, long_line)?;
+    Ok(text)
+}
+
+/// The checks on raw bytes, in one pass: size, NUL bytes, a sample
+/// thick with control characters. Returns the first line over
+/// [`MAX_LINE`] (offset, length), which is reported only after the
+/// encoding and emptiness checks.
+fn check_bytes(doc: &str, bytes: &[u8]) -> Result<Option<(usize, usize)>, InputError> {
+    const SAMPLE: usize = 8192;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     let err = |offset, kind| InputError::new(doc, Some(offset), kind);
     if bytes.len() > MAX_DOCUMENT {
         return Err(err(0, InputErrorKind::TooLarge { len: bytes.len(), limit: MAX_DOCUMENT }));
     }
-    if let Some(p) = bytes.iter().position(|&b| b == 0) {
-        return Err(err(p, InputErrorKind::Binary { byte: 0 }));
+    // Control characters other than tab, newline, carriage return and form
+    // feed, counted in the sample.
+    let (mut controls, mut first_control) = (0usize, None);
+    let mut long_line = None;
+    let mut line_start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Eight bytes at a time while none is below 0x20.
+        if let Some(w) = bytes.get(i..i + 8) {
+            let w = u64::from_le_bytes(w.try_into().expect("eight bytes"));
+            if w.wrapping_sub(ONES * 0x20) & !w & HIGH == 0 {
+                i += 8;
+                continue;
+            }
+        }
+        match bytes[i] {
+            0 => return Err(err(i, InputErrorKind::Binary { byte: 0 })),
+            b'\n' => {
+                if long_line.is_none() && i - line_start > MAX_LINE {
+                    long_line = Some((line_start, i - line_start));
+                }
+                line_start = i + 1;
+            }
+            b'\t' | b'\r' | 0x0c => {}
+            b if b < 0x20 && i < SAMPLE => {
+                controls += 1;
+                first_control.get_or_insert(i);
+            }
+            _ => {}
+        }
+        i += 1;
     }
-    // Control characters other than tab, newline, carriage return and form feed.
-    let sample = &bytes[..bytes.len().min(8192)];
-    let controls: Vec<usize> = sample.iter().enumerate().filter(|(_, &b)| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)).map(|(i, _)| i).collect();
-    if controls.len() > 8 && controls.len() * 50 > sample.len() {
-        return Err(err(controls[0], InputErrorKind::Binary { byte: sample[controls[0]] }));
+    if long_line.is_none() && bytes.len() - line_start > MAX_LINE {
+        long_line = Some((line_start, bytes.len() - line_start));
     }
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => return Err(err(e.valid_up_to(), InputErrorKind::InvalidUtf8)),
-    };
+    if let Some(at) = first_control.filter(|_| controls > 8 && controls * 50 > bytes.len().min(SAMPLE)) {
+        return Err(err(at, InputErrorKind::Binary { byte: bytes[at] }));
+    }
+    Ok(long_line)
+}
+
+/// The checks on decoded text: not blank, no line too long.
+fn check_text(doc: &str, text: &str, long_line: Option<(usize, usize)>) -> Result<(), InputError> {
     if text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').is_empty() {
         return Err(InputError::new(doc, None, InputErrorKind::Empty));
     }
-    let mut offset = 0;
-    for line in text.split('\n') {
-        if line.len() > MAX_LINE {
-            return Err(err(offset, InputErrorKind::LineTooLong { len: line.len(), limit: MAX_LINE }));
-        }
-        offset += line.len() + 1;
+    match long_line {
+        Some((offset, len)) => Err(InputError::new(doc, Some(offset), InputErrorKind::LineTooLong { len, limit: MAX_LINE })),
+        None => Ok(()),
     }
-    Ok(text.to_string())
 }
 
 /// Reads one file's bytes (text or HTML) into a document.
@@ -151,7 +199,7 @@ pub fn from_json_line(file: &str, line_no: usize, line: &str, file_offset: usize
         Some(_) | None => here.clone(),
     };
     let text = rec.text.ok_or_else(|| InputError::new(&id, None, InputErrorKind::MissingField("text")))?;
-    let text = validate(&id, text.as_bytes())?;
+    let text = validate_string(&id, text)?;
     let date = match rec.date.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(d) => Some(parse_given_date(d).ok_or_else(|| InputError::new(&id, None, InputErrorKind::BadDate(d.to_string())))?),
@@ -264,6 +312,45 @@ mod tests {
         let e = validate("d.txt", long.as_bytes()).unwrap_err();
         assert_eq!(e.offset, Some(3));
         assert!(matches!(e.kind, InputErrorKind::LineTooLong { .. }));
+    }
+
+    /// The checks in their order of precedence, at the edges of each
+    /// threshold, and the same answers for text given as bytes or as a
+    /// `String`.
+    #[test]
+    fn validation_precedence_and_thresholds() {
+        let line = "x".repeat(MAX_LINE);
+        let over = "x".repeat(MAX_LINE + 1);
+        // Nine control bytes (0x01) in 300 bytes: 9 * 50 > 300, binary; in 600, not.
+        let dense = format!("{}{}", "\u{1}".repeat(9), "a".repeat(291));
+        let sparse = format!("{}{}", "\u{1}".repeat(9), "a".repeat(591));
+        // Eight are never enough.
+        let eight = format!("{}a", "\u{1}".repeat(8));
+        let cases: Vec<(&str, Vec<u8>, Option<(Option<usize>, InputErrorKind)>)> = vec![
+            ("plain", b"Japan protested.".to_vec(), None),
+            ("tabs, CR, form feed", b"a\tb\r\n\x0cc".to_vec(), None),
+            ("a line of exactly the limit", line.clone().into_bytes(), None),
+            ("the last line over the limit", format!("ok\n{over}").into_bytes(), Some((Some(3), InputErrorKind::LineTooLong { len: MAX_LINE + 1, limit: MAX_LINE }))),
+            ("the first of two long lines", format!("{over}\n{over}x").into_bytes(), Some((Some(0), InputErrorKind::LineTooLong { len: MAX_LINE + 1, limit: MAX_LINE }))),
+            ("NUL after a long line", format!("{over}\n\0").into_bytes(), Some((Some(MAX_LINE + 2), InputErrorKind::Binary { byte: 0 }))),
+            ("NUL after dense controls", format!("{dense}\0").into_bytes(), Some((Some(300), InputErrorKind::Binary { byte: 0 }))),
+            ("dense controls", dense.clone().into_bytes(), Some((Some(0), InputErrorKind::Binary { byte: 1 }))),
+            ("sparse controls", sparse.clone().into_bytes(), None),
+            ("eight controls", eight.clone().into_bytes(), None),
+            ("bad UTF-8 before a long line", [b"\xff\n".as_slice(), over.as_bytes()].concat(), Some((Some(0), InputErrorKind::InvalidUtf8))),
+            ("blank with a BOM", "\u{feff} \n".as_bytes().to_vec(), Some((None, InputErrorKind::Empty))),
+        ];
+        for (name, bytes, want) in cases {
+            let got = validate(name, &bytes).map_err(|e| (e.offset, e.kind));
+            match &want {
+                None => assert_eq!(got.as_deref().ok().map(str::as_bytes), Some(bytes.as_slice()), "{name}"),
+                Some(w) => assert_eq!(got.as_ref().err(), Some(w), "{name}"),
+            }
+            if let Ok(text) = String::from_utf8(bytes.clone()) {
+                let owned = validate_string(name, text).map_err(|e| (e.offset, e.kind));
+                assert_eq!(owned.err(), want, "{name} as a String");
+            }
+        }
     }
 
     #[test]

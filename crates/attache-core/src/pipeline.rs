@@ -452,6 +452,7 @@ impl Coder {
         // As `sort_records`: a stable sort, then adjacent duplicates dropped.
         pending.sort_by(|a, b| (a.sentence_index, a.verb_span, &a.source).cmp(&(b.sentence_index, b.verb_span, &b.source)));
         pending.dedup_by(|a, b| a.sentence_index == b.sentence_index && a.source == b.source && a.target == b.target && a.code == b.code);
+        out.reserve(pending.iter().map(|r| r.line.len()).sum());
         for r in pending.iter() {
             out.extend_from_slice(&lines[r.line.clone()]);
         }
