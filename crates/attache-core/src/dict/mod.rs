@@ -402,7 +402,9 @@ impl Dictionaries {
             EMBEDDED.iter().filter_map(|(name, text)| native::FileKind::of(name).map(|k| (*name, *text, k))).collect();
         let mut src = DictSource::default();
         let mut problems = Vec::new();
-        for ((name, _, _), (s, p)) in files.iter().zip(read_files(&files)) {
+        let read = read_files(&files);
+        src.reserve_for(read.iter().map(|(s, _)| s));
+        for ((name, _, _), (s, p)) in files.iter().zip(read) {
             src.extend(s);
             src.files.push(name.to_string());
             problems.extend(p);
@@ -547,14 +549,18 @@ fn fingerprint(src: &DictSource) -> u64 {
 /// Borrowed when the phrase is in matching form already.
 fn normalized(phrase: &str) -> Cow<'_, str> {
     let b = phrase.as_bytes();
-    let plain = !b.is_empty()
-        && b[0] != b' '
-        && b[b.len() - 1] != b' '
-        && b.iter().all(|c| c.is_ascii_alphabetic() || *c == b' ')
-        && !phrase.contains("  ");
+    // One pass: letters and single inner spaces only, and any capital.
+    let (mut plain, mut upper, mut prev_space) = (!b.is_empty(), false, true);
+    for &c in b {
+        let space = c == b' ';
+        plain &= c.is_ascii_alphabetic() || space && !prev_space;
+        upper |= c.is_ascii_uppercase();
+        prev_space = space;
+    }
+    plain &= !prev_space;
     if !plain {
         Cow::Owned(normalize_phrase(phrase))
-    } else if b.iter().any(u8::is_ascii_uppercase) {
+    } else if upper {
         Cow::Owned(phrase.to_ascii_lowercase())
     } else {
         Cow::Borrowed(phrase)
@@ -735,8 +741,9 @@ fn compile_verbs(src: Vec<VerbPattern>, irregular: Vec<(inflect::Forms, Loc)>, o
     let mut lemma_names: Vec<String> = Vec::new();
     let mut patterns: Vec<Pattern> = Vec::with_capacity(src.len());
     let mut by_head: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
-    // Patterns already compiled, by a hash of (elements, speaker judgement).
-    let mut seen_patterns: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+    // Patterns already compiled, by a hash of (elements, speaker judgement);
+    // a different pattern with the same hash takes the next free key.
+    let mut seen_patterns: FxHashMap<u64, u32> = FxHashMap::default();
     for v in src {
         let Some(code) = ontology.code(&v.code) else {
             problems.push(v.loc.error(DictErrorKind::UnknownCode(format!("CAMEO code {:?}", v.code))));
@@ -841,9 +848,16 @@ fn compile_verbs(src: Vec<VerbPattern>, irregular: Vec<(inflect::Forms, Loc)>, o
             v.speaker_judgement.hash(&mut h);
             h.finish()
         };
-        let same = seen_patterns.get(&key).and_then(|ids| {
-            ids.iter().map(|&i| &patterns[i as usize]).find(|o: &&Pattern| o.elems == elems && o.speaker_judgement == v.speaker_judgement)
-        });
+        let mut key = key;
+        let mut same = None;
+        while let Some(&i) = seen_patterns.get(&key) {
+            let o = &patterns[i as usize];
+            if o.elems == elems && o.speaker_judgement == v.speaker_judgement {
+                same = Some(o);
+                break;
+            }
+            key = key.wrapping_add(1);
+        }
         if let Some(other) = same {
             let msg = if other.code == code {
                 format!("{:?} repeats {}", v.text, other.loc)
@@ -854,7 +868,7 @@ fn compile_verbs(src: Vec<VerbPattern>, irregular: Vec<(inflect::Forms, Loc)>, o
             continue;
         }
         let id = patterns.len() as u32;
-        seen_patterns.entry(key).or_default().push(id);
+        seen_patterns.insert(key, id);
         let head_at = usize::from(elems[0] == Elem::Source);
         match &elems[head_at] {
             Elem::Word(s) => by_head.entry(head_key(false, *s)).or_default().push(id),

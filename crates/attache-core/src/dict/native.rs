@@ -69,8 +69,21 @@ pub fn read_dir(dir: &Path) -> (DictSource, Vec<DictError>) {
     (src, problems)
 }
 
-fn fields(line: &str) -> Vec<&str> {
-    line.split('|').map(str::trim).collect()
+/// The `N` fields of a line split on `|`, trimmed; or how many it has.
+fn fields<const N: usize>(line: &str) -> Result<[&str; N], usize> {
+    let mut out = [""; N];
+    let mut n = 0;
+    for f in line.split('|') {
+        if let Some(slot) = out.get_mut(n) {
+            *slot = f.trim();
+        }
+        n += 1;
+    }
+    if n == N {
+        Ok(out)
+    } else {
+        Err(n)
+    }
 }
 
 fn list(field: &str) -> Vec<String> {
@@ -98,11 +111,13 @@ pub fn read_text(src: &mut DictSource, problems: &mut Vec<DictError>, kind: File
         let mut syntax = |msg: String| problems.push(loc.error(DictErrorKind::Syntax(msg)));
         match kind {
             FileKind::Countries => {
-                let f = fields(line);
-                if f.len() != 5 {
-                    syntax(format!("expected 5 fields (CODE | names | adjectives | demonyms | capitals), found {}", f.len()));
-                    continue;
-                }
+                let f = match fields::<5>(line) {
+                    Ok(f) => f,
+                    Err(found) => {
+                        syntax(format!("expected 5 fields (CODE | names | adjectives | demonyms | capitals), found {found}"));
+                        continue;
+                    }
+                };
                 if !is_code(f[0], 3, 3) {
                     problems.push(loc.error(DictErrorKind::UnknownCode(format!("{:?} is not a three-letter country code", f[0]))));
                     continue;
@@ -114,11 +129,13 @@ pub fn read_text(src: &mut DictSource, problems: &mut Vec<DictError>, kind: File
                 }
             }
             FileKind::Organisations | FileKind::Places => {
-                let f = fields(line);
-                if f.len() != 2 {
-                    syntax(format!("expected 2 fields (CODE | names), found {}", f.len()));
-                    continue;
-                }
+                let f = match fields::<2>(line) {
+                    Ok(f) => f,
+                    Err(found) => {
+                        syntax(format!("expected 2 fields (CODE | names), found {found}"));
+                        continue;
+                    }
+                };
                 let (kind, code_ok) = match kind {
                     FileKind::Places => (PhraseKind::Place, is_code(f[0], 3, 3)),
                     _ => (PhraseKind::Organisation, is_code(f[0], 3, 15)),
@@ -132,11 +149,13 @@ pub fn read_text(src: &mut DictSource, problems: &mut Vec<DictError>, kind: File
                 }
             }
             FileKind::Roles => {
-                let f = fields(line);
-                if f.len() != 2 {
-                    syntax(format!("expected 2 fields (ROLE | words), found {}", f.len()));
-                    continue;
-                }
+                let f = match fields::<2>(line) {
+                    Ok(f) => f,
+                    Err(found) => {
+                        syntax(format!("expected 2 fields (ROLE | words), found {found}"));
+                        continue;
+                    }
+                };
                 if !is_code(f[0], 3, 3) {
                     problems.push(loc.error(DictErrorKind::UnknownCode(format!("{:?} is not a three-letter role code", f[0]))));
                     continue;
@@ -146,11 +165,13 @@ pub fn read_text(src: &mut DictSource, problems: &mut Vec<DictError>, kind: File
                 }
             }
             FileKind::People => {
-                let f = fields(line);
-                if f.len() != 5 {
-                    syntax(format!("expected 5 fields (names | CODE | from | to | office), found {}", f.len()));
-                    continue;
-                }
+                let f = match fields::<5>(line) {
+                    Ok(f) => f,
+                    Err(found) => {
+                        syntax(format!("expected 5 fields (names | CODE | from | to | office), found {found}"));
+                        continue;
+                    }
+                };
                 let names = list(f[0]);
                 if names.is_empty() {
                     syntax("no name".into());
@@ -234,11 +255,13 @@ pub fn read_text(src: &mut DictSource, problems: &mut Vec<DictError>, kind: File
                 }
             }
             FileKind::Irregular => {
-                let f = fields(line);
-                if f.len() != 5 {
-                    syntax(format!("expected 5 fields (base | past | participle | third person | -ing), found {}", f.len()));
-                    continue;
-                }
+                let f = match fields::<5>(line) {
+                    Ok(f) => f,
+                    Err(found) => {
+                        syntax(format!("expected 5 fields (base | past | participle | third person | -ing), found {found}"));
+                        continue;
+                    }
+                };
                 let l = |s: &str| list(s).into_iter().map(|w| w.to_lowercase()).collect::<Vec<_>>();
                 let forms = Forms { base: l(f[0]), past: l(f[1]), participle: l(f[2]), third: l(f[3]), gerund: l(f[4]) };
                 if forms.base.is_empty() || forms.past.is_empty() || forms.participle.is_empty() {

@@ -143,6 +143,20 @@ pub struct DictSource {
 }
 
 impl DictSource {
+    /// Room for the entries of `others`, to [`extend`](Self::extend) by
+    /// them without growing the lists again and again.
+    pub fn reserve_for<'a>(&mut self, others: impl Iterator<Item = &'a DictSource> + Clone) {
+        let total = |f: fn(&DictSource) -> usize| others.clone().map(f).sum::<usize>();
+        self.actors.reserve(total(|s| s.actors.len()));
+        self.roles.reserve(total(|s| s.roles.len()));
+        self.people.reserve(total(|s| s.people.len()));
+        self.verbs.reserve(total(|s| s.verbs.len()));
+        self.examples.reserve(total(|s| s.examples.len()));
+        self.irregular.reserve(total(|s| s.irregular.len()));
+        self.discards.reserve(total(|s| s.discards.len()));
+        self.not_actors.reserve(total(|s| s.not_actors.len()));
+    }
+
     /// Adds another source on top of this one (`--dict-dir` over ours).
     pub fn extend(&mut self, other: DictSource) {
         self.actors.extend(other.actors);
@@ -178,10 +192,29 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     }
 }
 
+/// Lowercase, without the Unicode tables for ASCII (nearly every pattern word).
+fn lowercase(w: &str) -> String {
+    if w.is_ascii() {
+        w.to_ascii_lowercase()
+    } else {
+        w.to_lowercase()
+    }
+}
+
+/// An UPPERCASE verb: two letters or more, none lowercase.
+fn is_verb_token(w: &str) -> bool {
+    if w.is_ascii() {
+        let b = w.as_bytes();
+        !b.iter().any(u8::is_ascii_lowercase) && b.iter().filter(|c| c.is_ascii_alphabetic()).count() > 1
+    } else {
+        !w.chars().any(char::is_lowercase) && w.chars().filter(|c| c.is_alphabetic()).count() > 1
+    }
+}
+
 /// Parses one verb pattern as written in `verbs*.txt`.
 pub fn parse_pattern(text: &str) -> Result<(Vec<PatternToken>, bool), String> {
     let mut speaker = false;
-    let mut tokens = Vec::new();
+    let mut tokens = Vec::with_capacity(8);
     let mut verbs = 0;
     for (i, w) in text.split_whitespace().enumerate() {
         let tok = match w {
@@ -193,18 +226,18 @@ pub fn parse_pattern(text: &str) -> Result<(Vec<PatternToken>, bool), String> {
             "+" => PatternToken::Target,
             "$" => PatternToken::Source,
             _ if w.contains('|') => {
-                let alts: Vec<String> = w.split('|').map(str::to_lowercase).collect();
+                let alts: Vec<String> = w.split('|').map(lowercase).collect();
                 if alts.iter().any(|a| a.is_empty()) {
                     return Err(format!("empty alternative in {w:?}"));
                 }
                 PatternToken::Alternatives(alts)
             }
-            _ if w.len() > 1 && w.ends_with('?') => PatternToken::Optional(w[..w.len() - 1].to_lowercase()),
-            _ if w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase) && w.chars().filter(|c| c.is_alphabetic()).count() > 1 => {
+            _ if w.len() > 1 && w.ends_with('?') => PatternToken::Optional(lowercase(&w[..w.len() - 1])),
+            _ if is_verb_token(w) => {
                 verbs += 1;
-                PatternToken::Verb(w.to_lowercase())
+                PatternToken::Verb(lowercase(w))
             }
-            _ if w.chars().any(|c| c.is_alphanumeric() || c == '\'' || c == '-' || c == '.') => PatternToken::Word(w.to_lowercase()),
+            _ if w.chars().any(|c| c.is_alphanumeric() || c == '\'' || c == '-' || c == '.') => PatternToken::Word(lowercase(w)),
             _ => return Err(format!("unexpected token {w:?}")),
         };
         tokens.push(tok);
