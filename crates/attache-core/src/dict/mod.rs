@@ -145,8 +145,9 @@ pub struct Entry {
 pub struct ActorLexicon {
     /// Phrase → its index in `entries`.
     phrases: FxHashMap<Box<str>, u32>,
-    /// The first token of some phrase → the most tokens such a phrase has.
-    first_tokens: FxHashMap<Box<str>, u8>,
+    /// The first token of some phrase → the lengths in tokens such phrases
+    /// have (bit `n` for `n` tokens; longer than 63 counts as 63).
+    first_tokens: FxHashMap<Box<str>, u64>,
     /// Per phrase: its entries.
     pub entries: Vec<Vec<Entry>>,
     pub people: Vec<Person>,
@@ -158,11 +159,19 @@ impl ActorLexicon {
     /// `text` at `spans`: its length in tokens and its entries.
     pub fn longest_at(&self, text: &str, spans: &[std::ops::Range<u32>], i: usize) -> Option<(usize, &[Entry])> {
         let first = &spans[i];
-        let max = *self.first_tokens.get(&text[first.start as usize..first.end as usize])? as usize;
-        (1..=max.min(spans.len() - i)).rev().find_map(|len| {
+        let lengths = *self.first_tokens.get(&text[first.start as usize..first.end as usize])?;
+        // Only the lengths some phrase has, longest first, as far as the sentence goes.
+        let room = (spans.len() - i).min(63);
+        let mut lengths = lengths & (u64::MAX >> (63 - room));
+        while lengths != 0 {
+            let len = 63 - lengths.leading_zeros() as usize;
+            lengths &= !(1 << len);
             let key = &text[first.start as usize..spans[i + len - 1].end as usize];
-            self.phrases.get(key).map(|&id| (len, self.entries[id as usize].as_slice()))
-        })
+            if let Some(&id) = self.phrases.get(key) {
+                return Some((len, self.entries[id as usize].as_slice()));
+            }
+        }
+        None
     }
 }
 
@@ -695,12 +704,11 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
     for (p, _) in &not_actors {
         add(&normalized(p), Entry { kind: EntryKind::NotActor, exact: None, capitalized: false }, &mut phrases, &mut entries);
     }
-    let mut first_tokens: FxHashMap<Box<str>, u8> = FxHashMap::default();
+    let mut first_tokens: FxHashMap<Box<str>, u64> = FxHashMap::default();
     for p in phrases.keys() {
         let first = p.split(' ').next().unwrap_or(p);
-        let len = u8::try_from(p.split(' ').count()).unwrap_or(u8::MAX);
-        let max = first_tokens.entry(first.into()).or_insert(0);
-        *max = (*max).max(len);
+        let len = p.split(' ').count().min(63);
+        *first_tokens.entry(first.into()).or_insert(0) |= 1 << len;
     }
     (ActorLexicon { phrases, first_tokens, entries, people }, problems)
 }
