@@ -232,6 +232,7 @@ impl WordSet {
         WordSet { words, set: std::sync::OnceLock::new() }
     }
 
+    #[inline]
     pub fn contains(&self, w: &&str) -> bool {
         let index = self.set.get_or_init(|| {
             let mut shapes = [0u64; 4];
