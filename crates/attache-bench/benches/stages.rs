@@ -18,6 +18,7 @@ use attache_core::ingest::JsonlReader;
 use attache_core::output::{EventWriter, OutputFormat};
 use attache_core::pipeline::{self, Options};
 use attache_core::text::{split_sentences, tokenize, Token};
+use chrono::Datelike;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 /// The allocator the `attache` binary uses, so the figures are its figures.
@@ -123,7 +124,7 @@ fn stages(c: &mut Criterion) {
         for s in &sents {
             let d = &docs[s.doc];
             let ctx = ActorContext { date: d.given.date, speaker_code: None, named_people: &[] };
-            Normalized::build(&d.text, &s.tokens, norm);
+            Normalized::build(&dicts.words, &d.text, &s.tokens, norm);
             find_mentions(&dicts, &d.text, &s.tokens, norm, &ctx, mentions);
             chunk(&d.text, &s.tokens, norm, mentions, &ctx, nps);
             nm += mentions.len();
@@ -158,7 +159,7 @@ fn stages(c: &mut Criterion) {
                 .iter()
                 .map(|s| {
                     let mut n = Normalized::default();
-                    Normalized::build(&d.text, &a.tokens[s.tokens.clone()], &mut n);
+                    Normalized::build(&dicts.words, &d.text, &a.tokens[s.tokens.clone()], &mut n);
                     n
                 })
                 .collect()
@@ -179,6 +180,7 @@ fn stages(c: &mut Criterion) {
                     headline: a.headline.as_ref().is_some_and(|h| h.start <= s.span.start && s.span.end <= h.end),
                     statements: opts.statements,
                     joint_compounds: !opts.no_joint_compounds,
+                    year: a.date.map(|d| d.year()),
                 };
                 code_sentence(&dicts, &input, verbs, events);
                 n += events.len();

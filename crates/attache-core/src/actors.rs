@@ -15,7 +15,7 @@ use std::ops::Range;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::dict::{Dictionaries, EntryKind, PhraseKind};
+use crate::dict::{Dictionaries, EntryKind, PhraseKind, WordInfo, Words};
 use crate::text::{push_normalized, TokKind, Token, WordSet};
 
 /// One sentence's tokens in matching form.
@@ -25,12 +25,15 @@ pub struct Normalized {
     pub text: String,
     /// Per token: its range in `text`.
     pub spans: Vec<Range<u32>>,
+    /// Per token: what the dictionaries know of it.
+    pub words: Vec<WordInfo>,
 }
 
 impl Normalized {
-    pub fn build(doc: &str, tokens: &[Token], out: &mut Normalized) {
+    pub fn build(words: &Words, doc: &str, tokens: &[Token], out: &mut Normalized) {
         out.text.clear();
         out.spans.clear();
+        out.words.clear();
         if let (Some(first), Some(last)) = (tokens.first(), tokens.last()) {
             out.text.reserve((last.end - first.start) as usize + tokens.len());
         }
@@ -42,6 +45,7 @@ impl Normalized {
             let s = out.text.len() as u32;
             push_normalized(t.text(doc), &mut out.text);
             out.spans.push(s..out.text.len() as u32);
+            out.words.push(words.get(&out.text[s as usize..]));
         }
     }
 
@@ -123,7 +127,7 @@ pub fn find_mentions(dicts: &Dictionaries, doc: &str, tokens: &[Token], norm: &N
     let mut next = 0;
     while next < tokens.len() {
         let a = next;
-        let Some((len, entries)) = lex.longest_at(&norm.text, &norm.spans, a) else {
+        let Some((len, entries)) = lex.longest_at(&norm.text, &norm.spans, a, norm.words[a].phrase_lengths) else {
             next += 1;
             continue;
         };

@@ -409,7 +409,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         return;
     }
     let norm = input.norm;
-    let syms: Vec<Option<u32>> = (0..n).map(|i| dicts.verbs.sym(norm.token(i))).collect();
+    let syms: Vec<Option<u32>> = norm.words.iter().map(|w| w.verb).collect();
     // No word that heads a pattern: nothing can match, so no events.
     if !syms.iter().flatten().any(|&s| !dicts.verbs.candidates_of(s).is_empty()) {
         return;

@@ -102,7 +102,7 @@ fn actors_of(dicts: &Dictionaries, text: &str, ctx: &ActorContext<'_>) -> (Vec<M
     let mut toks = Vec::new();
     tokenize(text, 0..text.len(), &mut toks);
     let mut norm = Normalized::default();
-    Normalized::build(text, &toks, &mut norm);
+    Normalized::build(&dicts.words, text, &toks, &mut norm);
     let mut mentions = Vec::new();
     find_mentions(dicts, text, &toks, &norm, ctx, &mut mentions);
     let mut nps = Vec::new();
@@ -294,7 +294,7 @@ fn code_sentences(dicts: &Dictionaries, doc: &Document, opts: &Options, p: &Prep
             None => (main_speaker.as_ref().map(|m| m.0.as_str()), main_speaker.as_ref().and_then(|m| m.1.as_deref()).map(Cow::Borrowed)),
         };
         let press = t.is_some_and(|t| t.press);
-        Normalized::build(text, toks, norm);
+        Normalized::build(&dicts.words, text, toks, norm);
         let ctx = ActorContext { date, speaker_code: speaker_code.as_deref(), named_people: named_people.as_slice() };
         find_mentions(dicts, text, toks, norm, &ctx, mentions);
         chunk(text, toks, norm, mentions, &ctx, nps);

@@ -140,14 +140,12 @@ pub struct Entry {
 /// Actor phrases, looked up by whole tokens: a phrase is its normalised
 /// tokens joined by single spaces, and a sentence is matched leftmost-longest
 /// by trying, at each token that starts some phrase, the longest run of
-/// tokens first (see [`ActorLexicon::longest_at`]).
+/// tokens first (see [`ActorLexicon::longest_at`]; which lengths start at a
+/// word is [`WordInfo::phrase_lengths`]).
 #[derive(Debug)]
 pub struct ActorLexicon {
     /// Phrase → its index in `entries`.
     phrases: FxHashMap<Box<str>, u32>,
-    /// The first token of some phrase → the lengths in tokens such phrases
-    /// have (bit `n` for `n` tokens; longer than 63 counts as 63).
-    first_tokens: FxHashMap<Box<str>, u64>,
     /// Per phrase: its entries.
     pub entries: Vec<Vec<Entry>>,
     pub people: Vec<Person>,
@@ -156,10 +154,10 @@ pub struct ActorLexicon {
 impl ActorLexicon {
     /// The longest phrase starting at token `i` of a sentence whose
     /// normalised tokens are `token(0..n)`, joined by single spaces in
-    /// `text` at `spans`: its length in tokens and its entries.
-    pub fn longest_at(&self, text: &str, spans: &[std::ops::Range<u32>], i: usize) -> Option<(usize, &[Entry])> {
+    /// `text` at `spans`, given the phrase lengths its first word starts
+    /// ([`WordInfo::phrase_lengths`]): its length in tokens and its entries.
+    pub fn longest_at(&self, text: &str, spans: &[std::ops::Range<u32>], i: usize, lengths: u64) -> Option<(usize, &[Entry])> {
         let first = &spans[i];
-        let lengths = *self.first_tokens.get(&text[first.start as usize..first.end as usize])?;
         // Only the lengths some phrase has, longest first, as far as the sentence goes.
         let room = (spans.len() - i).min(63);
         let mut lengths = lengths & (u64::MAX >> (63 - room));
@@ -172,6 +170,44 @@ impl ActorLexicon {
             }
         }
         None
+    }
+}
+
+/// What the matchers need to know of one word, looked up once per token
+/// (when the sentence is normalised) for both of them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WordInfo {
+    /// The word's symbol in the verb patterns' vocabulary.
+    pub verb: Option<Sym>,
+    /// The lengths in tokens of the actor phrases the word starts (bit `n`
+    /// for `n` tokens; longer than 63 counts as 63).
+    pub phrase_lengths: u64,
+}
+
+/// Every word of the actor phrases and verb patterns, with its
+/// [`WordInfo`].
+#[derive(Debug, Default)]
+pub struct Words {
+    map: FxHashMap<Box<str>, WordInfo>,
+}
+
+impl Words {
+    /// What the dictionaries know of a normalised word (nothing: the default).
+    pub fn get(&self, word: &str) -> WordInfo {
+        self.map.get(word).copied().unwrap_or_default()
+    }
+
+    /// Adds the verb vocabulary's symbols.
+    fn add_verbs(&mut self, vocab: &FxHashMap<String, Sym>) {
+        self.map.reserve(vocab.len());
+        for (w, &s) in vocab {
+            match self.map.get_mut(w.as_str()) {
+                Some(info) => info.verb = Some(s),
+                None => {
+                    self.map.insert(w.as_str().into(), WordInfo { verb: Some(s), phrase_lengths: 0 });
+                }
+            }
+        }
     }
 }
 
@@ -374,6 +410,8 @@ pub struct Dictionaries {
     pub ontology: Ontology,
     pub actors: ActorLexicon,
     pub verbs: VerbLexicon,
+    /// The words of both, for one lookup per token.
+    pub words: Words,
     pub examples: Vec<Example>,
     /// Sentences containing one of these phrases are not coded.
     pub discards: Option<AhoCorasick>,
@@ -456,19 +494,20 @@ impl Dictionaries {
         let fingerprint = fingerprint(&src);
         let DictSource { actors, roles, people, verbs, examples, irregular, discards, not_actors, files } = src;
         let ontology = Ontology::embedded();
-        let ((actors, mut problems), (verbs, verb_problems), discards) = std::thread::scope(|scope| {
+        let ((actors, mut words, mut problems), (verbs, verb_problems), discards) = std::thread::scope(|scope| {
             let actors = scope.spawn(move || compile_actors(actors, roles, people, not_actors));
             let discards = scope.spawn(move || compile_discards(discards));
             let verbs = compile_verbs(verbs, irregular, &ontology);
             (joined(actors.join()), verbs, joined(discards.join()))
         });
         problems.extend(verb_problems);
+        words.add_verbs(&verbs.vocab);
         for e in &examples {
             if ontology.code(&e.code).is_none() {
                 problems.push(e.loc.error(DictErrorKind::UnknownCode(format!("example expects CAMEO code {:?}", e.code))));
             }
         }
-        let d = Dictionaries { ontology, actors, verbs, examples, discards, files, fingerprint };
+        let d = Dictionaries { ontology, actors, verbs, words, examples, discards, files, fingerprint };
         (d, problems)
     }
 
@@ -577,7 +616,9 @@ fn normalized(phrase: &str) -> Cow<'_, str> {
 }
 
 /// Actor phrases into the whole-token phrase table and their entries.
-fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Vec<PersonTerm>, not_actors: Vec<(String, Loc)>) -> (ActorLexicon, Vec<DictError>) {
+/// The actor lexicon, and the words that start its phrases (their
+/// [`WordInfo::phrase_lengths`]; the verbs' symbols are added later).
+fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Vec<PersonTerm>, not_actors: Vec<(String, Loc)>) -> (ActorLexicon, Words, Vec<DictError>) {
     let mut problems = Vec::new();
     let mut phrases: FxHashMap<Box<str>, u32> = FxHashMap::default();
     let mut entries: Vec<Vec<Entry>> = Vec::new();
@@ -704,13 +745,13 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
     for (p, _) in &not_actors {
         add(&normalized(p), Entry { kind: EntryKind::NotActor, exact: None, capitalized: false }, &mut phrases, &mut entries);
     }
-    let mut first_tokens: FxHashMap<Box<str>, u64> = FxHashMap::default();
+    let mut words = Words::default();
     for p in phrases.keys() {
         let first = p.split(' ').next().unwrap_or(p);
         let len = p.split(' ').count().min(63);
-        *first_tokens.entry(first.into()).or_insert(0) |= 1 << len;
+        words.map.entry(first.into()).or_default().phrase_lengths |= 1 << len;
     }
-    (ActorLexicon { phrases, first_tokens, entries, people }, problems)
+    (ActorLexicon { phrases, entries, people }, words, problems)
 }
 
 /// Discard phrases into one automaton.
@@ -1019,7 +1060,7 @@ mod tests {
         let line = "BIH | Bosnia; Bosnia and Herzegovina | Bosnian | Bosnian | Sarajevo\n";
         native::read_text(&mut src, &mut problems, native::FileKind::Countries, "c.txt", line);
         assert!(problems.is_empty(), "{problems:?}");
-        let (lex, _) = compile_actors(src.actors, src.roles, src.people, src.not_actors);
+        let (lex, words, _) = compile_actors(src.actors, src.roles, src.people, src.not_actors);
         let text = "in bosnia and herzegovina bosnia and sarajevos bosnians";
         let mut spans = Vec::new();
         let mut at = 0u32;
@@ -1027,12 +1068,16 @@ mod tests {
             spans.push(at..at + w.len() as u32);
             at += w.len() as u32 + 1;
         }
-        let found: Vec<Option<usize>> = (0..spans.len()).map(|i| lex.longest_at(text, &spans, i).map(|(len, _)| len)).collect();
+        let at = |i: usize| {
+            let first = &text[spans[i].start as usize..spans[i].end as usize];
+            lex.longest_at(text, &spans, i, words.get(first).phrase_lengths)
+        };
+        let found: Vec<Option<usize>> = (0..spans.len()).map(|i| at(i).map(|(len, _)| len)).collect();
         // "bosnia and herzegovina" whole; "bosnia" alone before "and
         // sarajevos"; no part of a longer word ("sarajevos"); the plural
         // of the demonym.
         assert_eq!(found, [None, Some(3), None, None, Some(1), None, None, Some(1)]);
-        assert_eq!(lex.longest_at(text, &spans, 1).unwrap().1.len(), 1);
+        assert_eq!(at(1).unwrap().1.len(), 1);
     }
 
     #[test]
