@@ -195,14 +195,13 @@ pub fn analyze(dicts: &Dictionaries, doc: &Document, opts: &Options) -> Analysis
 fn prepare(dicts: &Dictionaries, doc: &Document, opts: &Options, s: &mut Scratch) -> Prepared {
     let text = doc.text.as_str();
     let year_hint = opts.date.or(doc.given.date).map(|d| d.year());
-    let (tm, dropped) = meta::read(text, year_hint);
+    let meta::Reading { meta: tm, dropped, lines } = meta::read_document(text, year_hint);
     let (date, date_from) = match (opts.date, doc.given.date, tm.date) {
         (Some(d), _, _) => (Some(d), "option"),
         (None, Some(d), _) => (Some(d), "record"),
         (None, None, Some(d)) => (Some(d), "text"),
         _ => (None, "none"),
     };
-    let lines: Vec<Range<usize>> = meta::lines(text).into_iter().filter(|r| !dropped.iter().any(|d| d.span == *r)).collect();
 
     // Participants: the main speaker and the counterpart from the headline.
     let mut main_speaker: Option<(String, Option<String>)> = None;
