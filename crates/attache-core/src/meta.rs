@@ -127,17 +127,31 @@ fn word_ends(s: &str, i: usize) -> bool {
     !char_at(s, i).is_some_and(is_word_char)
 }
 
-/// The month names of `(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)`,
-/// in the order that pattern tries them.
-const MONTH_NAMES: [&str; 24] = [
-    "January", "Jan", "February", "Feb", "March", "Mar", "April", "Apr", "May", "June", "Jun", "July", "Jul", "August", "Aug",
-    "September", "Sept", "Sep", "October", "Oct", "November", "Nov", "December", "Dec",
-];
+/// The month names of `(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)`
+/// that start with `abbr`, in the order that pattern tries them.
+fn month_names(abbr: &[u8]) -> &'static [&'static str] {
+    match abbr {
+        b"Jan" => &["January", "Jan"],
+        b"Feb" => &["February", "Feb"],
+        b"Mar" => &["March", "Mar"],
+        b"Apr" => &["April", "Apr"],
+        b"May" => &["May"],
+        b"Jun" => &["June", "Jun"],
+        b"Jul" => &["July", "Jul"],
+        b"Aug" => &["August", "Aug"],
+        b"Sep" => &["September", "Sept", "Sep"],
+        b"Oct" => &["October", "Oct"],
+        b"Nov" => &["November", "Nov"],
+        b"Dec" => &["December", "Dec"],
+        _ => &[],
+    }
+}
 
 /// The ends of the month names at `i`, in the order the pattern tries them.
 fn months_at(s: &str, i: usize) -> impl Iterator<Item = usize> + '_ {
     let rest = &s[i..];
-    MONTH_NAMES.iter().filter(move |m| rest.starts_with(*m)).map(move |m| i + m.len())
+    let names = rest.as_bytes().get(..3).map_or(&[][..], month_names);
+    names.iter().filter(move |m| rest.starts_with(*m)).map(move |m| i + m.len())
 }
 
 /// The ends of `[0-9]{1,2}` at `i`, longest first.
@@ -649,6 +663,22 @@ mod tests {
         for (line, hint, want) in cases {
             assert_eq!(date(line, *hint).as_deref(), *want, "{line}");
         }
+    }
+
+    #[test]
+    fn month_names_are_the_patterns_in_its_order() {
+        let all: Vec<&str> = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+            .iter()
+            .flat_map(|a| month_names(a.as_bytes()).iter().copied())
+            .collect();
+        let alternation = Regex::new(&format!("^(?:{MONTHS})")).unwrap();
+        for name in &all {
+            // Each name is a whole match of the alternation, and where two
+            // start alike the longer comes first, as greedy `?` tries it.
+            assert_eq!(alternation.find(name).map(|m| m.as_str()), Some(*name));
+        }
+        assert_eq!(all.len(), 24);
+        assert!(all.windows(2).all(|w| !w[1].starts_with(w[0])));
     }
 
     #[test]

@@ -35,9 +35,24 @@ const PARTICLES: &[&str] = &["de", "van", "von", "al", "bin", "la", "le", "da", 
 /// One word of a label at `i`: `[A-Z][\p{L}.'’-]*` or a particle; its end.
 fn name_word(line: &str, i: usize) -> Option<usize> {
     let rest = &line[i..];
-    if rest.as_bytes().first().is_some_and(u8::is_ascii_uppercase) {
-        let len = rest[1..].find(|c: char| !(is_letter(c) || matches!(c, '.' | '\'' | '’' | '-'))).unwrap_or(rest.len() - 1);
-        return Some(i + 1 + len);
+    let bytes = rest.as_bytes();
+    if bytes.first().is_some_and(u8::is_ascii_uppercase) {
+        // ASCII a byte at a time, other characters as characters.
+        let mut n = 1;
+        while let Some(&b) = bytes.get(n) {
+            if b.is_ascii_alphabetic() || matches!(b, b'.' | b'\'' | b'-') {
+                n += 1;
+            } else if b < 0x80 {
+                break;
+            } else {
+                let c = rest[n..].chars().next().expect("char boundary");
+                if !(is_letter(c) || c == '’') {
+                    break;
+                }
+                n += c.len_utf8();
+            }
+        }
+        return Some(i + n);
     }
     PARTICLES.iter().find(|p| rest.starts_with(*p)).map(|p| i + p.len())
 }
