@@ -422,7 +422,14 @@ const CHROME_OPENINGS: &[&str] = &[
 /// `(?i)^\s*(OPENINGS)\b[^.!?]{0,60}$`.
 fn is_chrome(line: &str) -> bool {
     let start = skip_space(line, 0);
-    CHROME_OPENINGS.iter().any(|opening| {
+    // Only the openings with the line's first letter can match.
+    let first = match char_at(line, start) {
+        Some(c) if c.is_ascii() => c.to_ascii_lowercase(),
+        Some('\u{212a}') => 'k',
+        Some('\u{017f}') => 's',
+        _ => return false,
+    };
+    CHROME_OPENINGS.iter().filter(|o| o.starts_with(first)).any(|opening| {
         starts_with_ignore_case(&line[start..], opening).is_some_and(|n| {
             let rest = &line[start + n..];
             word_ends(rest, 0) && !rest.contains(['.', '!', '?']) && rest.chars().count() <= 60
@@ -464,16 +471,39 @@ fn has_four_digits(line: &str) -> bool {
 pub fn lines(text: &str) -> Vec<Range<usize>> {
     let mut v = Vec::new();
     let mut start = 0;
-    for line in text.split('\n') {
+    loop {
+        let end = next_newline(text.as_bytes(), start).unwrap_or(text.len());
+        let line = &text[start..end];
         let trimmed = line.trim_start();
         let lead = line.len() - trimmed.len();
         let trimmed = trimmed.trim_end();
         if !trimmed.is_empty() {
             v.push(start + lead..start + lead + trimmed.len());
         }
-        start += line.len() + 1;
+        if end == text.len() {
+            return v;
+        }
+        start = end + 1;
     }
-    v
+}
+
+/// The first `\n` in `bytes` from `from`, eight bytes at a time: a word
+/// XORed with eight newlines has a zero byte where a newline was, and
+/// `(w - 0x01…01) & !w & 0x80…80` marks the lowest zero byte (and maybe
+/// some above it, which the lowest set bit ignores).
+fn next_newline(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes")) ^ (ONES * u64::from(b'\n'));
+        let zeros = w.wrapping_sub(ONES) & !w & HIGHS;
+        if zeros != 0 {
+            return Some(i + zeros.trailing_zeros() as usize / 8);
+        }
+        i += 8;
+    }
+    bytes[i.min(bytes.len())..].iter().position(|&b| b == b'\n').map(|k| i + k)
 }
 
 /// What [`read_document`] finds.
@@ -662,6 +692,20 @@ mod tests {
         ];
         for (line, hint, want) in cases {
             assert_eq!(date(line, *hint).as_deref(), *want, "{line}");
+        }
+    }
+
+    #[test]
+    fn lines_are_trimmed_and_non_empty() {
+        let text = "  Headline here \r\n\n\t\nFirst paragraph, long enough to cross eight bytes.\n\u{a0}Second\u{a0}\n\nlast";
+        let got: Vec<&str> = lines(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(got, ["Headline here", "First paragraph, long enough to cross eight bytes.", "Second", "last"]);
+        assert!(lines("").is_empty() && lines("\n\n \n").is_empty());
+        for n in 0..40 {
+            let text = format!("{}\n{}", "x".repeat(n), "y".repeat(n % 9));
+            let want: Vec<&str> = text.split('\n').filter(|l| !l.is_empty()).collect();
+            let got: Vec<&str> = lines(&text).into_iter().map(|r| &text[r]).collect();
+            assert_eq!(got, want);
         }
     }
 
