@@ -99,7 +99,8 @@ impl ResolveSpeaker for LabelResolver<'_> {
 
 /// Mentions and actor phrases of a short standalone text (a label, a headline).
 fn actors_of(dicts: &Dictionaries, text: &str, ctx: &ActorContext<'_>) -> (Vec<Mention>, Vec<ActorNp>) {
-    let mut toks = Vec::new();
+    // About a token per five bytes of a headline or label.
+    let mut toks = Vec::with_capacity(text.len() / 4 + 1);
     tokenize(text, 0..text.len(), &mut toks);
     let mut norm = Normalized::default();
     Normalized::build(text, &toks, &mut norm);

@@ -82,35 +82,39 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
         out.push(Token { start: s as u32, end: e as u32, kind })
     };
     while i < end {
-        // A space, the commonest byte, first.
-        if bytes[i] == b' ' {
+        // The commonest bytes first: a space, and an ASCII letter (which
+        // starts a word, below).
+        let b = bytes[i];
+        if b == b' ' {
             i += 1;
             continue;
         }
         let c = char_at(text, i, end);
         let w = c.len_utf8();
-        if c.is_whitespace() || c == '\u{feff}' {
-            i += w;
-            continue;
-        }
-        if c.is_ascii_digit() {
-            let s = i;
-            i += 1;
-            while i < end {
-                let b = bytes[i];
-                if b.is_ascii_digit()
-                    || ((b == b',' || b == b'.') && i + 1 < end && bytes[i + 1].is_ascii_digit())
-                {
-                    i += 1;
-                } else if b.is_ascii_alphabetic() {
-                    // "1950s", "10th", "5G"
-                    i += 1;
-                } else {
-                    break;
-                }
+        if !b.is_ascii_alphabetic() {
+            if c.is_whitespace() || c == '\u{feff}' {
+                i += w;
+                continue;
             }
-            push(out, s, i, TokKind::Number);
-            continue;
+            if c.is_ascii_digit() {
+                let s = i;
+                i += 1;
+                while i < end {
+                    let b = bytes[i];
+                    if b.is_ascii_digit()
+                        || ((b == b',' || b == b'.') && i + 1 < end && bytes[i + 1].is_ascii_digit())
+                    {
+                        i += 1;
+                    } else if b.is_ascii_alphabetic() {
+                        // "1950s", "10th", "5G"
+                        i += 1;
+                    } else {
+                        break;
+                    }
+                }
+                push(out, s, i, TokKind::Number);
+                continue;
+            }
         }
         if c.is_alphanumeric() {
             let s = i;
@@ -332,6 +336,7 @@ pub fn split_sentences(text: &str, tokens: &[Token], within: Range<usize>, out: 
     let mut start = within.start;
     let mut i = within.start;
     let bytes = text.as_bytes();
+    let tokens = &tokens[..within.end];
     while i < within.end {
         let t = tokens[i];
         // Most tokens are turned away on their last or first byte.
