@@ -865,8 +865,43 @@ mod tests {
         "share", "Share this", "LOG IN", "login", "tags", "comment", "!", "?", "a", "the", "de", "Mr", "Ivan", "Q",
     ];
 
+    /// Lines shaped like the patterns, part by part, each part drawn from
+    /// forms that match and near misses.
+    const DATELINE_PARTS: &[&[&str]] = &[
+        &["", " ", "MOSCOW", "UNITED NATIONS", "O'HARE", "U.N.", "KYIV ", "AB", "Moscow", "M", "A’B-C"],
+        &["", ", Russia", ",D.C.", ", RussiaJan", ", Ⅻx", ", Ru.", ",  São", ", D.C.Sep", ","],
+        &["", " ", ",", " , ", "\t", "  "],
+        &["", "Jan 14", "(Jan. 14)", "January 14, 2019", "Sept 3 2020", "Jan 12019", "Jan 1", "May 44", "(Jan 14", "Jan 14)", "Jan14", "Sep. 3,2019", "Jun 3, 20190"],
+        &["", " ", "(Reuters)", " (AP)", " (Télam)", "(X_Y & Z)", "(Reuters", "(1AP)", " ( AP)", "(A²)"],
+        &[" - ", " -- ", " — ", ": ", "-", " :x", " – ", "", " -–- ", ":"],
+        &["x", "Talks went on.", "", "  y", " Jan 14, 2019"],
+    ];
+    const HEADLINE_PARTS: &[&[&str]] = &[
+        &["", "Talks", "Talks, again", "Remarks,", "14 May 2019,"],
+        &[",", ", ", ",\t", " "],
+        &["Moscow", "Addis Ababa", "São Tomé", "Xⅻ", "A", "AB", "O’Neill-Town", "moscow", "Ab1"],
+        &[",", ", ", " ,", ",,"],
+        &["January", "Jan.", "Sept.", "Sep", "Mayo", "May", "Dec"],
+        &[" ", "  ", ""],
+        &["14", "1", "144", "07"],
+        &[",", ", ", " ,", ""],
+        &["2019", "19", "20195", "2019 x"],
+        &["", " ", "\u{a0}", "."],
+    ];
+
+    fn parts(table: &'static [&'static [&'static str]]) -> impl Strategy<Value = String> {
+        table.iter().map(|options| prop::sample::select(*options)).collect::<Vec<_>>().prop_map(|v| v.concat())
+    }
+
     fn line() -> impl Strategy<Value = String> {
-        prop::collection::vec(prop::sample::select(PIECES), 0..14).prop_map(|v| v.concat())
+        let pieces = prop::collection::vec(prop::sample::select(PIECES), 0..14).prop_map(|v| v.concat());
+        let noise = prop::collection::vec(prop::sample::select(PIECES), 0..3).prop_map(|v| v.concat());
+        prop_oneof![
+            pieces,
+            (noise.clone(), parts(DATELINE_PARTS)).prop_map(|(a, b)| a + &b),
+            (parts(HEADLINE_PARTS), noise.clone()).prop_map(|(a, b)| a + &b),
+            (noise.clone(), parts(HEADLINE_PARTS)).prop_map(|(a, b)| a + &b),
+        ]
     }
 
     proptest! {
