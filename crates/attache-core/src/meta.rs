@@ -362,8 +362,8 @@ fn wire_tail(line: &str, i: usize) -> Option<(Option<Range<usize>>, usize)> {
 /// `\b(?:(?P<month>MONTHS)\.?\s+(?P<day>[0-9]{1,2}),?\s+(?P<year>[0-9]{4})|(?P<day2>[0-9]{1,2})\s+(?P<month2>MONTHS)\.?,?\s+(?P<year2>[0-9]{4}))\b`.
 fn any_date(line: &str) -> Option<DateMatch> {
     let bytes = line.as_bytes();
-    for s in 0..bytes.len() {
-        if !(bytes[s].is_ascii_uppercase() || bytes[s].is_ascii_digit()) || !word_starts(line, s) {
+    for (s, b) in bytes.iter().enumerate() {
+        if !(b.is_ascii_uppercase() || b.is_ascii_digit()) || !word_starts(line, s) {
             continue;
         }
         for month_end in months_at(line, s) {
