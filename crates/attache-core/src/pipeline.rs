@@ -99,7 +99,8 @@ impl ResolveSpeaker for LabelResolver<'_> {
 
 /// Mentions and actor phrases of a short standalone text (a label, a headline).
 fn actors_of(dicts: &Dictionaries, text: &str, ctx: &ActorContext<'_>) -> (Vec<Mention>, Vec<ActorNp>) {
-    let mut toks = Vec::new();
+    // About a token per five bytes of a headline or label.
+    let mut toks = Vec::with_capacity(text.len() / 4 + 1);
     tokenize(text, 0..text.len(), &mut toks);
     let mut norm = Normalized::default();
     Normalized::build(&dicts.words, text, &toks, &mut norm);
@@ -195,14 +196,13 @@ pub fn analyze(dicts: &Dictionaries, doc: &Document, opts: &Options) -> Analysis
 fn prepare(dicts: &Dictionaries, doc: &Document, opts: &Options, s: &mut Scratch) -> Prepared {
     let text = doc.text.as_str();
     let year_hint = opts.date.or(doc.given.date).map(|d| d.year());
-    let (tm, dropped) = meta::read(text, year_hint);
+    let meta::Reading { meta: tm, dropped, lines } = meta::read_document(text, year_hint);
     let (date, date_from) = match (opts.date, doc.given.date, tm.date) {
         (Some(d), _, _) => (Some(d), "option"),
         (None, Some(d), _) => (Some(d), "record"),
         (None, None, Some(d)) => (Some(d), "text"),
         _ => (None, "none"),
     };
-    let lines: Vec<Range<usize>> = meta::lines(text).into_iter().filter(|r| !dropped.iter().any(|d| d.span == *r)).collect();
 
     // Participants: the main speaker and the counterpart from the headline.
     let mut main_speaker: Option<(String, Option<String>)> = None;

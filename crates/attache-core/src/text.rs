@@ -52,43 +52,69 @@ fn char_at(text: &str, i: usize, end: usize) -> char {
     if b < 0x80 {
         b as char
     } else {
-        text[i..end].chars().next().expect("in range")
+        decode_at(text, i, end)
     }
 }
 
+/// The non-ASCII character at byte `i`, out of line: most text is ASCII.
+#[inline(never)]
+fn decode_at(text: &str, i: usize, end: usize) -> char {
+    text[i..end].chars().next().expect("in range")
+}
+
+/// ASCII letters and digits, by byte: the tokenizer's innermost test.
+static ASCII_ALNUM: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
 /// Appends the tokens of `text[range]` to `out`, with offsets into `text`.
 pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
-    let bytes = text.as_bytes();
+    let bytes = &text.as_bytes()[..range.end];
     let end = range.end;
     let mut i = range.start;
     let push = |out: &mut Vec<Token>, s: usize, e: usize, kind| {
         out.push(Token { start: s as u32, end: e as u32, kind })
     };
     while i < end {
-        let c = char_at(text, i, end);
-        let w = c.len_utf8();
-        if c.is_whitespace() || c == '\u{feff}' {
-            i += w;
+        // The commonest bytes first: a space, and an ASCII letter (which
+        // starts a word, below).
+        let b = bytes[i];
+        if b == b' ' {
+            i += 1;
             continue;
         }
-        if c.is_ascii_digit() {
-            let s = i;
-            i += 1;
-            while i < end {
-                let b = bytes[i];
-                if b.is_ascii_digit()
-                    || ((b == b',' || b == b'.') && i + 1 < end && bytes[i + 1].is_ascii_digit())
-                {
-                    i += 1;
-                } else if b.is_ascii_alphabetic() {
-                    // "1950s", "10th", "5G"
-                    i += 1;
-                } else {
-                    break;
-                }
+        let c = char_at(text, i, end);
+        let w = c.len_utf8();
+        if !b.is_ascii_alphabetic() {
+            if c.is_whitespace() || c == '\u{feff}' {
+                i += w;
+                continue;
             }
-            push(out, s, i, TokKind::Number);
-            continue;
+            if c.is_ascii_digit() {
+                let s = i;
+                i += 1;
+                while i < end {
+                    let b = bytes[i];
+                    if b.is_ascii_digit()
+                        || ((b == b',' || b == b'.') && i + 1 < end && bytes[i + 1].is_ascii_digit())
+                    {
+                        i += 1;
+                    } else if b.is_ascii_alphabetic() {
+                        // "1950s", "10th", "5G"
+                        i += 1;
+                    } else {
+                        break;
+                    }
+                }
+                push(out, s, i, TokKind::Number);
+                continue;
+            }
         }
         if c.is_alphanumeric() {
             let s = i;
@@ -104,7 +130,16 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
                 i = j;
                 continue;
             }
-            while i < end {
+            loop {
+                // ASCII letters and digits a byte at a time; anything else
+                // but the other ASCII characters (which end the word) is
+                // decided below.
+                while i < end && ASCII_ALNUM[bytes[i] as usize] {
+                    i += 1;
+                }
+                if i >= end || (bytes[i] < 0x80 && bytes[i] != b'\'') {
+                    break;
+                }
                 let c = char_at(text, i, end);
                 if c.is_alphanumeric() || c == '\u{00ad}' {
                     i += c.len_utf8();
@@ -127,7 +162,7 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
             }
             // "didn't": the word ends in n, the clitic is 't → did + n't
             let word_end = i;
-            if i < end && text[i..end].starts_with(is_apostrophe) {
+            if i < end && matches!(bytes[i], b'\'' | 0xe2) && text[i..end].starts_with(is_apostrophe) {
                 let apos = text[i..end].chars().next().expect("apostrophe").len_utf8();
                 let rest = &text[i + apos..end];
                 if (rest.starts_with('t') || rest.starts_with('T'))
@@ -271,8 +306,19 @@ fn is_abbreviation(word: &str) -> bool {
     if w.contains('.') {
         return true; // "U.S." kept whole by the tokenizer
     }
-    ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(w))
+    // `ABBREVIATIONS` asked case-insensitively: ASCII words of at most
+    // six letters ("approx"), lowercased on the stack.
+    let mut lower = [0u8; 6];
+    if !w.is_ascii() || w.len() > lower.len() {
+        return false;
+    }
+    for (l, b) in lower.iter_mut().zip(w.bytes()) {
+        *l = b.to_ascii_lowercase();
+    }
+    ABBREVIATION_SET.contains(&std::str::from_utf8(&lower[..w.len()]).expect("ASCII"))
 }
+
+static ABBREVIATION_SET: WordSet = WordSet::new(ABBREVIATIONS);
 
 /// Words that, capitalised after an abbreviation, start a new sentence.
 const SENTENCE_OPENERS: &[&str] = &["The", "It", "He", "She", "They", "We", "This", "In", "But", "A", "I", "There", "That", "These", "Its", "His", "Her", "Their", "On", "At"];
@@ -290,18 +336,24 @@ fn is_terminal(s: &str) -> bool {
 pub fn split_sentences(text: &str, tokens: &[Token], within: Range<usize>, out: &mut Vec<Range<usize>>) {
     let mut start = within.start;
     let mut i = within.start;
+    let bytes = text.as_bytes();
+    let tokens = &tokens[..within.end];
     while i < within.end {
         let t = tokens[i];
-        let s = t.text(text);
+        // Most tokens are turned away on their last or first byte.
         // "… in the U.K. The talks": the acronym took the full stop.
-        if t.kind == TokKind::Word && s.len() > 2 && s.ends_with('.') && s[..s.len() - 1].contains('.') && i + 1 < within.end {
-            let n = tokens[i + 1].text(text);
-            if SENTENCE_OPENERS.contains(&n) {
-                out.push(start..i + 1);
-                start = i + 1;
+        if t.kind == TokKind::Word && t.end - t.start > 2 && bytes[t.end as usize - 1] == b'.' && i + 1 < within.end {
+            let s = t.text(text);
+            if s[..s.len() - 1].contains('.') {
+                let n = tokens[i + 1].text(text);
+                if SENTENCE_OPENERS.contains(&n) {
+                    out.push(start..i + 1);
+                    start = i + 1;
+                }
             }
         }
-        if t.kind == TokKind::Punct && is_terminal(s) {
+        if t.kind == TokKind::Punct && matches!(bytes[t.start as usize], b'.' | b'!' | b'?' | 0xe2) && is_terminal(t.text(text)) {
+            let s = t.text(text);
             let mut end = i + 1;
             while end < within.end && tokens[end].kind == TokKind::Punct && (is_terminal(tokens[end].text(text)) || is_closing(tokens[end].text(text))) {
                 end += 1;
@@ -378,6 +430,14 @@ mod tests {
     }
 
     #[test]
+    fn abbreviations_fit_their_lookup() {
+        assert!(ABBREVIATIONS.iter().all(|a| a.len() <= 6 && a.bytes().all(|b| b.is_ascii_lowercase())));
+        for (w, want) in [("Mr", true), ("APPROX", true), ("Sept", true), ("approxi", false), ("Mr\u{0301}", false), ("Ms", true), ("", false)] {
+            assert_eq!(is_abbreviation(w), want, "{w}");
+        }
+    }
+
+    #[test]
     fn sentences_survive_abbreviations() {
         let s = "Mr. Abe met U.S. Secretary Pompeo on Jan. 14 in Moscow. Art. 107 of the Charter applies. Is it? Yes!";
         assert_eq!(
@@ -387,5 +447,233 @@ mod tests {
         assert_eq!(sents("He said “we agree.” Then he left."), ["He said “we agree.”", "Then he left."]);
         assert_eq!(sents("George W. Bush spoke. It ended."), ["George W. Bush spoke.", "It ended."]);
         assert_eq!(sents("They met in the U.K. The talks went well."), ["They met in the U.K.", "The talks went well."]);
+    }
+
+    // The tokenizer and sentence splitter as they were before their ASCII
+    // fast paths, kept as the reference the fast ones must agree with.
+    mod reference {
+        use super::super::{is_apostrophe, is_closing, is_terminal, TokKind, Token, ABBREVIATIONS, SENTENCE_OPENERS};
+        use std::ops::Range;
+
+        #[inline]
+        fn char_at(text: &str, i: usize, end: usize) -> char {
+            let b = text.as_bytes()[i];
+            if b < 0x80 {
+                b as char
+            } else {
+                text[i..end].chars().next().expect("in range")
+            }
+        }
+
+        pub(super) fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
+            let bytes = text.as_bytes();
+            let end = range.end;
+            let mut i = range.start;
+            let push = |out: &mut Vec<Token>, s: usize, e: usize, kind| {
+                out.push(Token { start: s as u32, end: e as u32, kind })
+            };
+            while i < end {
+                let c = char_at(text, i, end);
+                let w = c.len_utf8();
+                if c.is_whitespace() || c == '\u{feff}' {
+                    i += w;
+                    continue;
+                }
+                if c.is_ascii_digit() {
+                    let s = i;
+                    i += 1;
+                    while i < end {
+                        let b = bytes[i];
+                        if b.is_ascii_digit()
+                            || ((b == b',' || b == b'.') && i + 1 < end && bytes[i + 1].is_ascii_digit())
+                        {
+                            i += 1;
+                        } else if b.is_ascii_alphabetic() {
+                            // "1950s", "10th", "5G"
+                            i += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                    push(out, s, i, TokKind::Number);
+                    continue;
+                }
+                if c.is_alphanumeric() {
+                    let s = i;
+                    // Dotted acronyms: U.S., U.K., e.g. — single letters each followed by a dot.
+                    let mut j = i;
+                    let mut units = 0;
+                    while j + 1 < end && bytes[j].is_ascii_alphabetic() && bytes[j + 1] == b'.' {
+                        units += 1;
+                        j += 2;
+                    }
+                    if units >= 2 {
+                        push(out, s, j, TokKind::Word);
+                        i = j;
+                        continue;
+                    }
+                    while i < end {
+                        let c = char_at(text, i, end);
+                        if c.is_alphanumeric() || c == '\u{00ad}' {
+                            i += c.len_utf8();
+                        } else if is_apostrophe(c) {
+                            // Inside a word unless it begins 's / 't (split below).
+                            let rest = &text[i + c.len_utf8()..end];
+                            let next = rest.chars().next();
+                            let after = rest.chars().nth(1);
+                            let clitic = matches!(next, Some('s' | 'S' | 't' | 'T' | 'd' | 'D' | 'm' | 'M'))
+                                && !after.is_some_and(char::is_alphanumeric)
+                                || rest.get(..2).is_some_and(|two| ["ll", "re", "ve"].iter().any(|c| two.eq_ignore_ascii_case(c)))
+                                    && !rest[2..].chars().next().is_some_and(char::is_alphanumeric);
+                            if clitic || !next.is_some_and(char::is_alphabetic) {
+                                break;
+                            }
+                            i += c.len_utf8();
+                        } else {
+                            break;
+                        }
+                    }
+                    // "didn't": the word ends in n, the clitic is 't → did + n't
+                    let word_end = i;
+                    if i < end && text[i..end].starts_with(is_apostrophe) {
+                        let apos = text[i..end].chars().next().expect("apostrophe").len_utf8();
+                        let rest = &text[i + apos..end];
+                        if (rest.starts_with('t') || rest.starts_with('T'))
+                            && word_end - s >= 2
+                            && matches!(bytes[word_end - 1], b'n' | b'N')
+                        {
+                            push(out, s, word_end - 1, TokKind::Word);
+                            push(out, word_end - 1, i + apos + 1, TokKind::Word);
+                            i = i + apos + 1;
+                            continue;
+                        }
+                    }
+                    push(out, s, word_end, TokKind::Word);
+                    continue;
+                }
+                if is_apostrophe(c) {
+                    // Clitics: 's 'll 're 've 'd 'm
+                    let rest = &text[i + w..end];
+                    let len = rest.chars().take_while(|c| c.is_alphabetic()).map(char::len_utf8).sum::<usize>();
+                    let prev_is_word = out.last().is_some_and(|t| t.end as usize == i && t.kind != TokKind::Punct);
+                    if prev_is_word && (1..=2).contains(&len) {
+                        push(out, i, i + w + len, TokKind::Word);
+                        i += w + len;
+                        continue;
+                    }
+                }
+                if c == '-' && i > range.start && i + 1 < end {
+                    // Hyphen inside a word: drop it, the halves become two tokens.
+                    let prev = text[..i].chars().next_back().is_some_and(char::is_alphanumeric);
+                    let next = text[i + 1..].chars().next().is_some_and(char::is_alphanumeric);
+                    if prev && next {
+                        i += 1;
+                        continue;
+                    }
+                }
+                push(out, i, i + w, TokKind::Punct);
+                i += w;
+            }
+        }
+
+        fn is_abbreviation(word: &str) -> bool {
+            let w = word.trim_end_matches('.');
+            if w.chars().count() == 1 && w.chars().all(char::is_uppercase) {
+                return true; // an initial: "George W. Bush"
+            }
+            if w.contains('.') {
+                return true; // "U.S." kept whole by the tokenizer
+            }
+            ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(w))
+        }
+
+        pub(super) fn split_sentences(text: &str, tokens: &[Token], within: Range<usize>, out: &mut Vec<Range<usize>>) {
+            let mut start = within.start;
+            let mut i = within.start;
+            while i < within.end {
+                let t = tokens[i];
+                let s = t.text(text);
+                // "… in the U.K. The talks": the acronym took the full stop.
+                if t.kind == TokKind::Word && s.len() > 2 && s.ends_with('.') && s[..s.len() - 1].contains('.') && i + 1 < within.end {
+                    let n = tokens[i + 1].text(text);
+                    if SENTENCE_OPENERS.contains(&n) {
+                        out.push(start..i + 1);
+                        start = i + 1;
+                    }
+                }
+                if t.kind == TokKind::Punct && is_terminal(s) {
+                    let mut end = i + 1;
+                    while end < within.end && tokens[end].kind == TokKind::Punct && (is_terminal(tokens[end].text(text)) || is_closing(tokens[end].text(text))) {
+                        end += 1;
+                    }
+                    let prev_abbrev = s == "."
+                        && i > start
+                        && tokens[i - 1].end == t.start
+                        && tokens[i - 1].kind == TokKind::Word
+                        && is_abbreviation(tokens[i - 1].text(text));
+                    let next_starts = end >= within.end || {
+                        let n = tokens[end].text(text);
+                        let c = n.chars().next().unwrap_or(' ');
+                        c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '\u{201c}' | '\'' | '\u{2018}' | '(' | '[' | '\u{00ab}' | '-' | '\u{2013}' | '\u{2014}')
+                    };
+                    // "Jan. 14" and "Art. 107": an abbreviation followed by a number never ends.
+                    if next_starts && !prev_abbrev {
+                        out.push(start..end);
+                        start = end;
+                        i = end;
+                        continue;
+                    }
+                    if next_starts && prev_abbrev && end < within.end {
+                        // "... in the U.K. The talks": an abbreviation can end a
+                        // sentence when what follows is a function word starting one.
+                        let n = tokens[end].text(text);
+                        let abbrev = tokens[i - 1].text(text).trim_end_matches('.');
+                        let is_title = ["mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "gov", "sen", "rep", "amb", "pres", "st", "art", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "vs", "adm", "brig", "maj", "rev", "hon", "fr"]
+                            .iter()
+                            .any(|a| a.eq_ignore_ascii_case(abbrev));
+                        let single_initial = abbrev.chars().count() == 1;
+                        if !is_title && !single_initial && SENTENCE_OPENERS.contains(&n) {
+                            out.push(start..end);
+                            start = end;
+                            i = end;
+                            continue;
+                        }
+                    }
+                }
+                i += 1;
+            }
+            if start < within.end {
+                out.push(start..within.end);
+            }
+        }
+    }
+
+    /// Pieces the generated texts are made of: the characters each branch
+    /// of the tokenizer and splitter looks at.
+    const PIECES: &[&str] = &[
+        "Japan", "U.S.", "U.K.", "Mr", "Jan", "e.g", "did", "n", "s", "t", "ll", "RE", "x", "É", "é", "Ⅻ", "\u{0301}", "1", "1,500", "19.5",
+        "1950s", "'", "’", "‘", "-", "–", "—", ".", "!", "?", "…", ",", ";", ":", "\"", "“", "”", "(", ")", "[", "»", " ", "  ", "\t", "\n",
+        "\u{a0}", "\u{feff}", "\u{ad}", "\u{2003}", "The", "It", "a", "_", "😀",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        #[test]
+        fn tokens_and_sentences_agree_with_the_reference(
+            pieces in proptest::collection::vec(proptest::sample::select(PIECES), 0..24),
+            cut in 0usize..4,
+        ) {
+            let text = pieces.concat();
+            // Tokenize from a later start too (the hyphen rule looks before it).
+            let start = text.char_indices().nth(cut).map_or(0, |(i, _)| i);
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            tokenize(&text, start..text.len(), &mut fast);
+            reference::tokenize(&text, start..text.len(), &mut slow);
+            assert_eq!(fast, slow, "{text:?}");
+            let (mut fast_s, mut slow_s) = (Vec::new(), Vec::new());
+            split_sentences(&text, &fast, 0..fast.len(), &mut fast_s);
+            reference::split_sentences(&text, &slow, 0..slow.len(), &mut slow_s);
+            assert_eq!(fast_s, slow_s, "{text:?}");
+        }
     }
 }
