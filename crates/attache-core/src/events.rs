@@ -139,6 +139,8 @@ static SUPPORT_VERBS: WordSet = WordSet::new(&[
     "led", "leading", "go", "goes", "went", "gone", "going", "remain", "remains", "remained", "remaining", "resume",
     "resumes", "resumed", "resuming", "carry", "carried", "carries", "carrying", "embark", "embarked", "embarks",
     "embarking", "observe", "observed", "observes", "observing", "enforce", "enforced", "enforces", "enforcing",
+    // "ordered the call-up of reservists": ordering an act is the act.
+    "order", "orders", "ordered", "ordering",
 ]);
 
 /// Words that may stand between a support verb and its noun: determiners,
@@ -149,6 +151,9 @@ static SUPPORT_GAP: WordSet = WordSet::new(&[
     "one-day", "two-day", "three-day", "24-hour", "48-hour", "symbolic", "mass", "nationwide", "national", "massive",
     "large", "huge", "peaceful", "silent", "largest", "biggest", "ever", "latest", "annual", "major", "first",
 ]);
+
+/// Words before an adjective: "the alleged", "its proposed".
+static DETERMINERS: WordSet = WordSet::new(&["the", "a", "an", "his", "her", "its", "their", "our", "my", "your"]);
 
 static BE: WordSet = WordSet::new(&["is", "are", "was", "were", "be", "been", "being", "am", "'re", "'m"]);
 static NEG: WordSet = WordSet::new(&["not", "n't", "never", "no", "cannot"]);
@@ -185,7 +190,7 @@ pub fn clauses(input: &SentenceInput<'_>, is_verb_head: &[bool], out: &mut Vec<u
         // (`in_np` walks the actor phrases: asked last.)
         let starts = i > 0
             && (is_boundary_punct(w)
-                || CLAUSE_WORDS.contains(&w) && !(w == "so" && next == "that")
+                || CLAUSE_WORDS.contains(&w) && !(w == "so" && next == "that") && !(w == "once" && next == "again")
                 || w == "that" && (THAT_NOUNS.contains(&prev) || prev == "," || is_verb_head[i - 1] || (i.saturating_sub(4)..i).any(|k| REPORTING.contains(&norm.token(k))))
                 || matches!(w, "and" | "but" | "or") && (prev == "," || i + 1 < n && (is_verb_head[i + 1] || AUX.contains(&next) && !matches!(next, "to" | "all" | "both" | "each")))
                 || SAY_VERBS.contains(&prev) && !in_np(i - 1) && !input.nps.iter().any(|np| np.tokens.end == i) && w != "that" && w != "," && !PREPOSITIONS.contains(&w) && !matches!(w, "it" | "this" | "so" | "in" | "on" | "reporters" | "journalists")
@@ -397,6 +402,14 @@ fn verb_group(ctx: &Ctx<'_>, head: usize) -> Group {
     let head_is_participle = ctx.syms[verb].is_some_and(|s| ctx.dicts.verbs.participle[s as usize]);
     g.nonfinite = !be && ctx.syms[verb].is_some_and(|s| ctx.dicts.verbs.gerund[s as usize]);
     g.passive = be && head_is_participle && !BE.contains(&norm.token(head));
+    // "were killed or wounded": a participle coordinated with a passive
+    // one shares its voice (and its verb group).
+    if !be && head_is_participle && verb >= 2 && matches!(norm.token(verb - 1), "and" | "or") && ctx.syms[verb - 2].is_some_and(|s| ctx.dicts.verbs.participle[s as usize]) {
+        let first = verb_group(ctx, verb - 2);
+        if first.passive {
+            return first;
+        }
+    }
     g
 }
 
@@ -459,6 +472,10 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             i += 1;
             continue;
         }
+        // "the banned movement", "his alleged part", "during the fight":
+        // a verb form after a determiner or possessive is an adjective or a
+        // noun; only noun patterns may start here.
+        let after_determiner = i > 0 && DETERMINERS.contains(&norm.token(i - 1));
         // The verb group is read once a pattern is worth trying here.
         let mut group: Option<Group> = None;
         let mut source_before: Option<Option<usize>> = None;
@@ -488,6 +505,9 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 break;
             }
             if !c.may_match(words, next) {
+                continue;
+            }
+            if after_determiner && matches!(dicts.verbs.patterns[pid as usize].elems.get(c.head as usize), Some(Elem::Verb(_))) {
                 continue;
             }
             if group.is_none() {
@@ -552,6 +572,9 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         let p = &dicts.verbs.patterns[m.pattern as usize];
         let (slot_target, slot_source) = bound[mi];
         let threat = p.code.root_number() == 13;
+        // "Nigeria will withdraw its force from Chad unless …": a forceful
+        // or punitive act promised on a condition is an ultimatum, a threat.
+        let ultimatum = m.future && !threat && will_before(&ctx, m.head) && dicts.ontology.intent_of(p.code).root_number() == 13 && !clause_starts_with(&ctx, m.clause, "if") && !clause_starts_with(&ctx, m.clause, "unless");
         let embedded = complement_of.get(&m.clause).copied().or_else(|| {
             // "asked how Japan would address …": an indirect question asserts nothing.
             let first = clause.iter().position(|&c| c == m.clause).unwrap_or(0);
@@ -560,7 +583,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         });
         let reason = if let Some(r) = embedded {
             Some(r)
-        } else if let Some(r) = sentence_block.filter(|r| !(threat && *r == "conditional")) {
+        } else if let Some(r) = sentence_block.filter(|r| !((threat || ultimatum) && *r == "conditional")) {
             Some(r)
         } else if background.contains(&m.clause) {
             Some("background: dated years before the document")
@@ -619,6 +642,10 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 code = c;
             }
         }
+        // The act itself, before a future turns it into an intent or threat
+        // ("will impose a curfew" is a threat, but the curfew's target is
+        // still the country's own people).
+        let act = code;
         if m.future {
             let c = dicts.ontology.intent_of(code);
             if c != code {
@@ -734,7 +761,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         }
         clause_source.push((m.clause, sources.clone()));
         // Parties distinct enough to be source and target of this act.
-        let distinct = |a: &str, b: &str| distinct(a, b) || domestic_act(code) && a != b;
+        let distinct = |a: &str, b: &str| distinct(a, b) || domestic_act(act) && a != b;
         if targets.is_empty() {
             // First actor phrase after the verb, in the clause, before the next verb.
             // A participle phrase ("…, citing the need to …", "by sending
@@ -797,10 +824,11 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "agent-of-object")));
             } else if let Some(t) = has_verb(p).then(coordinated).flatten() {
                 targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "coordinated-object")));
-            } else if code.root_number() >= 14 || code.as_str().starts_with("087") {
+            } else if act.root_number() >= 14 || act.as_str().starts_with("087") || act.root_number() == 8 && domestic_act(act) {
                 // Force lands somewhere: "exercises around Taiwan", "strikes in
                 // Gaza"; and so does its de-escalation ("reduced its activity
-                // around Kyiv").
+                // around Kyiv"), and the easing of a curfew or an emergency
+                // ("lifted the curfew in Montenegro").
                 if let Some(t) = input.nps.iter().position(|np| candidate(np, true)) {
                     // A place is the country, not its government.
                     let np = &input.nps[t];
@@ -826,6 +854,17 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                     targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "against")));
                 }
             }
+            if targets.is_empty() && code.root_number() == 13 {
+                // "threatened to stop the talks if the United States goes
+                // ahead": the threat is against whoever the condition names.
+                let condition = (m.head + 1..n).find(|&k| clause[k] != m.clause && matches!(norm.token(k), "if" | "unless") && clause[k - 1] != clause[k]);
+                let named = condition.and_then(|k| {
+                    input.nps.iter().position(|np| np.tokens.start > k && clause[np.tokens.start] == clause[k] && other_party(np))
+                });
+                if let Some(t) = named {
+                    targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "condition-subject")));
+                }
+            }
             if targets.is_empty() {
                 // "the government", "the police" alone: the source's own country's.
                 let country = sources[0].code.get(..3).filter(|_| !crate::dict::is_igo_prefix(&sources[0].code));
@@ -848,10 +887,13 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 // protests with no one named are against their own government.
                 let s0 = &sources[0].code;
                 let state = s0.len() == 3 || s0.len() == 6 && matches!(&s0[3..], "COP" | "GOV" | "MIL" | "JUD" | "SPY");
-                let domestic = match code.root_number() {
+                let domestic = match act.root_number() {
                     17 if state => Some(("CVL", "domestic-repression")),
+                    // "Sudan lifted the state of emergency": easing falls on
+                    // the state's own people too.
+                    8 if state && sources.len() == 1 && (act.as_str().starts_with("081") || act.as_str().starts_with("082")) => Some(("CVL", "domestic-easing")),
                     // "Belarus freed 14 prisoners": a state frees its own prisoners.
-                    8 if state && sources.len() == 1 && code.as_str().starts_with("0841") => Some(("CVL", "domestic-release")),
+                    8 if state && sources.len() == 1 && act.as_str().starts_with("0841") => Some(("CVL", "domestic-release")),
                     14 => Some(("GOV", "domestic-protest")),
                     _ => None,
                 };
@@ -1117,6 +1159,13 @@ fn institution_after(ctx: &Ctx<'_>, head: usize, clause: usize) -> Option<usize>
             && np.code.is_some()
             && np.tokens.clone().any(|k| matches!(norm.token(k), "ministry" | "kremlin" | "government" | "department"))
     })
+}
+
+/// "will" (not "would") in the verb group before `head`: a firm
+/// commitment, not a hypothetical.
+fn will_before(ctx: &Ctx<'_>, head: usize) -> bool {
+    let norm = ctx.input.norm;
+    (head.saturating_sub(6)..head).rev().take_while(|&k| ctx.clause[k] == ctx.clause[head]).any(|k| matches!(norm.token(k), "will" | "'ll" | "shall"))
 }
 
 fn has_verb(p: &Pattern) -> bool {
