@@ -152,6 +152,19 @@ static SUPPORT_GAP: WordSet = WordSet::new(&[
     "large", "huge", "peaceful", "silent", "largest", "biggest", "ever", "latest", "annual", "major", "first",
 ]);
 
+/// Nouns naming a message, after which a participle says what it does
+/// ("a statement demanding", "a letter accusing").
+static COMMUNICATION_NOUNS: WordSet = WordSet::new(&[
+    "statement", "statements", "declaration", "letter", "message", "communique", "note", "resolution", "appeal", "petition", "ultimatum", "decree",
+]);
+
+/// Verbs that put out a message ("issued a statement demanding …").
+static ISSUING_VERBS: WordSet = WordSet::new(&[
+    "issue", "issued", "issues", "release", "released", "releases", "adopt", "adopted", "adopts", "pass", "passed", "passes",
+    "send", "sent", "sends", "publish", "published", "publishes", "deliver", "delivered", "delivers", "submit", "submitted",
+    "submits", "circulate", "circulated", "circulates", "sign", "signed", "signs",
+]);
+
 /// Words before an adjective: "the alleged", "its proposed".
 static DETERMINERS: WordSet = WordSet::new(&["the", "a", "an", "his", "her", "its", "their", "our", "my", "your"]);
 
@@ -183,13 +196,21 @@ pub fn clauses(input: &SentenceInput<'_>, is_verb_head: &[bool], out: &mut Vec<u
     // outer clause resumes.
     let mut outer: Option<usize> = None;
     let in_np = |i: usize| input.nps.iter().any(|np| np.tokens.start < i && i < np.tokens.end);
+    // "The Serbian Workers' Union (SSS) stopped work": a short aside in
+    // brackets with no verb (an acronym, a gloss) leaves the clause whole.
+    let short_aside = |open: usize, close: usize| close > open && close - open <= 7 && !(open + 1..close).any(|k| is_verb_head[k]);
+    let bracket_aside = |i: usize| match norm.token(i) {
+        "(" => (i + 1..(i + 8).min(n)).find(|&k| norm.token(k) == ")").is_some_and(|c| short_aside(i, c)),
+        ")" => (i.saturating_sub(7)..i).rev().find(|&k| norm.token(k) == "(").is_some_and(|o| short_aside(o, i)),
+        _ => false,
+    };
     for i in 0..n {
         let w = norm.token(i);
         let prev = if i > 0 { norm.token(i - 1) } else { "" };
         let next = if i + 1 < n { norm.token(i + 1) } else { "" };
         // (`in_np` walks the actor phrases: asked last.)
         let starts = i > 0
-            && (is_boundary_punct(w)
+            && (is_boundary_punct(w) && !bracket_aside(i)
                 || CLAUSE_WORDS.contains(&w) && !(w == "so" && next == "that") && !(w == "once" && next == "again")
                 || w == "that" && (THAT_NOUNS.contains(&prev) || prev == "," || is_verb_head[i - 1] || (i.saturating_sub(4)..i).any(|k| REPORTING.contains(&norm.token(k))))
                 || matches!(w, "and" | "but" | "or") && (prev == "," || i + 1 < n && (is_verb_head[i + 1] || AUX.contains(&next) && !matches!(next, "to" | "all" | "both" | "each")))
@@ -572,6 +593,17 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         let p = &dicts.verbs.patterns[m.pattern as usize];
         let (slot_target, slot_source) = bound[mi];
         let threat = p.code.root_number() == 13;
+        // ", accusing the opposition of …", "issued a statement demanding
+        // that …": a participle that adds a speech act (demand, accusation,
+        // rejection, threat) by the clause's subject is an act of its own.
+        // (Threats only by name: ", giving him 72 hours to leave" is a
+        // detail of the expulsion.)
+        let message = |k: usize| COMMUNICATION_NOUNS.contains(&norm.token(k)) && (k.saturating_sub(3)..k).any(|j| ISSUING_VERBS.contains(&norm.token(j)));
+        let speech_participle = m.nonfinite
+            && has_verb(p)
+            && (matches!(p.code.root_number(), 10..=12) || threat && matches!(head_lemma(dicts, p), "threaten" | "warn"))
+            && m.head > 0
+            && (norm.token(m.head - 1) == "," || (m.head.saturating_sub(2)..m.head).any(message));
         // "Nigeria will withdraw its force from Chad unless …": a forceful
         // or punitive act promised on a condition is an ultimatum, a threat.
         let ultimatum = m.future && !threat && will_before(&ctx, m.head) && dicts.ontology.intent_of(p.code).root_number() == 13 && !clause_starts_with(&ctx, m.clause, "if") && !clause_starts_with(&ctx, m.clause, "unless");
@@ -587,11 +619,11 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             Some(r)
         } else if background.contains(&m.clause) {
             Some("background: dated years before the document")
-        } else if clause_done.contains(&m.clause) {
+        } else if clause_done.contains(&m.clause) && !speech_participle {
             Some("clause already coded")
         } else if m.negated && !p.negated {
             Some("negated")
-        } else if m.nonfinite && (has_verb(p) || m.support.is_some()) {
+        } else if m.nonfinite && (has_verb(p) || m.support.is_some()) && !speech_participle {
             Some("-ing form without an auxiliary (gerund or participle phrase)")
         } else if m.modal && !m.future {
             Some("modal (can/could/may/might/should/must)")
@@ -943,6 +975,11 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             if let Some(t) = input.nps.iter().position(other) {
                 targets.extend(party(t, "named-in-sentence"));
             }
+        }
+        if speech_participle && targets.is_empty() {
+            // ", saying he must resign": a side remark with no one named.
+            matches[mi].suppressed = Some("participle with no one it addresses");
+            continue;
         }
         clause_done.push(m.clause);
         let we = sources.iter().any(|s| s.via == "first-person" && s.tokens.as_ref().is_some_and(|r| matches!(norm.token(r.start), "we" | "our")));
