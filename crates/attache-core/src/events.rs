@@ -158,6 +158,13 @@ static COMMUNICATION_NOUNS: WordSet = WordSet::new(&[
     "statement", "statements", "declaration", "letter", "message", "communique", "note", "resolution", "appeal", "petition", "ultimatum", "decree",
 ]);
 
+/// Words of time that may follow a reporting verb ("said on Tuesday",
+/// "said today").
+static TIME_WORDS: WordSet = WordSet::new(&[
+    "today", "yesterday", "tonight", "earlier", "later", "again", "also", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "repeatedly", "publicly",
+]);
+
 /// Verbs that put out a message ("issued a statement demanding …").
 static ISSUING_VERBS: WordSet = WordSet::new(&[
     "issue", "issued", "issues", "release", "released", "releases", "adopt", "adopted", "adopts", "pass", "passed", "passes",
@@ -215,6 +222,8 @@ pub fn clauses(input: &SentenceInput<'_>, is_verb_head: &[bool], out: &mut Vec<u
                 || w == "that" && (THAT_NOUNS.contains(&prev) || prev == "," || is_verb_head[i - 1] || (i.saturating_sub(4)..i).any(|k| REPORTING.contains(&norm.token(k))))
                 || matches!(w, "and" | "but" | "or") && (prev == "," || i + 1 < n && (is_verb_head[i + 1] || AUX.contains(&next) && !matches!(next, "to" | "all" | "both" | "each")))
                 || SAY_VERBS.contains(&prev) && !in_np(i - 1) && !input.nps.iter().any(|np| np.tokens.end == i) && w != "that" && w != "," && !PREPOSITIONS.contains(&w) && !matches!(w, "it" | "this" | "so" | "in" | "on" | "reporters" | "journalists")
+                    // "said today it had expelled": the clause opens after the time word.
+                    && !TIME_WORDS.contains(&w)
                 || w == "," && matches!(next, "which" | "who" | "but" | "while" | "whereas" | "although" | "though")
                 // "…, this is an outrageous statement": a new subject and verb.
                 || w == "," && matches!(next, "this" | "it" | "that") && i + 2 < n && BE.contains(&norm.token(i + 2)))
@@ -708,7 +717,9 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             }
             if let Some(s) = slot_source {
                 sources.extend(compound(&ctx, s).into_iter().filter_map(|i| party(i, "source-slot")));
-            } else if let Some(a) = by_agent(&ctx, m.tokens.end.max(m.head + 1), m.clause) {
+            } else if let Some(a) = by_agent(&ctx, m.head + 1, m.clause) {
+                // ("was attacked by militiamen armed with machetes": the agent
+                // may stand inside the words the pattern spans.)
                 sources.extend(compound(&ctx, a).into_iter().filter_map(|i| party(i, "by-agent")));
             } else if let Some(a) = institution_after(&ctx, m.head, m.clause) {
                 // "was summoned to the (Russian) Foreign Ministry": the ministry acted.
@@ -791,6 +802,13 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             matches[mi].suppressed = Some(if m.passive { "passive without an agent" } else { "no source actor" });
             continue;
         }
+        // "Peacekeeping troops arrived in Bosnia": troops arriving are
+        // deployed, not visiting.
+        let troops = |r: &Range<usize>| r.clone().any(|k| matches!(norm.token(k), "troops" | "soldiers" | "forces" | "peacekeepers" | "peacekeeping" | "contingent" | "battalion" | "marines"));
+        if code.root_number() == 4 && head_lemma(dicts, p) == "arrive" && sources.iter().any(|s| s.tokens.as_ref().is_some_and(troops)) {
+            matches[mi].suppressed = Some("troops arriving are deployed, not visiting");
+            continue;
+        }
         clause_source.push((m.clause, sources.clone()));
         // Parties distinct enough to be source and target of this act.
         let distinct = |a: &str, b: &str| distinct(a, b) || domestic_act(act) && a != b;
@@ -856,11 +874,12 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "agent-of-object")));
             } else if let Some(t) = has_verb(p).then(coordinated).flatten() {
                 targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "coordinated-object")));
-            } else if act.root_number() >= 14 || act.as_str().starts_with("087") || act.root_number() == 8 && domestic_act(act) {
+            } else if act.root_number() >= 13 || act.as_str().starts_with("087") || act.root_number() == 8 && domestic_act(act) {
                 // Force lands somewhere: "exercises around Taiwan", "strikes in
                 // Gaza"; and so does its de-escalation ("reduced its activity
                 // around Kyiv"), and the easing of a curfew or an emergency
-                // ("lifted the curfew in Montenegro").
+                // ("lifted the curfew in Montenegro"); and a threat lands where
+                // it is aimed ("threatened to resume attacks in Israel").
                 if let Some(t) = input.nps.iter().position(|np| candidate(np, true)) {
                     // A place is the country, not its government.
                     let np = &input.nps[t];
