@@ -116,7 +116,7 @@ static CLAUSE_WORDS: WordSet = WordSet::new(&[
 ]);
 
 static AUX: WordSet = WordSet::new(&[
-    "will", "would", "shall", "should", "can", "could", "may", "might", "must", "'ll", "'d", "is", "are", "was", "were", "cannot",
+    "will", "wo", "would", "shall", "should", "can", "could", "may", "might", "must", "'ll", "'d", "is", "are", "was", "were", "cannot",
     "be", "been", "being", "am", "'re", "'m", "has", "have", "had", "'ve", "do", "does", "did", "not", "n't", "never",
     "also", "already", "still", "just", "once", "again", "further", "jointly", "today", "yesterday", "now", "then",
     "to", "going", "no", "longer", "both", "all", "each", "even", "only", "thus", "therefore", "reportedly", "allegedly",
@@ -124,6 +124,8 @@ static AUX: WordSet = WordSet::new(&[
     "ready", "willing", "prepared", "plan", "plans", "planned", "planning", "intend", "intends", "intended", "want",
     "wants", "wanted", "hope", "hopes", "hoped", "seek", "seeks", "sought", "aim", "aims", "expect", "expects", "expected",
     "likely", "set", "about", "due", "like", "continue", "continues", "continued", "continuing",
+    // Aspect: "resumed shelling", "began deporting".
+    "resume", "resumes", "resumed", "begin", "begins", "began", "start", "starts", "started", "keep", "keeps", "kept",
 ]);
 
 /// Verbs that turn a noun naming an act into the act itself: "began a
@@ -165,6 +167,13 @@ static TIME_WORDS: WordSet = WordSet::new(&[
     "saturday", "sunday", "repeatedly", "publicly",
 ]);
 
+/// Verbs whose -ing complement is the act they begin, go on with or take
+/// up again.
+static ASPECTUAL: WordSet = WordSet::new(&[
+    "resume", "resumes", "resumed", "resuming", "continue", "continues", "continued", "continuing", "begin", "begins", "began",
+    "begun", "start", "starts", "started", "keep", "keeps", "kept",
+]);
+
 /// Verbs that put out a message ("issued a statement demanding …").
 static ISSUING_VERBS: WordSet = WordSet::new(&[
     "issue", "issued", "issues", "release", "released", "releases", "adopt", "adopted", "adopts", "pass", "passed", "passes",
@@ -177,7 +186,7 @@ static DETERMINERS: WordSet = WordSet::new(&["the", "a", "an", "his", "her", "it
 
 static BE: WordSet = WordSet::new(&["is", "are", "was", "were", "be", "been", "being", "am", "'re", "'m"]);
 static NEG: WordSet = WordSet::new(&["not", "n't", "never", "no", "cannot"]);
-static FUTURE: WordSet = WordSet::new(&["will", "'ll", "shall", "would", "going", "ready", "willing", "prepared", "plan", "plans", "planned", "planning", "intend", "intends", "intended", "want", "wants", "wanted", "hope", "hopes", "hoped", "seek", "seeks", "sought", "aim", "aims", "expect", "expects", "expected", "likely", "set", "about", "due", "like"]);
+static FUTURE: WordSet = WordSet::new(&["will", "'ll", "wo", "shall", "would", "going", "ready", "willing", "prepared", "plan", "plans", "planned", "planning", "intend", "intends", "intended", "want", "wants", "wanted", "hope", "hopes", "hoped", "seek", "seeks", "sought", "aim", "aims", "expect", "expects", "expected", "likely", "set", "about", "due", "like"]);
 static MODAL: WordSet = WordSet::new(&["can", "could", "may", "might", "should", "must", "'d", "cannot"]);
 static PREPOSITIONS: WordSet = WordSet::new(&[
     "of", "in", "at", "with", "to", "for", "from", "by", "on", "about", "after", "before", "during", "against", "between",
@@ -219,7 +228,7 @@ pub fn clauses(input: &SentenceInput<'_>, is_verb_head: &[bool], out: &mut Vec<u
         let starts = i > 0
             && (is_boundary_punct(w) && !bracket_aside(i)
                 || CLAUSE_WORDS.contains(&w) && !(w == "so" && next == "that") && !(w == "once" && next == "again")
-                || w == "that" && (THAT_NOUNS.contains(&prev) || prev == "," || is_verb_head[i - 1] || (i.saturating_sub(4)..i).any(|k| REPORTING.contains(&norm.token(k))))
+                || w == "that" && (THAT_NOUNS.contains(&prev) || prev == "," || is_verb_head[i - 1] || (i.saturating_sub(6)..i).any(|k| REPORTING.contains(&norm.token(k))))
                 || matches!(w, "and" | "but" | "or") && (prev == "," || i + 1 < n && (is_verb_head[i + 1] || AUX.contains(&next) && !matches!(next, "to" | "all" | "both" | "each")))
                 || SAY_VERBS.contains(&prev) && !in_np(i - 1) && !input.nps.iter().any(|np| np.tokens.end == i) && w != "that" && w != "," && !PREPOSITIONS.contains(&w) && !matches!(w, "it" | "this" | "so" | "in" | "on" | "reporters" | "journalists")
                     // "said today it had expelled": the clause opens after the time word.
@@ -430,7 +439,10 @@ fn verb_group(ctx: &Ctx<'_>, head: usize) -> Group {
     let adverb_head = norm.token(head).ends_with("ly") && ctx.input.tokens[head].kind == TokKind::Word && head + 1 < ctx.input.tokens.len() && !is_verb_form(head);
     let verb = if adverb_head { head + 1 } else { head };
     let head_is_participle = ctx.syms[verb].is_some_and(|s| ctx.dicts.verbs.participle[s as usize]);
-    g.nonfinite = !be && ctx.syms[verb].is_some_and(|s| ctx.dicts.verbs.gerund[s as usize]);
+    // "resumed shelling", "continued deporting": the -ing form after an
+    // aspectual verb is the act itself.
+    let aspect = verb > 0 && ASPECTUAL.contains(&norm.token(verb - 1));
+    g.nonfinite = !be && !aspect && ctx.syms[verb].is_some_and(|s| ctx.dicts.verbs.gerund[s as usize]);
     g.passive = be && head_is_participle && !BE.contains(&norm.token(head));
     // "were killed or wounded": a participle coordinated with a passive
     // one shares its voice (and its verb group).
@@ -602,6 +614,9 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         let p = &dicts.verbs.patterns[m.pattern as usize];
         let (slot_target, slot_source) = bound[mi];
         let threat = p.code.root_number() == 13;
+        // "Iran will not renegotiate the deal": a cooperative act refused
+        // for the future is a rejection.
+        let refusal = m.negated && !p.negated && m.future && will_before(&ctx, m.head) && matches!(p.code.root_number(), 3..=8) && !m.modal;
         // ", accusing the opposition of …", "issued a statement demanding
         // that …": a participle that adds a speech act (demand, accusation,
         // rejection, threat) by the clause's subject is an act of its own.
@@ -630,7 +645,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             Some("background: dated years before the document")
         } else if clause_done.contains(&m.clause) && !speech_participle {
             Some("clause already coded")
-        } else if m.negated && !p.negated {
+        } else if m.negated && !p.negated && !refusal {
             Some("negated")
         } else if m.nonfinite && (has_verb(p) || m.support.is_some()) && !speech_participle {
             Some("-ing form without an auxiliary (gerund or participle phrase)")
@@ -687,7 +702,11 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         // ("will impose a curfew" is a threat, but the curfew's target is
         // still the country's own people).
         let act = code;
-        if m.future {
+        if refusal {
+            let c = dicts.ontology.refusal_of(code);
+            rule.push_str(" +refused");
+            code = c;
+        } else if m.future {
             let c = dicts.ontology.intent_of(code);
             if c != code {
                 rule.push_str(" +future→intent");
@@ -914,6 +933,17 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 });
                 if let Some(t) = named {
                     targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "condition-subject")));
+                }
+            }
+            if targets.is_empty() && matches!(code.root_number(), 10..=13) {
+                // "I told Minister Le Drian that Iran will not renegotiate":
+                // a demand, rejection or threat reported to someone is
+                // addressed to them.
+                let first = clause.iter().position(|&c| c == m.clause).unwrap_or(0);
+                let teller = (first.saturating_sub(7)..first).rev().find(|&k| matches!(norm.token(k), "told" | "tell" | "tells" | "informed" | "assured" | "warned" | "reminded"));
+                let addressee = teller.and_then(|k| input.nps.iter().position(|np| np.tokens.start > k && (k + 1..np.tokens.start).all(|j| norm.token(j) == "the") && other_party(np)));
+                if let Some(t) = addressee {
+                    targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "addressee")));
                 }
             }
             if targets.is_empty() {
@@ -1217,11 +1247,14 @@ fn institution_after(ctx: &Ctx<'_>, head: usize, clause: usize) -> Option<usize>
     })
 }
 
-/// "will" (not "would") in the verb group before `head`: a firm
-/// commitment, not a hypothetical.
+/// "will" in the verb group before `head`, or "would" reported ("said it
+/// would not …", the reported form of "will"): a firm commitment, not a
+/// hypothetical ("Israel would strike, analysts say").
 fn will_before(ctx: &Ctx<'_>, head: usize) -> bool {
     let norm = ctx.input.norm;
-    (head.saturating_sub(6)..head).rev().take_while(|&k| ctx.clause[k] == ctx.clause[head]).any(|k| matches!(norm.token(k), "will" | "'ll" | "shall"))
+    let group = || (head.saturating_sub(6)..head).rev().take_while(|&k| ctx.clause[k] == ctx.clause[head]);
+    let reported = || (0..head).any(|k| REPORTING.contains(&norm.token(k)));
+    group().any(|k| matches!(norm.token(k), "will" | "'ll" | "shall" | "wo")) || group().any(|k| norm.token(k) == "would") && reported()
 }
 
 fn has_verb(p: &Pattern) -> bool {
