@@ -220,6 +220,9 @@ pub fn clauses(input: &SentenceInput<'_>, is_verb_head: &[bool], out: &mut Vec<u
         ")" => (i.saturating_sub(7)..i).rev().find(|&k| norm.token(k) == "(").is_some_and(|o| short_aside(o, i)),
         _ => false,
     };
+    // "artillery, mortar, and rocket fire": the last "and" of a list of
+    // short items (another comma a few words back) joins words, not clauses.
+    let list_end = |i: usize| i >= 3 && (i.saturating_sub(4)..i - 2).any(|k| norm.token(k) == ",") && !(i.saturating_sub(4)..i - 1).any(|k| is_verb_head[k]);
     for i in 0..n {
         let w = norm.token(i);
         let prev = if i > 0 { norm.token(i - 1) } else { "" };
@@ -229,7 +232,7 @@ pub fn clauses(input: &SentenceInput<'_>, is_verb_head: &[bool], out: &mut Vec<u
             && (is_boundary_punct(w) && !bracket_aside(i)
                 || CLAUSE_WORDS.contains(&w) && !(w == "so" && next == "that") && !(w == "once" && next == "again")
                 || w == "that" && (THAT_NOUNS.contains(&prev) || prev == "," || is_verb_head[i - 1] || (i.saturating_sub(6)..i).any(|k| REPORTING.contains(&norm.token(k))))
-                || matches!(w, "and" | "but" | "or") && (prev == "," || i + 1 < n && (is_verb_head[i + 1] || AUX.contains(&next) && !matches!(next, "to" | "all" | "both" | "each")))
+                || matches!(w, "and" | "but" | "or") && (prev == "," && !list_end(i) || i + 1 < n && (is_verb_head[i + 1] || AUX.contains(&next) && !matches!(next, "to" | "all" | "both" | "each")))
                 || SAY_VERBS.contains(&prev) && !in_np(i - 1) && !input.nps.iter().any(|np| np.tokens.end == i) && w != "that" && w != "," && !PREPOSITIONS.contains(&w) && !matches!(w, "it" | "this" | "so" | "in" | "on" | "reporters" | "journalists")
                     // "said today it had expelled": the clause opens after the time word.
                     && !TIME_WORDS.contains(&w)
@@ -828,7 +831,10 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             matches[mi].suppressed = Some("troops arriving are deployed, not visiting");
             continue;
         }
-        clause_source.push((m.clause, sources.clone()));
+        // What a later "… and will resign" shares is the grammatical
+        // subject: in the passive, the one acted on, not the agent.
+        let grammatical = if m.passive { subject.map(|s| compound(&ctx, s).into_iter().filter_map(|i| party(i, "subject")).collect()).unwrap_or_default() } else { sources.clone() };
+        clause_source.push((m.clause, grammatical));
         // Parties distinct enough to be source and target of this act.
         let distinct = |a: &str, b: &str| distinct(a, b) || domestic_act(act) && a != b;
         if targets.is_empty() {
