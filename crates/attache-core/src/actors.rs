@@ -153,7 +153,8 @@ pub fn find_mentions(dicts: &Dictionaries, doc: &str, tokens: &[Token], norm: &N
                 }
                 EntryKind::Surname { people: ids, needs_antecedent } => {
                     // "President Bush", "Mr Price": a title licenses a surname that is also a word.
-                    let titled = a > 0 && TITLES.contains(&norm.token(a - 1));
+                    // "the Bush administration": so does the government the person heads.
+                    let titled = a > 0 && TITLES.contains(&norm.token(a - 1)) || b + 1 < tokens.len() && norm.token(b + 1) == "administration";
                     // "San Francisco", "Kono Gakuen": a capitalised word right
                     // after makes the surname part of a name we do not know.
                     let longer_name = !titled
@@ -204,7 +205,9 @@ pub fn find_mentions(dicts: &Dictionaries, doc: &str, tokens: &[Token], norm: &N
                 }
             }
         }
-        if let Some((_, kind, person)) = best {
+        // "pro-Iranian", "anti-Syria": a stance, not the country itself.
+        let stance = a > 0 && matches!(norm.token(a - 1), "pro" | "anti") && tokens[a].start == tokens[a - 1].end + 1 && doc.as_bytes()[tokens[a - 1].end as usize] == b'-';
+        if let Some((_, kind, person)) = best.filter(|_| !stance) {
             if kind != MentionKind::NotActor {
                 out.push(Mention { tokens: a..b + 1, kind, person });
             }

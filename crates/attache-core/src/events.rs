@@ -116,7 +116,7 @@ static CLAUSE_WORDS: WordSet = WordSet::new(&[
 ]);
 
 static AUX: WordSet = WordSet::new(&[
-    "will", "would", "shall", "should", "can", "could", "may", "might", "must", "'ll", "'d", "is", "are", "was", "were", "cannot",
+    "will", "wo", "would", "shall", "should", "can", "could", "may", "might", "must", "'ll", "'d", "is", "are", "was", "were", "cannot",
     "be", "been", "being", "am", "'re", "'m", "has", "have", "had", "'ve", "do", "does", "did", "not", "n't", "never",
     "also", "already", "still", "just", "once", "again", "further", "jointly", "today", "yesterday", "now", "then",
     "to", "going", "no", "longer", "both", "all", "each", "even", "only", "thus", "therefore", "reportedly", "allegedly",
@@ -124,6 +124,8 @@ static AUX: WordSet = WordSet::new(&[
     "ready", "willing", "prepared", "plan", "plans", "planned", "planning", "intend", "intends", "intended", "want",
     "wants", "wanted", "hope", "hopes", "hoped", "seek", "seeks", "sought", "aim", "aims", "expect", "expects", "expected",
     "likely", "set", "about", "due", "like", "continue", "continues", "continued", "continuing",
+    // Aspect: "resumed shelling", "began deporting".
+    "resume", "resumes", "resumed", "begin", "begins", "began", "start", "starts", "started", "keep", "keeps", "kept",
 ]);
 
 /// Verbs that turn a noun naming an act into the act itself: "began a
@@ -139,6 +141,8 @@ static SUPPORT_VERBS: WordSet = WordSet::new(&[
     "led", "leading", "go", "goes", "went", "gone", "going", "remain", "remains", "remained", "remaining", "resume",
     "resumes", "resumed", "resuming", "carry", "carried", "carries", "carrying", "embark", "embarked", "embarks",
     "embarking", "observe", "observed", "observes", "observing", "enforce", "enforced", "enforces", "enforcing",
+    // "ordered the call-up of reservists": ordering an act is the act.
+    "order", "orders", "ordered", "ordering",
 ]);
 
 /// Words that may stand between a support verb and its noun: determiners,
@@ -150,9 +154,39 @@ static SUPPORT_GAP: WordSet = WordSet::new(&[
     "large", "huge", "peaceful", "silent", "largest", "biggest", "ever", "latest", "annual", "major", "first",
 ]);
 
+/// Nouns naming a message, after which a participle says what it does
+/// ("a statement demanding", "a letter accusing").
+static COMMUNICATION_NOUNS: WordSet = WordSet::new(&[
+    "statement", "statements", "declaration", "letter", "message", "communique", "note", "resolution", "appeal", "petition", "ultimatum", "decree",
+]);
+
+/// Words of time that may follow a reporting verb ("said on Tuesday",
+/// "said today").
+static TIME_WORDS: WordSet = WordSet::new(&[
+    "today", "yesterday", "tonight", "earlier", "later", "again", "also", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "repeatedly", "publicly",
+]);
+
+/// Verbs whose -ing complement is the act they begin, go on with or take
+/// up again.
+static ASPECTUAL: WordSet = WordSet::new(&[
+    "resume", "resumes", "resumed", "resuming", "continue", "continues", "continued", "continuing", "begin", "begins", "began",
+    "begun", "start", "starts", "started", "keep", "keeps", "kept",
+]);
+
+/// Verbs that put out a message ("issued a statement demanding …").
+static ISSUING_VERBS: WordSet = WordSet::new(&[
+    "issue", "issued", "issues", "release", "released", "releases", "adopt", "adopted", "adopts", "pass", "passed", "passes",
+    "send", "sent", "sends", "publish", "published", "publishes", "deliver", "delivered", "delivers", "submit", "submitted",
+    "submits", "circulate", "circulated", "circulates", "sign", "signed", "signs",
+]);
+
+/// Words before an adjective: "the alleged", "its proposed".
+static DETERMINERS: WordSet = WordSet::new(&["the", "a", "an", "his", "her", "its", "their", "our", "my", "your"]);
+
 static BE: WordSet = WordSet::new(&["is", "are", "was", "were", "be", "been", "being", "am", "'re", "'m"]);
 static NEG: WordSet = WordSet::new(&["not", "n't", "never", "no", "cannot"]);
-static FUTURE: WordSet = WordSet::new(&["will", "'ll", "shall", "would", "going", "ready", "willing", "prepared", "plan", "plans", "planned", "planning", "intend", "intends", "intended", "want", "wants", "wanted", "hope", "hopes", "hoped", "seek", "seeks", "sought", "aim", "aims", "expect", "expects", "expected", "likely", "set", "about", "due", "like"]);
+static FUTURE: WordSet = WordSet::new(&["will", "'ll", "wo", "shall", "would", "going", "ready", "willing", "prepared", "plan", "plans", "planned", "planning", "intend", "intends", "intended", "want", "wants", "wanted", "hope", "hopes", "hoped", "seek", "seeks", "sought", "aim", "aims", "expect", "expects", "expected", "likely", "set", "about", "due", "like"]);
 static MODAL: WordSet = WordSet::new(&["can", "could", "may", "might", "should", "must", "'d", "cannot"]);
 static PREPOSITIONS: WordSet = WordSet::new(&[
     "of", "in", "at", "with", "to", "for", "from", "by", "on", "about", "after", "before", "during", "against", "between",
@@ -178,17 +212,30 @@ pub fn clauses(input: &SentenceInput<'_>, is_verb_head: &[bool], out: &mut Vec<u
     // outer clause resumes.
     let mut outer: Option<usize> = None;
     let in_np = |i: usize| input.nps.iter().any(|np| np.tokens.start < i && i < np.tokens.end);
+    // "The Serbian Workers' Union (SSS) stopped work": a short aside in
+    // brackets with no verb (an acronym, a gloss) leaves the clause whole.
+    let short_aside = |open: usize, close: usize| close > open && close - open <= 7 && !(open + 1..close).any(|k| is_verb_head[k]);
+    let bracket_aside = |i: usize| match norm.token(i) {
+        "(" => (i + 1..(i + 8).min(n)).find(|&k| norm.token(k) == ")").is_some_and(|c| short_aside(i, c)),
+        ")" => (i.saturating_sub(7)..i).rev().find(|&k| norm.token(k) == "(").is_some_and(|o| short_aside(o, i)),
+        _ => false,
+    };
+    // "artillery, mortar, and rocket fire": the last "and" of a list of
+    // short items (another comma a few words back) joins words, not clauses.
+    let list_end = |i: usize| i >= 3 && (i.saturating_sub(4)..i - 2).any(|k| norm.token(k) == ",") && !(i.saturating_sub(4)..i - 1).any(|k| is_verb_head[k]);
     for i in 0..n {
         let w = norm.token(i);
         let prev = if i > 0 { norm.token(i - 1) } else { "" };
         let next = if i + 1 < n { norm.token(i + 1) } else { "" };
         // (`in_np` walks the actor phrases: asked last.)
         let starts = i > 0
-            && (is_boundary_punct(w)
-                || CLAUSE_WORDS.contains(&w) && !(w == "so" && next == "that")
-                || w == "that" && (THAT_NOUNS.contains(&prev) || prev == "," || is_verb_head[i - 1] || (i.saturating_sub(4)..i).any(|k| REPORTING.contains(&norm.token(k))))
-                || matches!(w, "and" | "but" | "or") && (prev == "," || i + 1 < n && (is_verb_head[i + 1] || AUX.contains(&next) && !matches!(next, "to" | "all" | "both" | "each")))
+            && (is_boundary_punct(w) && !bracket_aside(i)
+                || CLAUSE_WORDS.contains(&w) && !(w == "so" && next == "that") && !(w == "once" && next == "again")
+                || w == "that" && (THAT_NOUNS.contains(&prev) || prev == "," || is_verb_head[i - 1] || (i.saturating_sub(6)..i).any(|k| REPORTING.contains(&norm.token(k))))
+                || matches!(w, "and" | "but" | "or") && (prev == "," && !list_end(i) || i + 1 < n && (is_verb_head[i + 1] || AUX.contains(&next) && !matches!(next, "to" | "all" | "both" | "each")))
                 || SAY_VERBS.contains(&prev) && !in_np(i - 1) && !input.nps.iter().any(|np| np.tokens.end == i) && w != "that" && w != "," && !PREPOSITIONS.contains(&w) && !matches!(w, "it" | "this" | "so" | "in" | "on" | "reporters" | "journalists")
+                    // "said today it had expelled": the clause opens after the time word.
+                    && !TIME_WORDS.contains(&w)
                 || w == "," && matches!(next, "which" | "who" | "but" | "while" | "whereas" | "although" | "though")
                 // "…, this is an outrageous statement": a new subject and verb.
                 || w == "," && matches!(next, "this" | "it" | "that") && i + 2 < n && BE.contains(&norm.token(i + 2)))
@@ -395,8 +442,19 @@ fn verb_group(ctx: &Ctx<'_>, head: usize) -> Group {
     let adverb_head = norm.token(head).ends_with("ly") && ctx.input.tokens[head].kind == TokKind::Word && head + 1 < ctx.input.tokens.len() && !is_verb_form(head);
     let verb = if adverb_head { head + 1 } else { head };
     let head_is_participle = ctx.syms[verb].is_some_and(|s| ctx.dicts.verbs.participle[s as usize]);
-    g.nonfinite = !be && ctx.syms[verb].is_some_and(|s| ctx.dicts.verbs.gerund[s as usize]);
+    // "resumed shelling", "continued deporting": the -ing form after an
+    // aspectual verb is the act itself.
+    let aspect = verb > 0 && ASPECTUAL.contains(&norm.token(verb - 1));
+    g.nonfinite = !be && !aspect && ctx.syms[verb].is_some_and(|s| ctx.dicts.verbs.gerund[s as usize]);
     g.passive = be && head_is_participle && !BE.contains(&norm.token(head));
+    // "were killed or wounded": a participle coordinated with a passive
+    // one shares its voice (and its verb group).
+    if !be && head_is_participle && verb >= 2 && matches!(norm.token(verb - 1), "and" | "or") && ctx.syms[verb - 2].is_some_and(|s| ctx.dicts.verbs.participle[s as usize]) {
+        let first = verb_group(ctx, verb - 2);
+        if first.passive {
+            return first;
+        }
+    }
     g
 }
 
@@ -459,6 +517,10 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             i += 1;
             continue;
         }
+        // "the banned movement", "his alleged part", "during the fight":
+        // a verb form after a determiner or possessive is an adjective or a
+        // noun; only noun patterns may start here.
+        let after_determiner = i > 0 && DETERMINERS.contains(&norm.token(i - 1));
         // The verb group is read once a pattern is worth trying here.
         let mut group: Option<Group> = None;
         let mut source_before: Option<Option<usize>> = None;
@@ -488,6 +550,9 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 break;
             }
             if !c.may_match(words, next) {
+                continue;
+            }
+            if after_determiner && matches!(dicts.verbs.patterns[pid as usize].elems.get(c.head as usize), Some(Elem::Verb(_))) {
                 continue;
             }
             if group.is_none() {
@@ -552,6 +617,23 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         let p = &dicts.verbs.patterns[m.pattern as usize];
         let (slot_target, slot_source) = bound[mi];
         let threat = p.code.root_number() == 13;
+        // "Iran will not renegotiate the deal": a cooperative act refused
+        // for the future is a rejection.
+        let refusal = m.negated && !p.negated && m.future && will_before(&ctx, m.head) && matches!(p.code.root_number(), 3..=8) && !m.modal;
+        // ", accusing the opposition of …", "issued a statement demanding
+        // that …": a participle that adds a speech act (demand, accusation,
+        // rejection, threat) by the clause's subject is an act of its own.
+        // (Threats only by name: ", giving him 72 hours to leave" is a
+        // detail of the expulsion.)
+        let message = |k: usize| COMMUNICATION_NOUNS.contains(&norm.token(k)) && (k.saturating_sub(3)..k).any(|j| ISSUING_VERBS.contains(&norm.token(j)));
+        let speech_participle = m.nonfinite
+            && has_verb(p)
+            && (matches!(p.code.root_number(), 10..=12) || threat && matches!(head_lemma(dicts, p), "threaten" | "warn"))
+            && m.head > 0
+            && (norm.token(m.head - 1) == "," || (m.head.saturating_sub(2)..m.head).any(message));
+        // "Nigeria will withdraw its force from Chad unless …": a forceful
+        // or punitive act promised on a condition is an ultimatum, a threat.
+        let ultimatum = m.future && !threat && will_before(&ctx, m.head) && dicts.ontology.intent_of(p.code).root_number() == 13 && !clause_starts_with(&ctx, m.clause, "if") && !clause_starts_with(&ctx, m.clause, "unless");
         let embedded = complement_of.get(&m.clause).copied().or_else(|| {
             // "asked how Japan would address …": an indirect question asserts nothing.
             let first = clause.iter().position(|&c| c == m.clause).unwrap_or(0);
@@ -560,15 +642,15 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         });
         let reason = if let Some(r) = embedded {
             Some(r)
-        } else if let Some(r) = sentence_block.filter(|r| !(threat && *r == "conditional")) {
+        } else if let Some(r) = sentence_block.filter(|r| !((threat || ultimatum) && *r == "conditional")) {
             Some(r)
         } else if background.contains(&m.clause) {
             Some("background: dated years before the document")
-        } else if clause_done.contains(&m.clause) {
+        } else if clause_done.contains(&m.clause) && !speech_participle {
             Some("clause already coded")
-        } else if m.negated && !p.negated {
+        } else if m.negated && !p.negated && !refusal {
             Some("negated")
-        } else if m.nonfinite && (has_verb(p) || m.support.is_some()) {
+        } else if m.nonfinite && (has_verb(p) || m.support.is_some()) && !speech_participle {
             Some("-ing form without an auxiliary (gerund or participle phrase)")
         } else if m.modal && !m.future {
             Some("modal (can/could/may/might/should/must)")
@@ -619,7 +701,15 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 code = c;
             }
         }
-        if m.future {
+        // The act itself, before a future turns it into an intent or threat
+        // ("will impose a curfew" is a threat, but the curfew's target is
+        // still the country's own people).
+        let act = code;
+        if refusal {
+            let c = dicts.ontology.refusal_of(code);
+            rule.push_str(" +refused");
+            code = c;
+        } else if m.future {
             let c = dicts.ontology.intent_of(code);
             if c != code {
                 rule.push_str(" +future→intent");
@@ -649,7 +739,9 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             }
             if let Some(s) = slot_source {
                 sources.extend(compound(&ctx, s).into_iter().filter_map(|i| party(i, "source-slot")));
-            } else if let Some(a) = by_agent(&ctx, m.tokens.end.max(m.head + 1), m.clause) {
+            } else if let Some(a) = by_agent(&ctx, m.head + 1, m.clause) {
+                // ("was attacked by militiamen armed with machetes": the agent
+                // may stand inside the words the pattern spans.)
                 sources.extend(compound(&ctx, a).into_iter().filter_map(|i| party(i, "by-agent")));
             } else if let Some(a) = institution_after(&ctx, m.head, m.clause) {
                 // "was summoned to the (Russian) Foreign Ministry": the ministry acted.
@@ -732,9 +824,19 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             matches[mi].suppressed = Some(if m.passive { "passive without an agent" } else { "no source actor" });
             continue;
         }
-        clause_source.push((m.clause, sources.clone()));
+        // "Peacekeeping troops arrived in Bosnia": troops arriving are
+        // deployed, not visiting.
+        let troops = |r: &Range<usize>| r.clone().any(|k| matches!(norm.token(k), "troops" | "soldiers" | "forces" | "peacekeepers" | "peacekeeping" | "contingent" | "battalion" | "marines"));
+        if code.root_number() == 4 && head_lemma(dicts, p) == "arrive" && sources.iter().any(|s| s.tokens.as_ref().is_some_and(troops)) {
+            matches[mi].suppressed = Some("troops arriving are deployed, not visiting");
+            continue;
+        }
+        // What a later "… and will resign" shares is the grammatical
+        // subject: in the passive, the one acted on, not the agent.
+        let grammatical = if m.passive { subject.map(|s| compound(&ctx, s).into_iter().filter_map(|i| party(i, "subject")).collect()).unwrap_or_default() } else { sources.clone() };
+        clause_source.push((m.clause, grammatical));
         // Parties distinct enough to be source and target of this act.
-        let distinct = |a: &str, b: &str| distinct(a, b) || domestic_act(code) && a != b;
+        let distinct = |a: &str, b: &str| distinct(a, b) || domestic_act(act) && a != b;
         if targets.is_empty() {
             // First actor phrase after the verb, in the clause, before the next verb.
             // A participle phrase ("…, citing the need to …", "by sending
@@ -797,10 +899,12 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "agent-of-object")));
             } else if let Some(t) = has_verb(p).then(coordinated).flatten() {
                 targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "coordinated-object")));
-            } else if code.root_number() >= 14 || code.as_str().starts_with("087") {
+            } else if act.root_number() >= 13 || act.as_str().starts_with("087") || act.root_number() == 8 && domestic_act(act) {
                 // Force lands somewhere: "exercises around Taiwan", "strikes in
                 // Gaza"; and so does its de-escalation ("reduced its activity
-                // around Kyiv").
+                // around Kyiv"), and the easing of a curfew or an emergency
+                // ("lifted the curfew in Montenegro"); and a threat lands where
+                // it is aimed ("threatened to resume attacks in Israel").
                 if let Some(t) = input.nps.iter().position(|np| candidate(np, true)) {
                     // A place is the country, not its government.
                     let np = &input.nps[t];
@@ -826,6 +930,28 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                     targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "against")));
                 }
             }
+            if targets.is_empty() && code.root_number() == 13 {
+                // "threatened to stop the talks if the United States goes
+                // ahead": the threat is against whoever the condition names.
+                let condition = (m.head + 1..n).find(|&k| clause[k] != m.clause && matches!(norm.token(k), "if" | "unless") && clause[k - 1] != clause[k]);
+                let named = condition.and_then(|k| {
+                    input.nps.iter().position(|np| np.tokens.start > k && clause[np.tokens.start] == clause[k] && other_party(np))
+                });
+                if let Some(t) = named {
+                    targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "condition-subject")));
+                }
+            }
+            if targets.is_empty() && matches!(code.root_number(), 10..=13) {
+                // "I told Minister Le Drian that Iran will not renegotiate":
+                // a demand, rejection or threat reported to someone is
+                // addressed to them.
+                let first = clause.iter().position(|&c| c == m.clause).unwrap_or(0);
+                let teller = (first.saturating_sub(7)..first).rev().find(|&k| matches!(norm.token(k), "told" | "tell" | "tells" | "informed" | "assured" | "warned" | "reminded"));
+                let addressee = teller.and_then(|k| input.nps.iter().position(|np| np.tokens.start > k && (k + 1..np.tokens.start).all(|j| norm.token(j) == "the") && other_party(np)));
+                if let Some(t) = addressee {
+                    targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "addressee")));
+                }
+            }
             if targets.is_empty() {
                 // "the government", "the police" alone: the source's own country's.
                 let country = sources[0].code.get(..3).filter(|_| !crate::dict::is_igo_prefix(&sources[0].code));
@@ -848,10 +974,13 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 // protests with no one named are against their own government.
                 let s0 = &sources[0].code;
                 let state = s0.len() == 3 || s0.len() == 6 && matches!(&s0[3..], "COP" | "GOV" | "MIL" | "JUD" | "SPY");
-                let domestic = match code.root_number() {
+                let domestic = match act.root_number() {
                     17 if state => Some(("CVL", "domestic-repression")),
+                    // "Sudan lifted the state of emergency": easing falls on
+                    // the state's own people too.
+                    8 if state && sources.len() == 1 && (act.as_str().starts_with("081") || act.as_str().starts_with("082")) => Some(("CVL", "domestic-easing")),
                     // "Belarus freed 14 prisoners": a state frees its own prisoners.
-                    8 if state && sources.len() == 1 && code.as_str().starts_with("0841") => Some(("CVL", "domestic-release")),
+                    8 if state && sources.len() == 1 && act.as_str().starts_with("0841") => Some(("CVL", "domestic-release")),
                     14 => Some(("GOV", "domestic-protest")),
                     _ => None,
                 };
@@ -901,6 +1030,11 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             if let Some(t) = input.nps.iter().position(other) {
                 targets.extend(party(t, "named-in-sentence"));
             }
+        }
+        if speech_participle && targets.is_empty() {
+            // ", saying he must resign": a side remark with no one named.
+            matches[mi].suppressed = Some("participle with no one it addresses");
+            continue;
         }
         clause_done.push(m.clause);
         let we = sources.iter().any(|s| s.via == "first-person" && s.tokens.as_ref().is_some_and(|r| matches!(norm.token(r.start), "we" | "our")));
@@ -1117,6 +1251,16 @@ fn institution_after(ctx: &Ctx<'_>, head: usize, clause: usize) -> Option<usize>
             && np.code.is_some()
             && np.tokens.clone().any(|k| matches!(norm.token(k), "ministry" | "kremlin" | "government" | "department"))
     })
+}
+
+/// "will" in the verb group before `head`, or "would" reported ("said it
+/// would not …", the reported form of "will"): a firm commitment, not a
+/// hypothetical ("Israel would strike, analysts say").
+fn will_before(ctx: &Ctx<'_>, head: usize) -> bool {
+    let norm = ctx.input.norm;
+    let group = || (head.saturating_sub(6)..head).rev().take_while(|&k| ctx.clause[k] == ctx.clause[head]);
+    let reported = || (0..head).any(|k| REPORTING.contains(&norm.token(k)));
+    group().any(|k| matches!(norm.token(k), "will" | "'ll" | "shall" | "wo")) || group().any(|k| norm.token(k) == "would") && reported()
 }
 
 fn has_verb(p: &Pattern) -> bool {

@@ -158,6 +158,46 @@ impl Ontology {
         self.codes.is_empty()
     }
 
+    /// The refusal a cooperative code becomes when it is negated in the
+    /// future ("Iran will not renegotiate the deal", "Syria will not accept
+    /// more refugees"): CAMEO's 12x family mirrors 03–08. Other codes stay
+    /// as they are.
+    pub fn refusal_of(&self, code: CameoCode) -> CameoCode {
+        let s = code.as_str();
+        let three = &s[..s.len().min(3)];
+        let mapped = match code.root_number() {
+            3 | 5 => "120",
+            4 => match three {
+                "045" => "126",
+                _ => "125",
+            },
+            6 => match three {
+                "061" => "1211",
+                "062" => "1212",
+                _ => "121",
+            },
+            7 => match three {
+                "071" => "1221",
+                "072" => "1222",
+                "073" => "1223",
+                "074" => "1224",
+                _ => "122",
+            },
+            8 => match three {
+                "081" => "1241",
+                "082" => "1242",
+                "083" => "123",
+                "084" => "1243",
+                "085" => "1244",
+                "086" => "1245",
+                "087" => "1246",
+                _ => "124",
+            },
+            _ => return code,
+        };
+        self.code(mapped).unwrap_or(code)
+    }
+
     /// The intent code a cooperative or forceful code becomes when the verb
     /// is in the future or governed by an intent verb ("will visit",
     /// "plans to send aid"): CAMEO's 03x family mirrors 04–08, and future
