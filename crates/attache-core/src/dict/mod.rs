@@ -304,16 +304,6 @@ fn head_key(is_lemma: bool, id: u32) -> u64 {
 }
 
 impl VerbLexicon {
-    pub fn sym(&self, normalized: &str) -> Option<Sym> {
-        self.vocab.get(normalized).copied()
-    }
-
-    /// The patterns whose first element matches the token `sym`.
-    pub fn candidates(&self, sym: Sym, out: &mut Vec<u32>) {
-        out.clear();
-        out.extend(self.candidates_of(sym).iter().map(|c| c.pattern));
-    }
-
     /// The patterns whose first element matches the token `sym`: the
     /// patterns headed by the word itself, then those headed by each verb
     /// it is a form of, each group most specific first.
