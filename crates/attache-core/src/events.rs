@@ -86,7 +86,7 @@ pub struct RawEvent {
 }
 
 /// Verbs after which "that" opens a reported clause.
-static REPORTING: WordSet = WordSet::new(&[
+static REPORTING: WordSet = WordSet::class(0, &[
     "said", "say", "says", "saying", "stated", "noted", "notes", "stressed", "stresses", "added", "adds", "told",
     "tells", "announced", "announces", "declared", "declares", "claimed", "claims", "insisted", "insists", "argued",
     "argues", "believe", "believes", "believed", "think", "thinks", "thought", "confirmed", "confirms", "reported",
@@ -98,24 +98,24 @@ static REPORTING: WordSet = WordSet::new(&[
 /// Verbs that open a reported clause even without "that" ("Lavrov said
 /// Moscow would respond"). Verbs that also head events ("declared a
 /// ceasefire", "recalled its ambassador") are not among them.
-static SAY_VERBS: WordSet = WordSet::new(&[
+static SAY_VERBS: WordSet = WordSet::class(1, &[
     "said", "say", "says", "saying", "added", "adds", "noted", "stressed", "believe", "believes", "believed", "think",
     "thinks", "thought", "insisted", "insists", "argued", "argues", "claimed", "claims", "explained", "emphasized",
     "emphasised", "underlined", "asserted", "remarked", "observed", "suggested", "wrote", "told",
 ]);
 
-static THAT_NOUNS: WordSet = WordSet::new(&[
+static THAT_NOUNS: WordSet = WordSet::class(2, &[
     "statement", "statements", "remark", "remarks", "claim", "claims", "allegation", "allegations", "assertion",
     "fact", "understanding", "hope", "belief", "view", "assurance", "assurances", "confident", "sure", "convinced",
     "aware", "clear", "concluded", "agreed", "out", "position", "conviction", "impression", "sign", "news", "reports",
 ]);
 
-static CLAUSE_WORDS: WordSet = WordSet::new(&[
+static CLAUSE_WORDS: WordSet = WordSet::class(3, &[
     "which", "who", "whom", "whose", "while", "how", "why", "what", "whereas", "although", "though", "because", "since", "if", "unless",
     "whether", "when", "after", "before", "once", "until", "where", "so",
 ]);
 
-static AUX: WordSet = WordSet::new(&[
+static AUX: WordSet = WordSet::class(4, &[
     "will", "wo", "would", "shall", "should", "can", "could", "may", "might", "must", "'ll", "'d", "is", "are", "was", "were", "cannot",
     "be", "been", "being", "am", "'re", "'m", "has", "have", "had", "'ve", "do", "does", "did", "not", "n't", "never",
     "also", "already", "still", "just", "once", "again", "further", "jointly", "today", "yesterday", "now", "then",
@@ -132,7 +132,7 @@ static AUX: WordSet = WordSet::new(&[
 /// hunger strike", "staged a general strike", "went on strike", "called a
 /// boycott". Verbs that end or refuse the act ("ended", "called off") are
 /// not among them.
-static SUPPORT_VERBS: WordSet = WordSet::new(&[
+static SUPPORT_VERBS: WordSet = WordSet::class(5, &[
     "begin", "begins", "began", "begun", "beginning", "start", "starts", "started", "starting", "stage", "stages",
     "staged", "staging", "hold", "holds", "held", "holding", "launch", "launches", "launched", "launching", "call",
     "calls", "called", "calling", "organise", "organises", "organised", "organising", "organize", "organizes",
@@ -147,7 +147,7 @@ static SUPPORT_VERBS: WordSet = WordSet::new(&[
 
 /// Words that may stand between a support verb and its noun: determiners,
 /// possessives, the particle of "go on", and a few modifiers of duration.
-static SUPPORT_GAP: WordSet = WordSet::new(&[
+static SUPPORT_GAP: WordSet = WordSet::class(6, &[
     "a", "an", "the", "his", "her", "their", "its", "our", "my", "your", "this", "these", "another", "new",
     "fresh", "second", "third", "renewed", "on", "out", "week-long", "day-long", "month-long", "indefinite", "open-ended",
     "one-day", "two-day", "three-day", "24-hour", "48-hour", "symbolic", "mass", "nationwide", "national", "massive",
@@ -156,47 +156,52 @@ static SUPPORT_GAP: WordSet = WordSet::new(&[
 
 /// Nouns naming a message, after which a participle says what it does
 /// ("a statement demanding", "a letter accusing").
-static COMMUNICATION_NOUNS: WordSet = WordSet::new(&[
+static COMMUNICATION_NOUNS: WordSet = WordSet::class(7, &[
     "statement", "statements", "declaration", "letter", "message", "communique", "note", "resolution", "appeal", "petition", "ultimatum", "decree",
 ]);
 
 /// Words of time that may follow a reporting verb ("said on Tuesday",
 /// "said today").
-static TIME_WORDS: WordSet = WordSet::new(&[
+static TIME_WORDS: WordSet = WordSet::class(8, &[
     "today", "yesterday", "tonight", "earlier", "later", "again", "also", "monday", "tuesday", "wednesday", "thursday", "friday",
     "saturday", "sunday", "repeatedly", "publicly",
 ]);
 
 /// Verbs whose -ing complement is the act they begin, go on with or take
 /// up again.
-static ASPECTUAL: WordSet = WordSet::new(&[
+static ASPECTUAL: WordSet = WordSet::class(9, &[
     "resume", "resumes", "resumed", "resuming", "continue", "continues", "continued", "continuing", "begin", "begins", "began",
     "begun", "start", "starts", "started", "keep", "keeps", "kept",
 ]);
 
 /// Verbs that put out a message ("issued a statement demanding …").
-static ISSUING_VERBS: WordSet = WordSet::new(&[
+static ISSUING_VERBS: WordSet = WordSet::class(10, &[
     "issue", "issued", "issues", "release", "released", "releases", "adopt", "adopted", "adopts", "pass", "passed", "passes",
     "send", "sent", "sends", "publish", "published", "publishes", "deliver", "delivered", "delivers", "submit", "submitted",
     "submits", "circulate", "circulated", "circulates", "sign", "signed", "signs",
 ]);
 
 /// Words before an adjective: "the alleged", "its proposed".
-static DETERMINERS: WordSet = WordSet::new(&["the", "a", "an", "his", "her", "its", "their", "our", "my", "your"]);
+static DETERMINERS: WordSet = WordSet::class(11, &["the", "a", "an", "his", "her", "its", "their", "our", "my", "your"]);
 
-static BE: WordSet = WordSet::new(&["is", "are", "was", "were", "be", "been", "being", "am", "'re", "'m"]);
-static NEG: WordSet = WordSet::new(&["not", "n't", "never", "no", "cannot"]);
-static FUTURE: WordSet = WordSet::new(&["will", "'ll", "wo", "shall", "would", "going", "ready", "willing", "prepared", "plan", "plans", "planned", "planning", "intend", "intends", "intended", "want", "wants", "wanted", "hope", "hopes", "hoped", "seek", "seeks", "sought", "aim", "aims", "expect", "expects", "expected", "likely", "set", "about", "due", "like"]);
-static MODAL: WordSet = WordSet::new(&["can", "could", "may", "might", "should", "must", "'d", "cannot"]);
-static PREPOSITIONS: WordSet = WordSet::new(&[
+static BE: WordSet = WordSet::class(12, &["is", "are", "was", "were", "be", "been", "being", "am", "'re", "'m"]);
+static NEG: WordSet = WordSet::class(13, &["not", "n't", "never", "no", "cannot"]);
+static FUTURE: WordSet = WordSet::class(14, &["will", "'ll", "wo", "shall", "would", "going", "ready", "willing", "prepared", "plan", "plans", "planned", "planning", "intend", "intends", "intended", "want", "wants", "wanted", "hope", "hopes", "hoped", "seek", "seeks", "sought", "aim", "aims", "expect", "expects", "expected", "likely", "set", "about", "due", "like"]);
+static MODAL: WordSet = WordSet::class(15, &["can", "could", "may", "might", "should", "must", "'d", "cannot"]);
+static PREPOSITIONS: WordSet = WordSet::class(16, &[
     "of", "in", "at", "with", "to", "for", "from", "by", "on", "about", "after", "before", "during", "against", "between",
     "among", "over", "under", "toward", "towards", "into", "than", "despite", "through", "across", "via", "regarding",
     "including", "like", "upon", "within", "without", "following", "amid",
 ]);
 
-fn is_boundary_punct(w: &str) -> bool {
-    matches!(w, ";" | ":" | "(" | ")" | "[" | "]" | "-" | "\u{2013}" | "\u{2014}" | "?" | "!")
-}
+/// Punctuation that ends a clause.
+static BOUNDARY_PUNCT: WordSet = WordSet::class(18, &[";", ":", "(", ")", "[", "]", "-", "\u{2013}", "\u{2014}", "?", "!"]);
+
+/// The word classes (each a [`WordSet::class`] with bit `n` at index `n`):
+/// their bits are set on their words in the dictionaries' word table.
+pub(crate) static WORD_CLASSES: [&WordSet; 19] = [
+    &REPORTING, &SAY_VERBS, &THAT_NOUNS, &CLAUSE_WORDS, &AUX, &SUPPORT_VERBS, &SUPPORT_GAP, &COMMUNICATION_NOUNS, &TIME_WORDS, &ASPECTUAL, &ISSUING_VERBS, &DETERMINERS, &BE, &NEG, &FUTURE, &MODAL, &PREPOSITIONS, &MONTHS, &BOUNDARY_PUNCT,
+];
 
 /// Assigns each token a clause number. Clauses split at semicolons, dashes
 /// and brackets, at subordinating and relative words, at "that" after a
@@ -223,22 +228,24 @@ pub fn clauses(input: &SentenceInput<'_>, is_verb_head: &[bool], out: &mut Vec<u
     // "artillery, mortar, and rocket fire": the last "and" of a list of
     // short items (another comma a few words back) joins words, not clauses.
     let list_end = |i: usize| i >= 3 && (i.saturating_sub(4)..i - 2).any(|k| norm.token(k) == ",") && !(i.saturating_sub(4)..i - 1).any(|k| is_verb_head[k]);
+    let class = |k: usize| norm.words[k].class;
     for i in 0..n {
         let w = norm.token(i);
         let prev = if i > 0 { norm.token(i - 1) } else { "" };
         let next = if i + 1 < n { norm.token(i + 1) } else { "" };
+        let cw = class(i);
         // (`in_np` walks the actor phrases: asked last.)
         let starts = i > 0
-            && (is_boundary_punct(w) && !bracket_aside(i)
-                || CLAUSE_WORDS.contains(&w) && !(w == "so" && next == "that") && !(w == "once" && next == "again")
-                || w == "that" && (THAT_NOUNS.contains(&prev) || prev == "," || is_verb_head[i - 1] || (i.saturating_sub(6)..i).any(|k| REPORTING.contains(&norm.token(k))))
-                || matches!(w, "and" | "but" | "or") && (prev == "," && !list_end(i) || i + 1 < n && (is_verb_head[i + 1] || AUX.contains(&next) && !matches!(next, "to" | "all" | "both" | "each")))
-                || SAY_VERBS.contains(&prev) && !in_np(i - 1) && !input.nps.iter().any(|np| np.tokens.end == i) && w != "that" && w != "," && !PREPOSITIONS.contains(&w) && !matches!(w, "it" | "this" | "so" | "in" | "on" | "reporters" | "journalists")
+            && (BOUNDARY_PUNCT.of(cw) && !bracket_aside(i)
+                || CLAUSE_WORDS.of(cw) && !(w == "so" && next == "that") && !(w == "once" && next == "again")
+                || w == "that" && (THAT_NOUNS.of(class(i - 1)) || prev == "," || is_verb_head[i - 1] || (i.saturating_sub(6)..i).any(|k| REPORTING.of(class(k))))
+                || matches!(w, "and" | "but" | "or") && (prev == "," && !list_end(i) || i + 1 < n && (is_verb_head[i + 1] || AUX.of(class(i + 1)) && !matches!(next, "to" | "all" | "both" | "each")))
+                || SAY_VERBS.of(class(i - 1)) && !in_np(i - 1) && !input.nps.iter().any(|np| np.tokens.end == i) && w != "that" && w != "," && !PREPOSITIONS.of(cw) && !matches!(w, "it" | "this" | "so" | "in" | "on" | "reporters" | "journalists")
                     // "said today it had expelled": the clause opens after the time word.
-                    && !TIME_WORDS.contains(&w)
+                    && !TIME_WORDS.of(cw)
                 || w == "," && matches!(next, "which" | "who" | "but" | "while" | "whereas" | "although" | "though")
                 // "…, this is an outrageous statement": a new subject and verb.
-                || w == "," && matches!(next, "this" | "it" | "that") && i + 2 < n && BE.contains(&norm.token(i + 2)))
+                || w == "," && matches!(next, "this" | "it" | "that") && i + 2 < n && BE.of(class(i + 2)))
             && !in_np(i);
         if starts {
             next_id += 1;
@@ -374,12 +381,12 @@ fn support_verb(ctx: &Ctx<'_>, head: usize) -> Option<usize> {
         if ctx.clause[k] != clause || ctx.input.tokens[k].kind != TokKind::Word || ctx.input.nps.iter().any(|np| np.tokens.start <= k && k < np.tokens.end) {
             return None;
         }
-        let w = norm.token(k);
+        let c = norm.words[k].class;
         // "be on strike", "remained on hunger strike"
-        if SUPPORT_VERBS.contains(&w) || BE.contains(&w) && norm.token(k + 1) == "on" {
+        if SUPPORT_VERBS.of(c) || BE.of(c) && norm.token(k + 1) == "on" {
             return Some(k);
         }
-        if !SUPPORT_GAP.contains(&w) {
+        if !SUPPORT_GAP.of(c) {
             return None;
         }
     }
@@ -406,15 +413,18 @@ fn verb_group(ctx: &Ctx<'_>, head: usize) -> Group {
     while k > 0 && steps < 7 {
         k -= 1;
         steps += 1;
-        let w = norm.token(k);
-        let adverb = w.ends_with("ly") && w.len() > 4 && ctx.input.tokens[k].kind == TokKind::Word;
-        if !(AUX.contains(&w) || adverb) || ctx.clause[k] != ctx.clause[head] {
+        let c = norm.words[k].class;
+        let adverb = || {
+            let w = norm.token(k);
+            w.ends_with("ly") && w.len() > 4 && ctx.input.tokens[k].kind == TokKind::Word
+        };
+        if !(AUX.of(c) || adverb()) || ctx.clause[k] != ctx.clause[head] {
             break;
         }
-        g.negated |= NEG.contains(&w);
-        g.future |= FUTURE.contains(&w);
-        g.modal |= MODAL.contains(&w);
-        be |= BE.contains(&w);
+        g.negated |= NEG.of(c);
+        g.future |= FUTURE.of(c);
+        g.modal |= MODAL.of(c);
+        be |= BE.of(c);
     }
     // "Russia could cut gas supplies": a modal or negation a few words
     // before a head that is not itself the verb.
@@ -428,7 +438,7 @@ fn verb_group(ctx: &Ctx<'_>, head: usize) -> Group {
                 break;
             }
             let w = norm.token(k);
-            g.modal |= MODAL.contains(&w);
+            g.modal |= MODAL.of(norm.words[k].class);
             g.negated |= matches!(w, "not" | "n't" | "never" | "cannot");
         }
     }
@@ -444,9 +454,9 @@ fn verb_group(ctx: &Ctx<'_>, head: usize) -> Group {
     let head_is_participle = ctx.syms[verb].is_some_and(|s| ctx.dicts.verbs.participle[s as usize]);
     // "resumed shelling", "continued deporting": the -ing form after an
     // aspectual verb is the act itself.
-    let aspect = verb > 0 && ASPECTUAL.contains(&norm.token(verb - 1));
+    let aspect = verb > 0 && ASPECTUAL.of(norm.words[verb - 1].class);
     g.nonfinite = !be && !aspect && ctx.syms[verb].is_some_and(|s| ctx.dicts.verbs.gerund[s as usize]);
-    g.passive = be && head_is_participle && !BE.contains(&norm.token(head));
+    g.passive = be && head_is_participle && !BE.of(norm.words[head].class);
     // "were killed or wounded": a participle coordinated with a passive
     // one shares its voice (and its verb group).
     if !be && head_is_participle && verb >= 2 && matches!(norm.token(verb - 1), "and" | "or") && ctx.syms[verb - 2].is_some_and(|s| ctx.dicts.verbs.participle[s as usize]) {
@@ -520,7 +530,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         // "the banned movement", "his alleged part", "during the fight":
         // a verb form after a determiner or possessive is an adjective or a
         // noun; only noun patterns may start here.
-        let after_determiner = i > 0 && DETERMINERS.contains(&norm.token(i - 1));
+        let after_determiner = i > 0 && DETERMINERS.of(norm.words[i - 1].class);
         // The verb group is read once a pattern is worth trying here.
         let mut group: Option<Group> = None;
         let mut source_before: Option<Option<usize>> = None;
@@ -625,7 +635,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         // rejection, threat) by the clause's subject is an act of its own.
         // (Threats only by name: ", giving him 72 hours to leave" is a
         // detail of the expulsion.)
-        let message = |k: usize| COMMUNICATION_NOUNS.contains(&norm.token(k)) && (k.saturating_sub(3)..k).any(|j| ISSUING_VERBS.contains(&norm.token(j)));
+        let message = |k: usize| COMMUNICATION_NOUNS.of(norm.words[k].class) && (k.saturating_sub(3)..k).any(|j| ISSUING_VERBS.of(norm.words[j].class));
         let speech_participle = m.nonfinite
             && has_verb(p)
             && (matches!(p.code.root_number(), 10..=12) || threat && matches!(head_lemma(dicts, p), "threaten" | "warn"))
@@ -843,7 +853,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             // troops to …") is not the object; an -ing word inside the object
             // is part of it ("the bombing suspects from Libya", "a common
             // understanding with Moscow", "power lines leading into Kabul").
-            let opens_phrase = |k: usize| k == m.head + 1 || norm.token(k - 1) == "," || PREPOSITIONS.contains(&norm.token(k - 1));
+            let opens_phrase = |k: usize| k == m.head + 1 || norm.token(k - 1) == "," || PREPOSITIONS.of(norm.words[k - 1].class);
             let next_verb = (m.tokens.end..n)
                 .find(|&k| is_head[k] && clause[k] == m.clause && syms[k].is_some_and(|s| dicts.verbs.gerund[s as usize]) && opens_phrase(k))
                 .unwrap_or(n);
@@ -1186,7 +1196,7 @@ fn preceded_by(norm: &Normalized, k: usize, word: &str) -> Option<usize> {
 fn background_clauses(input: &SentenceInput<'_>, clause: &[usize]) -> Vec<usize> {
     let norm = input.norm;
     let tok = |k: usize| norm.token(k);
-    let is_month = |k: usize| MONTHS.contains(&tok(k));
+    let is_month = |k: usize| MONTHS.of(norm.words[k].class);
     let is_day = |k: usize| tok(k).len() <= 2 && tok(k).bytes().all(|b| b.is_ascii_digit());
     let mut out = Vec::new();
     for k in 0..input.tokens.len() {
@@ -1213,7 +1223,7 @@ fn background_clauses(input: &SentenceInput<'_>, clause: &[usize]) -> Vec<usize>
     out
 }
 
-static MONTHS: WordSet = WordSet::new(&[
+static MONTHS: WordSet = WordSet::class(17, &[
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 ]);
@@ -1259,7 +1269,7 @@ fn institution_after(ctx: &Ctx<'_>, head: usize, clause: usize) -> Option<usize>
 fn will_before(ctx: &Ctx<'_>, head: usize) -> bool {
     let norm = ctx.input.norm;
     let group = || (head.saturating_sub(6)..head).rev().take_while(|&k| ctx.clause[k] == ctx.clause[head]);
-    let reported = || (0..head).any(|k| REPORTING.contains(&norm.token(k)));
+    let reported = || (0..head).any(|k| REPORTING.of(norm.words[k].class));
     group().any(|k| matches!(norm.token(k), "will" | "'ll" | "shall" | "wo")) || group().any(|k| norm.token(k) == "would") && reported()
 }
 
@@ -1292,7 +1302,7 @@ fn reporter_of_pronoun(ctx: &Ctx<'_>, clause: usize) -> Option<usize> {
         return None;
     }
     let outer = ctx.clause[first - 1];
-    let verb = (first.saturating_sub(6)..first).rev().find(|&j| ctx.clause[j] == outer && REPORTING.contains(&norm.token(j)))?;
+    let verb = (first.saturating_sub(6)..first).rev().find(|&j| ctx.clause[j] == outer && REPORTING.of(norm.words[j].class))?;
     subject_np(ctx, verb, outer)
 }
 
@@ -1313,7 +1323,7 @@ fn subject_np(ctx: &Ctx<'_>, head: usize, clause: usize) -> Option<usize> {
         let mut k = s;
         while k > 0 && ctx.clause[k - 1] == clause {
             let w = norm.token(k - 1);
-            if PREPOSITIONS.contains(&w) {
+            if PREPOSITIONS.of(norm.words[k - 1].class) {
                 return false;
             }
             if matches!(w, "the" | "a" | "an" | "our" | "their" | "his" | "her" | "its" | "both" | "all") {
@@ -1338,7 +1348,7 @@ fn compound(ctx: &Ctx<'_>, i: usize) -> Vec<usize> {
         let joined = matches!(few_words(gap.map(|k| norm.token(k)).filter(|w| !matches!(*w, "the" | "its" | "their"))), Some((["and", ..], 1) | ([",", ..], 1) | ([",", "and", ..], 2) | (["as", "well", "as"], 3)));
         // "… against the United States, South Korea's defence ministry said":
         // the next phrase is the subject of a reporting verb, not a member.
-        let reporter = nps[j + 1].tokens.end < ctx.input.tokens.len() && SAY_VERBS.contains(&norm.token(nps[j + 1].tokens.end));
+        let reporter = nps[j + 1].tokens.end < ctx.input.tokens.len() && SAY_VERBS.of(norm.words[nps[j + 1].tokens.end].class);
         if !joined || reporter {
             break;
         }

@@ -242,9 +242,16 @@ pub fn normalize_phrase(phrase: &str) -> String {
 /// A fixed list of words (in matching form) asked "is this one of you?"
 /// once per token: a hash set built on first use, so the rules can keep
 /// their word lists as plain literals.
+///
+/// A set made with [`WordSet::class`] is also a word class: its bit is set
+/// on its words in the dictionaries' word table (`dict::Words`), which the
+/// sentence looks up once per token anyway, so the rules can ask of a token
+/// with [`WordSet::of`] (one load and a mask) instead of hashing its text.
 pub struct WordSet {
     words: &'static [&'static str],
     set: std::sync::OnceLock<WordSetIndex>,
+    /// The class bit (0 for a set that is not a class).
+    bit: u64,
 }
 
 struct WordSetIndex {
@@ -264,7 +271,25 @@ fn shape(w: &str) -> usize {
 
 impl WordSet {
     pub const fn new(words: &'static [&'static str]) -> WordSet {
-        WordSet { words, set: std::sync::OnceLock::new() }
+        WordSet { words, set: std::sync::OnceLock::new(), bit: 0 }
+    }
+
+    /// A set that is also word class number `n` (0–63).
+    pub const fn class(n: u32, words: &'static [&'static str]) -> WordSet {
+        WordSet { words, set: std::sync::OnceLock::new(), bit: 1 << n }
+    }
+
+    /// The class bit (0 for a plain set).
+    pub fn bit(&self) -> u64 {
+        self.bit
+    }
+
+    /// Whether a token whose word classes are `classes` (its
+    /// `WordInfo::class`) is in this set. Only for a class.
+    #[inline]
+    pub fn of(&self, classes: u64) -> bool {
+        debug_assert!(self.bit != 0, "WordSet::of on a set that is not a class");
+        classes & self.bit != 0
     }
 
     #[inline]

@@ -182,6 +182,9 @@ pub struct WordInfo {
     /// The lengths in tokens of the actor phrases the word starts (bit `n`
     /// for `n` tokens; longer than 63 counts as 63).
     pub phrase_lengths: u64,
+    /// The word classes of the event rules it belongs to (a bit per
+    /// [`crate::text::WordSet::class`], from [`crate::events::WORD_CLASSES`]).
+    pub class: u64,
 }
 
 /// Every word of the actor phrases and verb patterns, with its
@@ -204,8 +207,17 @@ impl Words {
             match self.map.get_mut(w.as_str()) {
                 Some(info) => info.verb = Some(s),
                 None => {
-                    self.map.insert(w.as_str().into(), WordInfo { verb: Some(s), phrase_lengths: 0 });
+                    self.map.insert(w.as_str().into(), WordInfo { verb: Some(s), ..WordInfo::default() });
                 }
+            }
+        }
+    }
+
+    /// Adds the words of the event rules' word classes, with their bits.
+    fn add_classes(&mut self, classes: &[&crate::text::WordSet]) {
+        for set in classes {
+            for &w in set.iter() {
+                self.map.entry(w.into()).or_default().class |= set.bit();
             }
         }
     }
@@ -492,6 +504,7 @@ impl Dictionaries {
         });
         problems.extend(verb_problems);
         words.add_verbs(&verbs.vocab);
+        words.add_classes(&crate::events::WORD_CLASSES);
         for e in &examples {
             if ontology.code(&e.code).is_none() {
                 problems.push(e.loc.error(DictErrorKind::UnknownCode(format!("example expects CAMEO code {:?}", e.code))));
@@ -1033,6 +1046,30 @@ mod tests {
         assert!(plurals("Japanese").is_empty());
         assert_eq!(plurals("German"), ["Germans"]);
         assert_eq!(plurals("boss"), ["bosses"]);
+    }
+
+    #[test]
+    fn word_classes_are_set_on_their_words() {
+        // Class n has bit n, so no two classes share one.
+        for (n, set) in crate::events::WORD_CLASSES.iter().enumerate() {
+            assert_eq!(set.bit(), 1 << n, "class {n}");
+        }
+        let mut words = Words::default();
+        words.add_classes(&crate::events::WORD_CLASSES);
+        // Every word of every class carries the class's bit, and a token's
+        // classes answer exactly what the sets' own lookups answer.
+        for set in crate::events::WORD_CLASSES {
+            for w in set.iter() {
+                assert!(set.of(words.get(w).class), "{w:?} lacks its class bit");
+            }
+        }
+        for w in ["will", "said", "the", ";", "\u{2014}", "in", "may", "Will", "signed", "nothing", ""] {
+            let classes = words.get(w).class;
+            for set in crate::events::WORD_CLASSES {
+                assert_eq!(set.of(classes), set.contains(&w), "{w:?}");
+            }
+        }
+        assert_eq!(words.get("nothing").class, 0);
     }
 
     #[test]
