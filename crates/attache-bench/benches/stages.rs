@@ -13,7 +13,7 @@ use attache_bench::corpus;
 use attache_core::actors::{chunk, find_mentions, ActorContext, ActorNp, Mention, Normalized};
 use attache_core::dict::Dictionaries;
 use attache_core::document::Document;
-use attache_core::events::{code_sentence, SentenceInput};
+use attache_core::events::{code_sentence, SentenceInput, Work};
 use attache_core::ingest::JsonlReader;
 use attache_core::output::{EventWriter, OutputFormat};
 use attache_core::pipeline::{self, Options};
@@ -167,6 +167,7 @@ fn stages(c: &mut Criterion) {
         .collect();
     let code_all = |verbs: &mut Vec<_>, events: &mut Vec<_>| {
         let mut n = 0;
+        let mut work = Work::default();
         for ((a, d), norms) in analyses.iter().zip(&docs).zip(&norms) {
             for (s, norm) in a.sentences.iter().zip(norms) {
                 let input = SentenceInput {
@@ -182,7 +183,7 @@ fn stages(c: &mut Criterion) {
                     joint_compounds: !opts.no_joint_compounds,
                     year: a.date.map(|d| d.year()),
                 };
-                code_sentence(&dicts, &input, verbs, events);
+                code_sentence(&dicts, &input, verbs, events, &mut work);
                 n += events.len();
             }
         }

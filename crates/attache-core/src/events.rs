@@ -312,6 +312,15 @@ fn match_elems(ctx: &Ctx<'_>, p: &Pattern, e: usize, pos: usize, b: Binding, hea
         }
         Elem::Verb(l) => sym_at(pos).filter(|&s| ctx.dicts.verbs.is_form_of(s, *l)).and_then(|_| match_elems(ctx, p, e + 1, pos + 1, b, head_clause)),
         Elem::Gap => {
+            // A word the next element needs is looked for before trying the
+            // rest of the pattern at a position (the same answer, without
+            // a call per skipped word).
+            let fits = |q: usize| match p.elems.get(e + 1) {
+                Some(Elem::Word(s)) => sym_at(q) == Some(*s),
+                Some(Elem::Alt(ss)) => sym_at(q).is_some_and(|s| ss.contains(&s)),
+                Some(Elem::Verb(l)) => sym_at(q).is_some_and(|s| ctx.dicts.verbs.is_form_of(s, *l)),
+                _ => true,
+            };
             for k in 0..=5 {
                 let q = pos + k;
                 if q > n {
@@ -322,6 +331,9 @@ fn match_elems(ctx: &Ctx<'_>, p: &Pattern, e: usize, pos: usize, b: Binding, hea
                     if pos >= n || ctx.clause[t] != ctx.clause[pos] || ctx.input.tokens[t].kind == TokKind::Punct && ctx.input.norm.token(t) != "'s" {
                         break;
                     }
+                }
+                if !fits(q) {
+                    continue;
                 }
                 if let Some(r) = match_elems(ctx, p, e + 1, q, b, head_clause) {
                     return Some(r);
@@ -468,8 +480,19 @@ fn verb_group(ctx: &Ctx<'_>, head: usize) -> Group {
     g
 }
 
+/// Buffers [`code_sentence`] keeps from one sentence to the next (their
+/// contents mean nothing between calls).
+#[derive(Debug, Default)]
+pub struct Work {
+    syms: Vec<Option<u32>>,
+    is_head: Vec<bool>,
+    clause: Vec<usize>,
+    bound: Vec<(Option<usize>, Option<usize>)>,
+    clause_done: Vec<usize>,
+}
+
 /// Codes one sentence: the verb matches (with their fate) and the events.
-pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &mut Vec<VerbMatch>, events: &mut Vec<RawEvent>) {
+pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &mut Vec<VerbMatch>, events: &mut Vec<RawEvent>, work: &mut Work) {
     matches.clear();
     events.clear();
     let n = input.tokens.len();
@@ -477,18 +500,21 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         return;
     }
     let norm = input.norm;
-    let syms: Vec<Option<u32>> = norm.words.iter().map(|w| w.verb).collect();
+    let Work { syms, is_head, clause, bound, clause_done } = work;
+    syms.clear();
+    syms.extend(norm.words.iter().map(|w| w.verb));
     // No word that heads a pattern: nothing can match, so no events.
     if !syms.iter().flatten().any(|&s| !dicts.verbs.candidates_of(s).is_empty()) {
         return;
     }
     // Which tokens are pattern heads at all (for clause splitting).
-    let is_head: Vec<bool> = syms.iter().map(|s| s.is_some_and(|s| dicts.verbs.is_verb_head(s))).collect();
+    is_head.clear();
+    is_head.extend(syms.iter().map(|s| s.is_some_and(|s| dicts.verbs.is_verb_head(s))));
     // The sentence's words, for skipping patterns that need a word it lacks.
     let words = syms.iter().flatten().fold(0, |bits, &s| bits | crate::dict::word_bit(s));
-    let mut clause = Vec::with_capacity(n);
-    clauses(input, &is_head, &mut clause);
-    let ctx = Ctx { input, passive: std::cell::Cell::new(false), syms: &syms, clause: &clause, dicts };
+    clauses(input, is_head, clause);
+    let (syms, is_head, clause) = (&*syms, &*is_head, &*clause);
+    let ctx = Ctx { input, passive: std::cell::Cell::new(false), syms, clause, dicts };
 
     let question = norm.token(n - 1) == "?" || (n >= 2 && norm.token(n - 2) == "?");
     let conditional = (0..n).any(|i| matches!(norm.token(i), "if" | "unless" | "whether") && (i == 0 || clause[i] != clause[i - 1]));
@@ -510,7 +536,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
     };
 
     // 1. Match: at each token, the most specific pattern that matches.
-    let mut bound: Vec<(Option<usize>, Option<usize>)> = Vec::new();
+    bound.clear();
     let mut i = 0;
     while i < n {
         let Some(s) = syms[i] else {
@@ -620,7 +646,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
 
     // 2. One event family per clause: the first match in the clause.
     let sentence_block = if matches.is_empty() { None } else { sentence_block() };
-    let mut clause_done: Vec<usize> = Vec::new();
+    clause_done.clear();
     let mut clause_source: Vec<(usize, Vec<Party>)> = Vec::new();
     for mi in 0..matches.len() {
         let m = matches[mi].clone();

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::actors::{chunk, find_mentions, ActorContext, ActorNp, Mention, MentionKind, Normalized};
 use crate::dict::Dictionaries;
 use crate::document::Document;
-use crate::events::{code_sentence, RawEvent, SentenceInput, VerbMatch};
+use crate::events::{code_sentence, RawEvent, SentenceInput, VerbMatch, Work};
 use crate::meta::{self, Dropped};
 use crate::ontology::CameoCode;
 use crate::output::{country_and_role, write_json_fields, ActorFields, Event, EventFields};
@@ -135,6 +135,7 @@ pub struct Scratch {
     nps: Vec<ActorNp>,
     verbs: Vec<VerbMatch>,
     events: Vec<RawEvent>,
+    work: Work,
     named_people: Vec<u32>,
     records: Vec<Event>,
 }
@@ -281,7 +282,7 @@ fn prepare(dicts: &Dictionaries, doc: &Document, opts: &Options, s: &mut Scratch
 /// Actors and events of each prepared sentence, in order; `f` sees each.
 fn code_sentences(dicts: &Dictionaries, doc: &Document, opts: &Options, p: &Prepared, s: &mut Scratch, mut f: impl FnMut(Sentence<'_>)) {
     let text = doc.text.as_str();
-    let Scratch { tokens, sentences: sentence_ranges, norm, mentions, nps, verbs, events, named_people, .. } = s;
+    let Scratch { tokens, sentences: sentence_ranges, norm, mentions, nps, verbs, events, work, named_people, .. } = s;
     let (date, tm, turns, main_speaker, counterpart) = (p.date, &p.meta, &p.turns, &p.main_speaker, &p.counterpart);
     named_people.clear();
 
@@ -330,7 +331,7 @@ fn code_sentences(dicts: &Dictionaries, doc: &Document, opts: &Options, p: &Prep
             joint_compounds: !opts.no_joint_compounds,
             year: date.map(|d| d.year()),
         };
-        code_sentence(dicts, &input, verbs, events);
+        code_sentence(dicts, &input, verbs, events, work);
         f(Sentence { index, span, tokens: tr, toks, turn, speaker, speaker_code: speaker_code.as_deref(), mentions, nps, verbs, events });
     }
 }

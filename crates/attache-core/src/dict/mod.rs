@@ -189,27 +189,75 @@ pub struct WordInfo {
 
 /// Every word of the actor phrases and verb patterns, with its
 /// [`WordInfo`].
+///
+/// Looked up once per token of every sentence, from a table too large for
+/// the nearer caches: words of up to 16 bytes (all but a handful) are kept
+/// inline in the table's buckets, so a lookup reads the bucket and follows
+/// no pointer to the key; longer words go to a map of their own.
 #[derive(Debug, Default)]
 pub struct Words {
-    map: FxHashMap<Box<str>, WordInfo>,
+    short: FxHashMap<ShortWord, WordInfo>,
+    long: FxHashMap<Box<str>, WordInfo>,
+}
+
+/// A word of up to 16 bytes, zero-padded, with its length.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct ShortWord {
+    bytes: [u8; 16],
+    len: u8,
+}
+
+impl ShortWord {
+    fn new(word: &str) -> Option<ShortWord> {
+        let b = word.as_bytes();
+        let mut bytes = [0u8; 16];
+        bytes.get_mut(..b.len())?.copy_from_slice(b);
+        Some(ShortWord { bytes, len: b.len() as u8 })
+    }
+}
+
+impl std::hash::Hash for ShortWord {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let (a, b) = self.bytes.split_at(8);
+        state.write_u64(u64::from_le_bytes(a.try_into().expect("eight bytes")));
+        state.write_u64(u64::from_le_bytes(b.try_into().expect("eight bytes")) ^ u64::from(self.len));
+    }
 }
 
 impl Words {
     /// What the dictionaries know of a normalised word (nothing: the default).
+    #[inline]
     pub fn get(&self, word: &str) -> WordInfo {
-        self.map.get(word).copied().unwrap_or_default()
+        match ShortWord::new(word) {
+            Some(k) => self.short.get(&k),
+            None => self.long.get(word),
+        }
+        .copied()
+        .unwrap_or_default()
+    }
+
+    /// The entry of `word`, made empty if it has none.
+    fn entry(&mut self, word: &str) -> &mut WordInfo {
+        match ShortWord::new(word) {
+            Some(k) => self.short.entry(k).or_default(),
+            None => self.long.entry(word.into()).or_default(),
+        }
+    }
+
+    /// The number of words.
+    pub fn len(&self) -> usize {
+        self.short.len() + self.long.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// Adds the verb vocabulary's symbols.
     fn add_verbs(&mut self, vocab: &FxHashMap<String, Sym>) {
-        self.map.reserve(vocab.len());
+        self.short.reserve(vocab.len());
         for (w, &s) in vocab {
-            match self.map.get_mut(w.as_str()) {
-                Some(info) => info.verb = Some(s),
-                None => {
-                    self.map.insert(w.as_str().into(), WordInfo { verb: Some(s), ..WordInfo::default() });
-                }
-            }
+            self.entry(w).verb = Some(s);
         }
     }
 
@@ -217,7 +265,7 @@ impl Words {
     fn add_classes(&mut self, classes: &[&crate::text::WordSet]) {
         for set in classes {
             for &w in set.iter() {
-                self.map.entry(w.into()).or_default().class |= set.bit();
+                self.entry(w).class |= set.bit();
             }
         }
     }
@@ -752,7 +800,7 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
     for p in phrases.keys() {
         let first = p.split(' ').next().unwrap_or(p);
         let len = p.split(' ').count().min(63);
-        words.map.entry(first.into()).or_default().phrase_lengths |= 1 << len;
+        words.entry(first).phrase_lengths |= 1 << len;
     }
     (ActorLexicon { phrases, entries, people }, words, problems)
 }
@@ -1046,6 +1094,24 @@ mod tests {
         assert!(plurals("Japanese").is_empty());
         assert_eq!(plurals("German"), ["Germans"]);
         assert_eq!(plurals("boss"), ["bosses"]);
+    }
+
+    #[test]
+    fn words_of_every_length_are_kept_apart() {
+        // Inline up to 16 bytes, in the long map beyond; a word and its
+        // prefixes or zero-padded forms are different words.
+        let mut words = Words::default();
+        let list = ["", "a", "ab", "a\0", "sixteen-bytes-xx", "seventeen-bytes-x", "seventeen-bytes-y", "côte", "côté", "ministry of foreign affairs"];
+        for (i, w) in list.iter().enumerate() {
+            words.entry(w).phrase_lengths = 1 << i;
+        }
+        assert_eq!(words.len(), list.len());
+        for (i, w) in list.iter().enumerate() {
+            assert_eq!(words.get(w).phrase_lengths, 1 << i, "{w:?}");
+        }
+        for w in ["abc", "sixteen-bytes-x", "seventeen-bytes-z", "c\u{f4}t", "a\0\0"] {
+            assert_eq!(words.get(w), WordInfo::default(), "{w:?}");
+        }
     }
 
     #[test]
