@@ -8,6 +8,7 @@
 //! - this module: compilation into the actor and verb matchers, and `check`.
 
 pub mod inflect;
+mod inline;
 pub mod native;
 pub mod phoenix;
 pub mod source;
@@ -144,8 +145,9 @@ pub struct Entry {
 /// word is [`WordInfo::phrase_lengths`]).
 #[derive(Debug)]
 pub struct ActorLexicon {
-    /// Phrase → its index in `entries`.
-    phrases: FxHashMap<Box<str>, u32>,
+    /// Phrase → its index in `entries` (looked up at most tokens, so kept
+    /// inline: [`inline`]).
+    phrases: inline::InlineMap<24, u32>,
     /// Per phrase: its entries.
     pub entries: Vec<Vec<Entry>>,
     pub people: Vec<Person>,
@@ -188,74 +190,36 @@ pub struct WordInfo {
 }
 
 /// Every word of the actor phrases and verb patterns, with its
-/// [`WordInfo`].
-///
-/// Looked up once per token of every sentence, from a table too large for
-/// the nearer caches: words of up to 16 bytes (all but a handful) are kept
-/// inline in the table's buckets, so a lookup reads the bucket and follows
-/// no pointer to the key; longer words go to a map of their own.
+/// [`WordInfo`] (looked up once per token, so kept inline: [`inline`]).
 #[derive(Debug, Default)]
 pub struct Words {
-    short: FxHashMap<ShortWord, WordInfo>,
-    long: FxHashMap<Box<str>, WordInfo>,
-}
-
-/// A word of up to 16 bytes, zero-padded, with its length.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct ShortWord {
-    bytes: [u8; 16],
-    len: u8,
-}
-
-impl ShortWord {
-    fn new(word: &str) -> Option<ShortWord> {
-        let b = word.as_bytes();
-        let mut bytes = [0u8; 16];
-        bytes.get_mut(..b.len())?.copy_from_slice(b);
-        Some(ShortWord { bytes, len: b.len() as u8 })
-    }
-}
-
-impl std::hash::Hash for ShortWord {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        let (a, b) = self.bytes.split_at(8);
-        state.write_u64(u64::from_le_bytes(a.try_into().expect("eight bytes")));
-        state.write_u64(u64::from_le_bytes(b.try_into().expect("eight bytes")) ^ u64::from(self.len));
-    }
+    map: inline::InlineMap<16, WordInfo>,
 }
 
 impl Words {
     /// What the dictionaries know of a normalised word (nothing: the default).
     #[inline]
     pub fn get(&self, word: &str) -> WordInfo {
-        match ShortWord::new(word) {
-            Some(k) => self.short.get(&k),
-            None => self.long.get(word),
-        }
-        .copied()
-        .unwrap_or_default()
+        self.map.get(word).copied().unwrap_or_default()
     }
 
     /// The entry of `word`, made empty if it has none.
     fn entry(&mut self, word: &str) -> &mut WordInfo {
-        match ShortWord::new(word) {
-            Some(k) => self.short.entry(k).or_default(),
-            None => self.long.entry(word.into()).or_default(),
-        }
+        self.map.entry(word)
     }
 
     /// The number of words.
     pub fn len(&self) -> usize {
-        self.short.len() + self.long.len()
+        self.map.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.map.is_empty()
     }
 
     /// Adds the verb vocabulary's symbols.
     fn add_verbs(&mut self, vocab: &FxHashMap<String, Sym>) {
-        self.short.reserve(vocab.len());
+        self.map.reserve(vocab.len());
         for (w, &s) in vocab {
             self.entry(w).verb = Some(s);
         }
@@ -802,7 +766,12 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
         let len = p.split(' ').count().min(63);
         words.entry(first).phrase_lengths |= 1 << len;
     }
-    (ActorLexicon { phrases, entries, people }, words, problems)
+    let mut inline = inline::InlineMap::default();
+    inline.reserve(phrases.len());
+    for (p, id) in phrases {
+        inline.insert(&p, id);
+    }
+    (ActorLexicon { phrases: inline, entries, people }, words, problems)
 }
 
 /// Discard phrases into one automaton.
@@ -1094,24 +1063,6 @@ mod tests {
         assert!(plurals("Japanese").is_empty());
         assert_eq!(plurals("German"), ["Germans"]);
         assert_eq!(plurals("boss"), ["bosses"]);
-    }
-
-    #[test]
-    fn words_of_every_length_are_kept_apart() {
-        // Inline up to 16 bytes, in the long map beyond; a word and its
-        // prefixes or zero-padded forms are different words.
-        let mut words = Words::default();
-        let list = ["", "a", "ab", "a\0", "sixteen-bytes-xx", "seventeen-bytes-x", "seventeen-bytes-y", "côte", "côté", "ministry of foreign affairs"];
-        for (i, w) in list.iter().enumerate() {
-            words.entry(w).phrase_lengths = 1 << i;
-        }
-        assert_eq!(words.len(), list.len());
-        for (i, w) in list.iter().enumerate() {
-            assert_eq!(words.get(w).phrase_lengths, 1 << i, "{w:?}");
-        }
-        for w in ["abc", "sixteen-bytes-x", "seventeen-bytes-z", "c\u{f4}t", "a\0\0"] {
-            assert_eq!(words.get(w), WordInfo::default(), "{w:?}");
-        }
     }
 
     #[test]
