@@ -964,8 +964,8 @@ const SURNAME_STOP: &[&str] = &[
     "may's", "north", "south", "east", "west", "day", "rose", "faith", "bolton's",
     // people-states.txt: surnames that are words ("Key", "Friday", "Meta",
     // "Horn", "Bird", "Parts", "Gross", "Win", "Saw", "Tatar"), common given
-    // names ("Paul", "Joseph", "Henry", "Jean", "Arthur", "Dan", "Philip"),
-    // common family names ("Davis", "Clark", "Peters", "Mitchell", "Thompson",
+    // names ("Paul", "Joseph", "Henry", "Jean", "Arthur", "Dan", "Charles"),
+    // common family names ("Davis", "Clark", "Peters", "Ivanov", "Thompson",
     // "Chan", "Tan", "Lin") or names shared across countries ("Lai": Taiwan's
     // president and Hong Kong's Jimmy Lai; "Mao", "Tang", "Chang";
     // "Sabah": a Malaysian state and Kuwait's ruling family)
@@ -976,7 +976,7 @@ const SURNAME_STOP: &[&str] = &[
     "jean", "alexandre", "voltaire", "fils", "key", "clark", "palmer", "peters", "philip",
     "skate", "tong", "chan", "mao", "lin", "lai", "tang", "chang", "tan", "wee", "nathan",
     "win", "saw", "ibrahim", "hasan", "hamid", "sabah", "tariq", "saleh", "saeed", "yadav",
-    "dow", "mohamad",
+    "dow", "mohamad", "ivanov", "charles",
 ];
 
 /// East Asian names are written family name first.
