@@ -992,10 +992,27 @@ const SURNAME_STOP: &[&str] = &[
     "bin", "da", "di", "le", "la", "jr", "sr", "ii", "iii", "the", "smith", "jones", "johnson",
     "thomas", "martin", "duke", "french", "english", "power", "trust", "ball", "short", "sharp",
     "may's", "north", "south", "east", "west", "day", "rose", "faith", "bolton's",
+    // people-states.txt: surnames that are words ("Key", "Friday", "Meta",
+    // "Horn", "Bird", "Parts", "Gross", "Win", "Saw", "Tatar"), common given
+    // names ("Paul", "Joseph", "Henry", "Jean", "Arthur", "Dan", "Charles"),
+    // common family names ("Davis", "Clark", "Peters", "Ivanov", "Thompson",
+    // "Chan", "Tan", "Lin") or names shared across countries ("Lai": Taiwan's
+    // president and Hong Kong's Jimmy Lai; "Mao", "Tang", "Chang";
+    // "Sabah": a Malaysian state and Kuwait's ruling family)
+    "dan", "gross", "roman", "parts", "horn", "meta", "mock", "coelho", "tatar", "lasso",
+    "valencia", "sol", "campbell", "franco", "davis", "christie", "arthur", "thompson",
+    "stuart", "mason", "manning", "richards", "bird", "spencer", "james", "douglas",
+    "mitchell", "drew", "lewis", "anthony", "pierre", "friday", "paul", "joseph", "henry",
+    "jean", "alexandre", "voltaire", "fils", "key", "clark", "palmer", "peters", "philip",
+    "skate", "tong", "chan", "mao", "lin", "lai", "tang", "chang", "tan", "wee", "nathan",
+    "win", "saw", "ibrahim", "hasan", "hamid", "sabah", "tariq", "saleh", "saeed", "yadav",
+    "dow", "mohamad", "ivanov", "charles",
 ];
 
 /// East Asian names are written family name first.
-const FAMILY_FIRST: &[&str] = &["CHN", "TWN", "HKG", "MAC", "KOR", "PRK", "VNM", "KHM", "MMR", "SGP", "MNG"];
+/// Not Singapore: its office holders are as often known by a Western or
+/// Indian given name first (Lawrence Wong, Vivian Balakrishnan).
+const FAMILY_FIRST: &[&str] = &["CHN", "TWN", "HKG", "MAC", "KOR", "PRK", "VNM", "KHM", "MMR", "MNG"];
 
 fn surname_candidates(full: &str, country: Option<&str>) -> Vec<String> {
     let words: Vec<&str> = full.split_whitespace().collect();
