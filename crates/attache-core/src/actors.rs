@@ -162,7 +162,21 @@ pub fn find_mentions(dicts: &Dictionaries, doc: &str, tokens: &[Token], norm: &N
                     if longer_name {
                         continue;
                     }
-                    let chosen = ids.iter().find(|i| ctx.named_people.contains(i)).copied().or_else(|| {
+                    // "Judge Alejandro Rivera": a capitalised word no dictionary
+                    // knows (a first name) right before makes it someone else.
+                    let unknown_first_name = !titled
+                        && a > 1
+                        && tokens[a - 1].kind == TokKind::Word
+                        && tokens[a - 1].is_capitalized(doc)
+                        && norm.words[a - 1].verb.is_none()
+                        && !CALENDAR_WORDS.contains(&norm.token(a - 1))
+                        && out.last().is_none_or(|m| m.tokens.end < a);
+                    if unknown_first_name {
+                        continue;
+                    }
+                    // "Kim Jong Un met Xi …, and Kim said": a full name earlier in
+                    // the sentence is an antecedent too.
+                    let chosen = ids.iter().find(|i| ctx.named_people.contains(i) || out.iter().any(|m| m.person == Some(**i))).copied().or_else(|| {
                         if *needs_antecedent && !titled {
                             return None;
                         }
@@ -207,7 +221,16 @@ pub fn find_mentions(dicts: &Dictionaries, doc: &str, tokens: &[Token], norm: &N
         }
         // "pro-Iranian", "anti-Syria": a stance, not the country itself.
         let stance = a > 0 && matches!(norm.token(a - 1), "pro" | "anti") && tokens[a].start == tokens[a - 1].end + 1 && doc.as_bytes()[tokens[a - 1].end as usize] == b'-';
-        if let Some((_, kind, person)) = best.filter(|_| !stance) {
+        // "Iran-backed Houthis", "a UN-brokered deal", "a Qatar-based
+        // broadcaster": the backer, broker or base is not the actor.
+        // ("U.S.-drafted": after a dot the hyphen is a token of its own.)
+        let dash_token = b + 2 < tokens.len() && norm.token(b + 1) == "-" && tokens[b + 1].start == tokens[b].end && tokens[b + 2].start == tokens[b + 1].end;
+        let backer = if dash_token {
+            BACKER_WORDS.contains(&norm.token(b + 2))
+        } else {
+            b + 1 < tokens.len() && tokens[b + 1].start == tokens[b].end + 1 && doc.as_bytes()[tokens[b].end as usize] == b'-' && BACKER_WORDS.contains(&norm.token(b + 1))
+        };
+        if let Some((_, kind, person)) = best.filter(|_| !stance && !backer) {
             if kind != MentionKind::NotActor {
                 out.push(Mention { tokens: a..b + 1, kind, person });
             }
@@ -259,6 +282,21 @@ static CALENDAR_WORDS: WordSet = WordSet::new(&[
     "april", "may", "june", "july", "august", "september", "october", "november", "december", "i",
 ]);
 
+/// "X-backed", "X-brokered", "X-made": X stands behind the thing named, it
+/// is not it. ("X-drafted" and "X-owned" are left alone: rejecting a
+/// US-drafted plan rejects the US, and an Israeli-owned ship is Israel's.)
+const BACKER_WORDS: &[&str] = &[
+    "backed", "sponsored", "funded", "financed", "based", "allied", "aligned", "friendly", "inspired", "trained", "armed", "supplied", "brokered", "mediated", "made", "built", "manufactured", "designed",
+];
+
+/// Verb forms that modify a role like an adjective ("Algeria's leading
+/// activist", "Russian jailed journalists").
+const MODIFIER_PARTICIPLES: &[&str] = &["leading", "ruling", "exiled", "ousted", "displaced", "striking", "protesting", "retired", "veteran"];
+/// Words that never modify a role: they join, report or relate.
+const NOT_MODIFIERS: &[&str] = &[
+    "and", "or", "but", "nor", "to", "of", "for", "with", "by", "in", "on", "at", "from", "as", "than", "not", "that", "who", "which", "whose", "said", "says", "say", "told", "tells", "also", "then", "is", "are", "was", "were", "has", "have", "had", "will", "would",
+];
+
 /// Titles before a surname: "President Bush", "Mr Abe".
 const TITLES: &[&str] = &[
     "mr", "mrs", "ms", "dr", "president", "minister", "secretary", "chancellor", "premier", "king", "queen", "prince",
@@ -309,9 +347,21 @@ pub fn chunk(doc: &str, tokens: &[Token], norm: &Normalized, mentions: &[Mention
                     });
                 let prev_is_role = matches!(mentions[j - 1].kind, MentionKind::Role { .. });
                 let next_is_role = matches!(mentions[j].kind, MentionKind::Role { .. });
+                // "French paper workers", "Ibo traditional elders", "Algeria's
+                // leading activist": a country's adjective (or "X's") and a role
+                // with one plain word between them are one phrase.
+                let modifier = next_is_role && j == start_m + 1 && {
+                    let possessive = gap.len() == 2 && norm.token(end_tok) == "'s" && matches!(mentions[j - 1].kind, MentionKind::Country { .. });
+                    let adjective = gap.len() == 1 && matches!(mentions[j - 1].kind, MentionKind::Country { as_: "adjective", .. });
+                    let k = mentions[j].tokens.start - 1;
+                    let w = norm.token(k);
+                    // Not a verb form ("the French arrested activists") nor a joining word.
+                    let plain = MODIFIER_PARTICIPLES.contains(&w) || !(w.ends_with("ed") || w.ends_with("ing") || NOT_MODIFIERS.contains(&w));
+                    (possessive || adjective) && tokens[k].kind == TokKind::Word && norm.words[k].phrase_lengths == 0 && plain
+                };
                 let both_places = !prev_is_role && !next_is_role && !gap.is_empty();
                 // "Japan and Russia": two actors. "Russia's Foreign Ministry": one.
-                let joins = glue_ok && !both_places && !(matches!(mentions[j].kind, MentionKind::FirstPerson) || matches!(mentions[j - 1].kind, MentionKind::FirstPerson));
+                let joins = (glue_ok && !both_places || modifier) && !(matches!(mentions[j].kind, MentionKind::FirstPerson) || matches!(mentions[j - 1].kind, MentionKind::FirstPerson));
                 // Never join two people, or two organisations/countries without a role between.
                 let two_people = matches!(mentions[j].kind, MentionKind::Person { .. }) && mentions[start_m..j].iter().any(|m| matches!(m.kind, MentionKind::Person { .. }));
                 let two_countries = gap.is_empty()
@@ -436,7 +486,9 @@ fn resolve(_doc: &str, _tokens: &[Token], norm: &Normalized, ms: &[Mention], idx
         np.country = ctx.speaker_code.map(|c| c[..3.min(c.len())].to_string());
         return np;
     }
-    let place_like = ms.len() == 1 && toks.start > 0 && PLACE_PREPOSITIONS.contains(&norm.token(toks.start - 1));
+    // "in Gaza", and "in the Gaza Strip" too.
+    let after_the = toks.start > 1 && norm.token(toks.start - 1) == "the";
+    let place_like = ms.len() == 1 && toks.start > 0 && PLACE_PREPOSITIONS.contains(&norm.token(toks.start - 1 - usize::from(after_the)));
     let base = ms.iter().find_map(|m| match &m.kind {
         MentionKind::Country { code, as_ } => Some((code.clone(), Some(*as_))),
         MentionKind::Organisation { code } => Some((code.clone(), None)),
