@@ -108,6 +108,7 @@ static THAT_NOUNS: WordSet = WordSet::class(2, &[
     "statement", "statements", "remark", "remarks", "claim", "claims", "allegation", "allegations", "assertion",
     "fact", "understanding", "hope", "belief", "view", "assurance", "assurances", "confident", "sure", "convinced",
     "aware", "clear", "concluded", "agreed", "out", "position", "conviction", "impression", "sign", "news", "reports",
+    "evidence", "proof", "indication", "signs",
 ]);
 
 static CLAUSE_WORDS: WordSet = WordSet::class(3, &[
@@ -229,6 +230,19 @@ pub fn clauses(input: &SentenceInput<'_>, is_verb_head: &[bool], out: &mut Vec<u
     // short items (another comma a few words back) joins words, not clauses.
     let list_end = |i: usize| i >= 3 && (i.saturating_sub(4)..i - 2).any(|k| norm.token(k) == ",") && !(i.saturating_sub(4)..i - 1).any(|k| is_verb_head[k]);
     let class = |k: usize| norm.words[k].class;
+    // "Azerbaijan is releasing 32 servicemen and Armenia is releasing two":
+    // after the clause's verb, "and/but" + an actor + a verb (past its
+    // auxiliaries) starts a new clause with a subject of its own.
+    let new_subject = |i: usize| {
+        let np = input.nps.iter().find(|np| np.code.is_some() && (np.tokens.start == i + 1 || np.tokens.start == i + 2 && DETERMINERS.of(class(i + 1))));
+        np.is_some_and(|np| {
+            let mut k = np.tokens.end;
+            while k < n && k < np.tokens.end + 4 && AUX.of(class(k)) && norm.token(k) != "to" {
+                k += 1;
+            }
+            k < n && is_verb_head[k]
+        })
+    };
     for i in 0..n {
         let w = norm.token(i);
         let prev = if i > 0 { norm.token(i - 1) } else { "" };
@@ -240,6 +254,7 @@ pub fn clauses(input: &SentenceInput<'_>, is_verb_head: &[bool], out: &mut Vec<u
                 || CLAUSE_WORDS.of(cw) && !(w == "so" && next == "that") && !(w == "once" && next == "again")
                 || w == "that" && (THAT_NOUNS.of(class(i - 1)) || prev == "," || is_verb_head[i - 1] || (i.saturating_sub(6)..i).any(|k| REPORTING.of(class(k))))
                 || matches!(w, "and" | "but" | "or") && (prev == "," && !list_end(i) || i + 1 < n && (is_verb_head[i + 1] || AUX.of(class(i + 1)) && !matches!(next, "to" | "all" | "both" | "each")))
+                || matches!(w, "and" | "but" | "as") && (i.saturating_sub(12)..i).any(|k| is_verb_head[k] && out[k] == c && !input.nps.iter().any(|np| np.tokens.contains(&k))) && !list_end(i) && new_subject(i)
                 || SAY_VERBS.of(class(i - 1)) && !in_np(i - 1) && !input.nps.iter().any(|np| np.tokens.end == i) && w != "that" && w != "," && !PREPOSITIONS.of(cw) && !matches!(w, "it" | "this" | "so" | "in" | "on" | "reporters" | "journalists")
                     // "said today it had expelled": the clause opens after the time word.
                     && !TIME_WORDS.of(cw)
@@ -469,6 +484,11 @@ fn verb_group(ctx: &Ctx<'_>, head: usize) -> Group {
     let aspect = verb > 0 && ASPECTUAL.of(norm.words[verb - 1].class);
     g.nonfinite = !be && !aspect && ctx.syms[verb].is_some_and(|s| ctx.dicts.verbs.gerund[s as usize]);
     g.passive = be && head_is_participle && !BE.of(norm.words[head].class);
+    // "Serb forces were engaged in ethnic cleansing": a participle that is
+    // an adjective of taking part leaves its subject the doer.
+    if g.passive && matches!(norm.token(verb), "engaged" | "involved") && verb + 1 < ctx.input.tokens.len() && norm.token(verb + 1) == "in" {
+        g.passive = false;
+    }
     // "were killed or wounded": a participle coordinated with a passive
     // one shares its voice (and its verb group).
     if !be && head_is_participle && verb >= 2 && matches!(norm.token(verb - 1), "and" | "or") && ctx.syms[verb - 2].is_some_and(|s| ctx.dicts.verbs.participle[s as usize]) {
@@ -557,6 +577,10 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         // a verb form after a determiner or possessive is an adjective or a
         // noun; only noun patterns may start here.
         let after_determiner = i > 0 && DETERMINERS.of(norm.words[i - 1].class);
+            // "after Iran's attack", "any new sanctions": a possessive (not
+            // "it's", "he's") or a quantifier before it makes it a noun too.
+            || i > 1 && norm.token(i - 1) == "'s" && !matches!(norm.token(i - 2), "it" | "he" | "she" | "that" | "there" | "what" | "who" | "here" | "where" | "this")
+            || i > 0 && matches!(norm.token(i - 1), "any" | "new" | "additional" | "fresh");
         // The verb group is read once a pattern is worth trying here.
         let mut group: Option<Group> = None;
         let mut source_before: Option<Option<usize>> = None;
@@ -631,15 +655,23 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
     }
 
     // Clauses that complete an appeal, demand, intent or threat ("urged
-    // that Iran release …") describe what is wanted, not what happened.
+    // that Iran release …") describe what is wanted, not what happened; an
+    // accusation's ("determined that the military committed genocide")
+    // what is alleged.
     let mut complement_of: rustc_hash::FxHashMap<usize, &'static str> = rustc_hash::FxHashMap::default();
     for m in matches.iter() {
         let root = dicts.verbs.patterns[m.pattern as usize].code.root_number();
-        if matches!(root, 2 | 3 | 10 | 13) {
+        if matches!(root, 2 | 3 | 10 | 11 | 13) {
             for t in [m.tokens.end - 1, m.tokens.end] {
                 if t < n && clause[t] != m.clause {
                     complement_of.insert(clause[t], "complement of an appeal, demand, intent or threat");
                 }
+            }
+            // "warned NATO on Wednesday that Russia would …": the that-clause
+            // a few words on, past the addressee and a time.
+            let that = (m.tokens.end..(m.tokens.end + 4).min(n)).take_while(|&k| clause[k] == m.clause || norm.token(k) == "that").find(|&k| norm.token(k) == "that" && clause[k] != m.clause);
+            if let Some(t) = that {
+                complement_of.insert(clause[t], "complement of an appeal, demand, intent or threat");
             }
         }
     }
@@ -675,13 +707,32 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             let first = clause.iter().position(|&c| c == m.clause).unwrap_or(0);
             let asked = first > 0 && matches!(norm.token(first - 1), "about" | "asked" | "ask" | "asks" | "asking" | "wonder" | "wondered" | "know" | "knows" | "unclear" | "questions" | "inquired" | "inquire" | "to");
             (asked && matches!(norm.token(first), "how" | "why" | "what" | "whether")).then_some("indirect question")
+        }).or_else(|| {
+            // "there was no evidence that Damascus had used …", "we have not
+            // seen any sign that Russia has pulled back": what is denied.
+            let first = clause.iter().position(|&c| c == m.clause).unwrap_or(0);
+            let evidence = first > 0 && norm.token(first) == "that" && (first.saturating_sub(4)..first).any(|k| matches!(norm.token(k), "evidence" | "proof" | "sign" | "signs" | "indication" | "indications"));
+            let denied = (first.saturating_sub(8)..first).any(|k| matches!(norm.token(k), "no" | "not" | "n't" | "never" | "without"));
+            (evidence && denied).then_some("denied (no evidence that …)")
         });
+        // ", whom they had taken hostage two weeks ago": a relative clause in
+        // the past perfect recalls the setting of the news.
+        let pluperfect = || {
+            ["which", "who", "whom"].iter().any(|&w| clause_starts_with(&ctx, m.clause, w))
+                && (m.head.saturating_sub(4)..m.head).any(|k| clause[k] == m.clause && norm.token(k) == "had")
+        };
+        // "The United States has long supported …": a standing position, not an act.
+        let long_standing = m.head >= 2 && norm.token(m.head - 1) == "long" && matches!(norm.token(m.head - 2), "has" | "have" | "had" | "'ve");
         let reason = if let Some(r) = embedded {
             Some(r)
         } else if let Some(r) = sentence_block.filter(|r| !((threat || ultimatum) && *r == "conditional")) {
             Some(r)
         } else if background.contains(&m.clause) {
             Some("background: dated years before the document")
+        } else if pluperfect() {
+            Some("background: past perfect in a relative clause")
+        } else if long_standing {
+            Some("standing position (has long …)")
         } else if clause_done.contains(&m.clause) && !speech_participle {
             Some("clause already coded")
         } else if m.negated && !p.negated && !refusal {
@@ -696,6 +747,11 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             None
         };
         if reason.is_some() {
+            // "Hungary has not ratified Sweden's bid to join NATO": what
+            // follows a negated verb in its clause is negated with it.
+            if reason == Some("negated") {
+                clause_done.push(m.clause);
+            }
             matches[mi].suppressed = reason;
             continue;
         }
@@ -737,6 +793,18 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 code = c;
             }
         }
+        // "Protesters set fire to police vehicles" is a riot (145); "settlers
+        // torched homes" destroys property (1712): arson is told apart by who
+        // sets the fire.
+        if matches!(head_lemma(dicts, p), "set" | "torch" | "burn" | "firebomb") && (code.as_str().starts_with("1712") || code.as_str().starts_with("145")) {
+            let first = clause.iter().position(|&c| c == m.clause).unwrap_or(0);
+            let rioters = (first..m.head).any(|k| PROTESTERS.contains(&norm.token(k)));
+            let want = if rioters { "145" } else { "1712" };
+            if let Some(c) = dicts.ontology.code(want).filter(|_| !code.as_str().starts_with(want)) {
+                rule.push_str(if rioters { " +arson-by-protesters" } else { " +arson" });
+                code = c;
+            }
+        }
         // The act itself, before a future turns it into an intent or threat
         // ("will impose a curfew" is a threat, but the curfew's target is
         // still the country's own people).
@@ -745,7 +813,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             let c = dicts.ontology.refusal_of(code);
             rule.push_str(" +refused");
             code = c;
-        } else if m.future {
+        } else if m.future && !performative(&ctx, dicts, p, m.head) {
             let c = dicts.ontology.intent_of(code);
             if c != code {
                 rule.push_str(" +future→intent");
@@ -810,6 +878,19 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 let adjacent = input.nps.iter().position(|np| np.tokens.end == m.head || np.tokens.end + 1 == m.head && norm.token(np.tokens.end) == "'s");
                 let first = input.nps.iter().position(|np| np.tokens.end <= m.head && np.code.is_some() && !np.place);
                 let pick = adjacent.or(if input.headline { first } else { None });
+                // "Ukraine's counteroffensive has made slow progress", "experts
+                // say a Chinese blockade of Taiwan would …": the noun phrase
+                // that opens its clause is what the clause talks about, not an
+                // act it reports.
+                let start = clause.iter().position(|&c| c == m.clause).unwrap_or(0);
+                // ("Palestinian riots are still continuing": unless the
+                // clause says the act goes on, breaks out or spreads.)
+                let ongoing = (m.tokens.end..(m.tokens.end + 6).min(n)).take_while(|&k| clause[k] == m.clause).any(|k| ONGOING.contains(&norm.token(k)));
+                let topic = !input.headline && !ongoing && adjacent.is_some_and(|s| (start..input.nps[s].tokens.start).all(|j| !PREPOSITIONS.contains(&norm.token(j)) && !is_head[j]));
+                if topic {
+                    matches[mi].suppressed = Some("noun phrase opening its clause (a topic, not an act)");
+                    continue;
+                }
                 if let Some(s) = pick {
                     sources.extend(compound(&ctx, s).into_iter().filter_map(|i| party(i, "noun-subject")));
                 }
@@ -826,6 +907,9 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 if let Some(i) = input.nps.iter().rposition(|np| clause.get(np.tokens.start).is_some_and(|&c| c < m.clause)) {
                     sources.extend(party(i, "relative-who"));
                 }
+            } else if ["whom", "which", "whose"].iter().any(|&w| clause_starts_with(&ctx, m.clause, w)) {
+                // ", whom authorities blame for …": the relative clause has a
+                // subject of its own, even one we do not know.
             } else if starts_with_conjunction(&ctx, m.clause) {
                 // "… and agreed that": the subject of the previous clause.
                 if let Some((_, prev)) = clause_source.iter().rev().find(|(c, _)| *c < m.clause) {
@@ -871,6 +955,13 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         // subject: in the passive, the one acted on, not the agent.
         let grammatical = if m.passive { subject.map(|s| compound(&ctx, s).into_iter().filter_map(|i| party(i, "subject")).collect()).unwrap_or_default() } else { sources.clone() };
         clause_source.push((m.clause, grammatical));
+        // "vetoed a U.S.-drafted resolution": a veto of a resolution is cast
+        // at the UN, whoever drafted it or whatever it condemns.
+        let resolution = || (m.head + 1..(m.head + 8).min(n)).any(|k| matches!(norm.token(k), "resolution" | "resolutions"));
+        if head_lemma(dicts, p) == "veto" && resolution() && !input.nps.iter().any(|np| np.code.as_deref().is_some_and(|c| c.starts_with("IGOEUR"))) {
+            targets.clear();
+            targets.push(Party { code: "IGOUNO".to_string(), tokens: None, via: "veto-at-the-un" });
+        }
         // Parties distinct enough to be source and target of this act.
         let distinct = |a: &str, b: &str| distinct(a, b) || domestic_act(act) && a != b;
         if targets.is_empty() {
@@ -891,7 +982,20 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                     // "displaced by Israeli strikes": an agent, not the object
                     // ("the launch by North Korea" is another matter).
                     && !preceded_by(norm, np.tokens.start, "by").is_some_and(|k| k > 0 && syms[k - 1].is_some_and(|s| dicts.verbs.participle[s as usize]))
-                    && np.code.as_deref().is_some_and(|c| sources.iter().all(|s| distinct(&s.code, c)))
+                    && (np.code.as_deref().is_some_and(|c| sources.iter().all(|s| distinct(&s.code, c)))
+                        // "killed hundreds of civilians in West Darfur": violence
+                        // lands on a city or region of the source's own country too.
+                        || places && np.locality && act.root_number() >= 18)
+                    // "… in North Darfur, the United Nations said": the subject
+                    // of a trailing reporting verb is no object.
+                    && !(np.tokens.end < n && SAY_VERBS.contains(&norm.token(np.tokens.end)) && preceded_by(norm, np.tokens.start, ",").is_some())
+                    // "an investigation into the leaks on the pipelines off
+                    // Bornholm": what is investigated follows its first
+                    // preposition; a party further in only qualifies it.
+                    && !(act.root_number() == 9
+                        && (m.tokens.end - 1..np.tokens.start).find(|&k| matches!(norm.token(k), "into" | "of" | "against" | "over")).is_some_and(|into| {
+                            (into + 1..np.tokens.start).any(|k| PREPOSITIONS.contains(&norm.token(k)) && !matches!(norm.token(k), "of" | "by"))
+                        }))
             };
             // "demanded that the US cancel …": who is asked, warned or
             // accused is the subject of the clause the verb opens.
@@ -931,7 +1035,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "object")));
             } else if let Some(t) = opener {
                 targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "complement-subject")));
-            } else if let Some(t) = matches!(code.root_number(), 11 | 12).then(maker).flatten() {
+            } else if let Some(t) = matches!(code.root_number(), 9 | 11 | 12).then(maker).flatten() {
                 targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "agent-of-object")));
             } else if let Some(t) = has_verb(p).then(coordinated).flatten() {
                 targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "coordinated-object")));
@@ -945,8 +1049,19 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                     // A place is the country, not its government.
                     let np = &input.nps[t];
                     let code = if np.place { np.country.clone() } else { np.code.clone() };
-                    if let Some(code) = code.filter(|c| sources.iter().all(|s| distinct(&s.code, c))) {
+                    if let Some(code) = code.filter(|c| np.locality && act.root_number() >= 18 || sources.iter().all(|s| distinct(&s.code, c))) {
                         targets.push(Party { code, tokens: Some(np.tokens.clone()), via: "place" });
+                    }
+                } else if act.root_number() >= 18 {
+                    // "In Bucha, Russian soldiers shot civilians": violence
+                    // lands on the place the sentence opens with.
+                    let fronted = input.nps.iter().find(|np| {
+                        np.place && np.tokens.start <= 2 && preceded_by(norm, np.tokens.start, "in") == Some(0) && np.tokens.end < n && norm.token(np.tokens.end) == ","
+                    });
+                    if let Some(np) = fronted {
+                        if let Some(code) = np.country.clone().filter(|c| np.locality || sources.iter().all(|s| distinct(&s.code, c))) {
+                            targets.push(Party { code, tokens: Some(np.tokens.clone()), via: "fronted-place" });
+                        }
                     }
                 }
             }
@@ -982,8 +1097,10 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 // a demand, rejection or threat reported to someone is
                 // addressed to them.
                 let first = clause.iter().position(|&c| c == m.clause).unwrap_or(0);
-                let teller = (first.saturating_sub(7)..first).rev().find(|&k| matches!(norm.token(k), "told" | "tell" | "tells" | "informed" | "assured" | "warned" | "reminded"));
-                let addressee = teller.and_then(|k| input.nps.iter().position(|np| np.tokens.start > k && (k + 1..np.tokens.start).all(|j| norm.token(j) == "the") && other_party(np)));
+                // ("made clear to Moscow that any further invasion would be
+                // met with severe costs": the one it is made clear to.)
+                let teller = (first.saturating_sub(7)..first).rev().find(|&k| matches!(norm.token(k), "told" | "tell" | "tells" | "informed" | "assured" | "warned" | "reminded" | "clear"));
+                let addressee = teller.and_then(|k| input.nps.iter().position(|np| np.tokens.start > k && (k + 1..np.tokens.start).all(|j| norm.token(j) == "the" || norm.token(j) == "to" && norm.token(k) == "clear") && other_party(np)));
                 if let Some(t) = addressee {
                     targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "addressee")));
                 }
@@ -996,6 +1113,9 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                         np.code.is_none()
                             && np.role.as_deref().is_some_and(|r| INSTITUTIONS.contains(&r))
                             && np.tokens.start > m.head && np.tokens.start < next_verb && clause[np.tokens.start] == m.clause
+                            // "surrendered following a government offensive": a
+                            // circumstance, not the party acted on.
+                            && !["following", "after", "during", "despite", "amid", "before"].iter().any(|w| preceded_by(norm, np.tokens.start, w).is_some())
                     });
                     if let Some(np) = bare {
                         let code = format!("{c}{}", np.role.as_deref().unwrap_or(""));
@@ -1067,6 +1187,11 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 targets.extend(party(t, "named-in-sentence"));
             }
         }
+        if targets.is_empty() && (act.as_str().starts_with("042") || act.as_str().starts_with("043")) {
+            // "Voters went to the polls": a visit with no one visited or hosted.
+            matches[mi].suppressed = Some("visit with no one visited");
+            continue;
+        }
         if speech_participle && targets.is_empty() {
             // ", saying he must resign": a side remark with no one named.
             matches[mi].suppressed = Some("participle with no one it addresses");
@@ -1113,6 +1238,27 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             }
         }
     }
+}
+
+/// Verbs saying that an act named by a noun goes on ("the riots are
+/// continuing", "clashes broke out").
+static ONGOING: WordSet = WordSet::new(&[
+    "continue", "continues", "continued", "continuing", "erupt", "erupts", "erupted", "spread", "spreads", "spreading", "escalate",
+    "escalates", "escalated", "escalating", "intensify", "intensifies", "intensified", "broke", "persist", "persists", "persisted",
+    "rage", "rages", "raged", "raging", "resume", "resumes", "resumed",
+]);
+
+/// People whose arson is a riot, not the destruction of property.
+static PROTESTERS: WordSet = WordSet::new(&[
+    "protesters", "protestors", "demonstrators", "rioters", "crowd", "crowds", "mob", "mobs", "students", "youths", "marchers",
+]);
+
+/// "Want to thank", "would like to welcome": saying it is doing it.
+fn performative(ctx: &Ctx<'_>, dicts: &Dictionaries, p: &Pattern, head: usize) -> bool {
+    let norm = ctx.input.norm;
+    matches!(head_lemma(dicts, p), "thank" | "congratulate" | "welcome" | "commend" | "praise" | "express" | "extend" | "salute" | "applaud" | "condemn" | "apologise" | "apologize")
+        && (head.saturating_sub(4)..head).any(|k| ctx.clause[k] == ctx.clause[head] && matches!(norm.token(k), "want" | "wants" | "like" | "wish"))
+        && !will_before(ctx, head)
 }
 
 /// Victims whose killing on a mass scale is a mass killing (202).
@@ -1360,6 +1506,28 @@ fn subject_np(ctx: &Ctx<'_>, head: usize, clause: usize) -> Option<usize> {
         }
         true
     });
+    // "A war between the United States and Iran would be catastrophic,
+    // economists warned": when the words right before the verb, after a
+    // comma, are a subject we do not know, the phrases in a preposition's
+    // object are not it.
+    let unknown_subject = || {
+        let mut k = head;
+        while k > 0 && ctx.clause[k - 1] == clause && AUX.contains(&norm.token(k - 1)) {
+            k -= 1;
+        }
+        let in_np = |j: usize| nps.iter().any(|np| np.tokens.start <= j && j < np.tokens.end);
+        // Lowercase nouns ("economists", "senior officials"), not an
+        // adverb ("meanwhile") or a name in apposition.
+        let common = |j: usize| {
+            let t = &ctx.input.tokens[j];
+            let w = norm.token(j);
+            t.kind == TokKind::Word && !in_np(j) && ctx.clause[j] == clause && ctx.input.doc.as_bytes().get(t.start as usize).is_some_and(u8::is_ascii_lowercase) && !w.ends_with("ly") && !matches!(w, "meanwhile" | "however" | "too" | "also" | "though" | "instead" | "then" | "now" | "in" | "turn" | "both" | "all" | "for" | "its" | "part")
+        };
+        k >= 2 && common(k - 1) && (k.saturating_sub(4)..k - 1).rev().find(|&j| norm.token(j) == ",").is_some_and(|c| (c + 1..k).all(common))
+    };
+    if unknown_subject() {
+        return None;
+    }
     free.or_else(|| before.first().copied())
 }
 
@@ -1375,7 +1543,10 @@ fn compound(ctx: &Ctx<'_>, i: usize) -> Vec<usize> {
         // "… against the United States, South Korea's defence ministry said":
         // the next phrase is the subject of a reporting verb, not a member.
         let reporter = nps[j + 1].tokens.end < ctx.input.tokens.len() && SAY_VERBS.of(norm.words[nps[j + 1].tokens.end].class);
-        if !joined || reporter {
+        // "releasing 32 Armenian servicemen and the Republic of Armenia is
+        // releasing …": an "and" that opened a clause joins no members.
+        let split = ctx.clause[nps[j + 1].tokens.start] != ctx.clause[nps[j].tokens.start] && !gap_has_comma(norm, nps[j].tokens.end..nps[j + 1].tokens.start);
+        if !joined || reporter || split {
             break;
         }
         j += 1;
@@ -1389,6 +1560,10 @@ fn compound(ctx: &Ctx<'_>, i: usize) -> Vec<usize> {
         }
     }
     v
+}
+
+fn gap_has_comma(norm: &Normalized, gap: Range<usize>) -> bool {
+    gap.into_iter().any(|k| norm.token(k) == ",")
 }
 
 /// Up to three words and how many there are; `None` for more (the
