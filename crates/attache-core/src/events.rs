@@ -576,7 +576,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         // "the banned movement", "his alleged part", "during the fight":
         // a verb form after a determiner or possessive is an adjective or a
         // noun; only noun patterns may start here.
-        let after_determiner = i > 0 && DETERMINERS.of(norm.words[i - 1].class);
+        let after_determiner = i > 0 && DETERMINERS.of(norm.words[i - 1].class)
             // "after Iran's attack", "any new sanctions": a possessive (not
             // "it's", "he's") or a quantifier before it makes it a noun too.
             || i > 1 && norm.token(i - 1) == "'s" && !matches!(norm.token(i - 2), "it" | "he" | "she" | "that" | "there" | "what" | "who" | "here" | "where" | "this")
