@@ -878,17 +878,14 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 let adjacent = input.nps.iter().position(|np| np.tokens.end == m.head || np.tokens.end + 1 == m.head && norm.token(np.tokens.end) == "'s");
                 let first = input.nps.iter().position(|np| np.tokens.end <= m.head && np.code.is_some() && !np.place);
                 let pick = adjacent.or(if input.headline { first } else { None });
-                // "Ukraine's counteroffensive has made slow progress", "experts
-                // say a Chinese blockade of Taiwan would …": the noun phrase
-                // that opens its clause is what the clause talks about, not an
-                // act it reports.
+                // "Experts say a Chinese blockade of Taiwan would …": the noun
+                // phrase that opens a hypothetical clause is what it imagines,
+                // not an act it reports.
                 let start = clause.iter().position(|&c| c == m.clause).unwrap_or(0);
-                // ("Palestinian riots are still continuing": unless the
-                // clause says the act goes on, breaks out or spreads.)
-                let ongoing = (m.tokens.end..(m.tokens.end + 6).min(n)).take_while(|&k| clause[k] == m.clause).any(|k| ONGOING.contains(&norm.token(k)));
-                let topic = !input.headline && !ongoing && adjacent.is_some_and(|s| (start..input.nps[s].tokens.start).all(|j| !PREPOSITIONS.contains(&norm.token(j)) && !is_head[j]));
+                let hypothetical = (m.tokens.end..(m.tokens.end + 8).min(n)).take_while(|&k| clause[k] == m.clause).any(|k| matches!(norm.token(k), "would" | "could" | "might" | "may"));
+                let topic = !input.headline && hypothetical && adjacent.is_some_and(|s| (start..input.nps[s].tokens.start).all(|j| !PREPOSITIONS.contains(&norm.token(j)) && !is_head[j]));
                 if topic {
-                    matches[mi].suppressed = Some("noun phrase opening its clause (a topic, not an act)");
+                    matches[mi].suppressed = Some("noun phrase opening a hypothetical clause");
                     continue;
                 }
                 if let Some(s) = pick {
@@ -1239,14 +1236,6 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         }
     }
 }
-
-/// Verbs saying that an act named by a noun goes on ("the riots are
-/// continuing", "clashes broke out").
-static ONGOING: WordSet = WordSet::new(&[
-    "continue", "continues", "continued", "continuing", "erupt", "erupts", "erupted", "spread", "spreads", "spreading", "escalate",
-    "escalates", "escalated", "escalating", "intensify", "intensifies", "intensified", "broke", "persist", "persists", "persisted",
-    "rage", "rages", "raged", "raging", "resume", "resumes", "resumed",
-]);
 
 /// People whose arson is a riot, not the destruction of property.
 static PROTESTERS: WordSet = WordSet::new(&[
