@@ -718,8 +718,8 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         // ", whom they had taken hostage two weeks ago": a relative clause in
         // the past perfect recalls the setting of the news.
         let pluperfect = || {
-            ["which", "who", "whom"].iter().any(|&w| clause_starts_with(&ctx, m.clause, w))
-                && (m.head.saturating_sub(4)..m.head).any(|k| clause[k] == m.clause && norm.token(k) == "had")
+            (m.head.saturating_sub(4)..m.head).any(|k| clause[k] == m.clause && norm.token(k) == "had")
+                && ["which", "who", "whom"].iter().any(|&w| clause_starts_with(&ctx, m.clause, w))
         };
         // "The United States has long supported …": a standing position, not an act.
         let long_standing = m.head >= 2 && norm.token(m.head - 1) == "long" && matches!(norm.token(m.head - 2), "has" | "have" | "had" | "'ve");
