@@ -883,7 +883,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 // not an act it reports.
                 let start = clause.iter().position(|&c| c == m.clause).unwrap_or(0);
                 let hypothetical = (m.tokens.end..(m.tokens.end + 8).min(n)).take_while(|&k| clause[k] == m.clause).any(|k| matches!(norm.token(k), "would" | "could" | "might" | "may"));
-                let topic = !input.headline && hypothetical && adjacent.is_some_and(|s| (start..input.nps[s].tokens.start).all(|j| !PREPOSITIONS.contains(&norm.token(j)) && !is_head[j]));
+                let topic = !input.headline && hypothetical && adjacent.is_some_and(|s| (start..input.nps[s].tokens.start).all(|j| !PREPOSITIONS.of(norm.words[j].class) && !is_head[j]));
                 if topic {
                     matches[mi].suppressed = Some("noun phrase opening a hypothetical clause");
                     continue;
@@ -985,13 +985,13 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                         || places && np.locality && act.root_number() >= 18)
                     // "… in North Darfur, the United Nations said": the subject
                     // of a trailing reporting verb is no object.
-                    && !(np.tokens.end < n && SAY_VERBS.contains(&norm.token(np.tokens.end)) && preceded_by(norm, np.tokens.start, ",").is_some())
+                    && !(np.tokens.end < n && SAY_VERBS.of(norm.words[np.tokens.end].class) && preceded_by(norm, np.tokens.start, ",").is_some())
                     // "an investigation into the leaks on the pipelines off
                     // Bornholm": what is investigated follows its first
                     // preposition; a party further in only qualifies it.
                     && !(act.root_number() == 9
                         && (m.tokens.end - 1..np.tokens.start).find(|&k| matches!(norm.token(k), "into" | "of" | "against" | "over")).is_some_and(|into| {
-                            (into + 1..np.tokens.start).any(|k| PREPOSITIONS.contains(&norm.token(k)) && !matches!(norm.token(k), "of" | "by"))
+                            (into + 1..np.tokens.start).any(|k| PREPOSITIONS.of(norm.words[k].class) && !matches!(norm.token(k), "of" | "by"))
                         }))
             };
             // "demanded that the US cancel …": who is asked, warned or
@@ -1501,7 +1501,7 @@ fn subject_np(ctx: &Ctx<'_>, head: usize, clause: usize) -> Option<usize> {
     // object are not it.
     let unknown_subject = || {
         let mut k = head;
-        while k > 0 && ctx.clause[k - 1] == clause && AUX.contains(&norm.token(k - 1)) {
+        while k > 0 && ctx.clause[k - 1] == clause && AUX.of(norm.words[k - 1].class) {
             k -= 1;
         }
         let in_np = |j: usize| nps.iter().any(|np| np.tokens.start <= j && j < np.tokens.end);
