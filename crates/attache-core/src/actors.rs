@@ -21,9 +21,11 @@ use crate::text::{push_normalized, TokKind, Token, WordSet};
 /// One sentence's tokens in matching form.
 #[derive(Debug, Default)]
 pub struct Normalized {
-    /// Normalised tokens joined by single spaces.
-    pub text: String,
-    /// Per token: its range in `text`.
+    /// Normalised tokens joined by single spaces, then
+    /// [`Words::PADDING`] NUL bytes (for the dictionaries' lookups; see
+    /// [`Normalized::text`]).
+    padded: String,
+    /// Per token: its range in the text.
     pub spans: Vec<Range<u32>>,
     /// Per token: what the dictionaries know of it.
     pub words: Vec<WordInfo>,
@@ -31,27 +33,53 @@ pub struct Normalized {
 
 impl Normalized {
     pub fn build(words: &Words, doc: &str, tokens: &[Token], out: &mut Normalized) {
-        out.text.clear();
+        out.padded.clear();
         out.spans.clear();
         out.words.clear();
-        if let (Some(first), Some(last)) = (tokens.first(), tokens.last()) {
-            out.text.reserve((last.end - first.start) as usize + tokens.len());
-        }
+        let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
+            out.padded.extend(std::iter::repeat_n('\0', Words::PADDING));
+            return;
+        };
+        let region = &doc[first.start as usize..last.end as usize];
+        out.padded.reserve(region.len() + tokens.len() + Words::PADDING);
         out.spans.reserve(tokens.len());
+        // A sentence all in ASCII (most are) is lowercased in one pass at
+        // the end, not token by token.
+        let ascii = region.is_ascii();
         for (i, t) in tokens.iter().enumerate() {
             if i > 0 {
-                out.text.push(' ');
+                out.padded.push(' ');
             }
-            let s = out.text.len() as u32;
-            push_normalized(t.text(doc), &mut out.text);
-            out.spans.push(s..out.text.len() as u32);
-            out.words.push(words.get(&out.text[s as usize..]));
+            let s = out.padded.len() as u32;
+            if ascii {
+                out.padded.push_str(t.text(doc));
+            } else {
+                push_normalized(t.text(doc), &mut out.padded);
+            }
+            out.spans.push(s..out.padded.len() as u32);
         }
+        if ascii {
+            out.padded.make_ascii_lowercase();
+        }
+        out.padded.extend(std::iter::repeat_n('\0', Words::PADDING));
+        let padded = out.padded.as_str();
+        out.words.extend(out.spans.iter().map(|r| words.get_within(padded, r.start as usize..r.end as usize)));
+    }
+
+    /// The normalised tokens joined by single spaces.
+    pub fn text(&self) -> &str {
+        &self.padded[..self.padded.len().saturating_sub(Words::PADDING)]
+    }
+
+    /// The text with [`Words::PADDING`] NUL bytes after it, for
+    /// [`crate::dict::ActorLexicon::longest_at`].
+    pub fn padded(&self) -> &str {
+        &self.padded
     }
 
     pub fn token(&self, i: usize) -> &str {
         let r = &self.spans[i];
-        &self.text[r.start as usize..r.end as usize]
+        &self.padded[r.start as usize..r.end as usize]
     }
 }
 
@@ -127,7 +155,7 @@ pub fn find_mentions(dicts: &Dictionaries, doc: &str, tokens: &[Token], norm: &N
     let mut next = 0;
     while next < tokens.len() {
         let a = next;
-        let Some((len, entries)) = lex.longest_at(&norm.text, &norm.spans, a, norm.words[a].phrase_lengths) else {
+        let Some((len, entries)) = lex.longest_at(norm.padded(), &norm.spans, a, norm.words[a].phrase_lengths) else {
             next += 1;
             continue;
         };

@@ -539,7 +539,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
     let question = norm.token(n - 1) == "?" || (n >= 2 && norm.token(n - 2) == "?");
     let conditional = (0..n).any(|i| matches!(norm.token(i), "if" | "unless" | "whether") && (i == 0 || clause[i] != clause[i - 1]));
     // Whether a discard phrase occurs is asked only of a sentence with matches.
-    let discarded = || dicts.discards.as_ref().is_some_and(|ac| ac.is_match(&norm.text));
+    let discarded = || dicts.discards.as_ref().is_some_and(|ac| ac.is_match(norm.text()));
     let background = background_clauses(input, &clause);
     let sentence_block = || {
         if input.press {

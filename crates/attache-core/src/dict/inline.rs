@@ -59,6 +59,27 @@ impl<const N: usize, V> InlineMap<N, V> {
         }
     }
 
+    /// [`get`](InlineMap::get) of `text[range]`. When `N` bytes of `text`
+    /// are readable from the key's start (a text padded at its end makes
+    /// that always so), the key is cut from them with masks instead of
+    /// being copied byte by byte.
+    #[inline]
+    pub fn get_within(&self, text: &str, range: std::ops::Range<usize>) -> Option<&V> {
+        let len = range.len();
+        let window = text.as_bytes().get(range.start..range.start + N);
+        let (Some(window), true) = (window, len <= N) else {
+            return self.get(&text[range]);
+        };
+        let mut bytes = [0u8; N];
+        for (i, (out, w)) in bytes.chunks_exact_mut(8).zip(window.chunks_exact(8)).enumerate() {
+            let w = u64::from_le_bytes(w.try_into().expect("eight bytes"));
+            let keep = len.saturating_sub(i * 8).min(8);
+            let mask = if keep == 8 { u64::MAX } else { (1u64 << (keep * 8)) - 1 };
+            out.copy_from_slice(&(w & mask).to_le_bytes());
+        }
+        self.short.get(&InlineKey { bytes, len: len as u8 })
+    }
+
     /// The value of `key`, made the default if it has none.
     pub fn entry(&mut self, key: &str) -> &mut V
     where
@@ -114,6 +135,28 @@ mod tests {
         *m.entry("new") += 1;
         *m.entry("a key well beyond sixteen bytes") += 2;
         assert_eq!((m.get("a"), m.get("new"), m.get("a key well beyond sixteen bytes")), (Some(&11), Some(&1), Some(&2)));
+    }
+
+    #[test]
+    fn lookups_within_a_text_agree_with_plain_ones() {
+        // Every slice of a text, with and without bytes of padding after
+        // it (which must not count), is found as its own key is.
+        let mut m: InlineMap<16, usize> = InlineMap::default();
+        let keys = ["a", "ab", "russia", "eight by", "eight byt", "sixteen-bytes-xx", "seventeen-bytes-x", "b\0"];
+        for (i, k) in keys.iter().enumerate() {
+            m.insert(k, i);
+        }
+        let text = "ab russia eight byte sixteen-bytes-xxx seventeen-bytes-x";
+        for padded in [text.to_string(), format!("{text}{}", "z".repeat(16)), format!("{text}{}", "\0".repeat(16))] {
+            for start in 0..=text.len() {
+                for end in start..=text.len() {
+                    assert_eq!(m.get_within(&padded, start..end), m.get(&text[start..end]), "{:?}", &text[start..end]);
+                }
+            }
+        }
+        assert_eq!(m.get_within("ab\0\0zzzzzzzzzzzzzzz", 0..2), Some(&1));
+        assert_eq!(m.get_within("b\0zzzzzzzzzzzzzzzzz", 0..2), Some(&7));
+        assert_eq!(m.get_within("b\0zzzzzzzzzzzzzzzzz", 0..1), None);
     }
 
     #[test]

@@ -158,6 +158,8 @@ impl ActorLexicon {
     /// normalised tokens are `token(0..n)`, joined by single spaces in
     /// `text` at `spans`, given the phrase lengths its first word starts
     /// ([`WordInfo::phrase_lengths`]): its length in tokens and its entries.
+    /// (A `text` with [`Words::PADDING`] bytes after its last token is
+    /// looked up fastest: [`inline::InlineMap::get_within`].)
     pub fn longest_at(&self, text: &str, spans: &[std::ops::Range<u32>], i: usize, lengths: u64) -> Option<(usize, &[Entry])> {
         let first = &spans[i];
         // Only the lengths some phrase has, longest first, as far as the sentence goes.
@@ -166,8 +168,7 @@ impl ActorLexicon {
         while lengths != 0 {
             let len = 63 - lengths.leading_zeros() as usize;
             lengths &= !(1 << len);
-            let key = &text[first.start as usize..spans[i + len - 1].end as usize];
-            if let Some(&id) = self.phrases.get(key) {
+            if let Some(&id) = self.phrases.get_within(text, first.start as usize..spans[i + len - 1].end as usize) {
                 return Some((len, self.entries[id as usize].as_slice()));
             }
         }
@@ -197,10 +198,21 @@ pub struct Words {
 }
 
 impl Words {
+    /// Bytes of padding after a sentence's normalised text that let every
+    /// lookup in it read a whole window ([`inline::InlineMap::get_within`]):
+    /// the widest inline key of the word and phrase tables.
+    pub const PADDING: usize = 24;
+
     /// What the dictionaries know of a normalised word (nothing: the default).
     #[inline]
     pub fn get(&self, word: &str) -> WordInfo {
         self.map.get(word).copied().unwrap_or_default()
+    }
+
+    /// [`get`](Words::get) of the word `text[range]`.
+    #[inline]
+    pub fn get_within(&self, text: &str, range: std::ops::Range<usize>) -> WordInfo {
+        self.map.get_within(text, range).copied().unwrap_or_default()
     }
 
     /// The entry of `word`, made empty if it has none.
