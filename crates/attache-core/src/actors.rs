@@ -15,6 +15,8 @@ use std::ops::Range;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+pub use crate::dict::Code;
+use compact_str::format_compact;
 use crate::dict::{Dictionaries, EntryKind, PhraseKind, WordInfo, Words};
 use crate::text::{push_normalized, TokKind, Token, WordSet};
 
@@ -87,10 +89,10 @@ impl Normalized {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MentionKind {
-    Country { code: String, as_: &'static str },
-    Organisation { code: String },
-    Person { name: String, code: Option<String>, country: Option<String> },
-    Role { role: String },
+    Country { code: Code, as_: &'static str },
+    Organisation { code: Code },
+    Person { name: Code, code: Option<Code>, country: Option<Code> },
+    Role { role: Code },
     /// we, I, us, our side: the speaker.
     FirstPerson,
     /// A phrase that hides a name ("South China Sea"); dropped before chunking.
@@ -112,9 +114,9 @@ pub struct ActorNp {
     pub tokens: Range<usize>,
     /// The CAMEO actor code; `None` when the phrase names only a role with
     /// nobody to attach it to ("the government" in a news report).
-    pub code: Option<String>,
-    pub country: Option<String>,
-    pub role: Option<String>,
+    pub code: Option<Code>,
+    pub country: Option<Code>,
+    pub role: Option<Code>,
     pub first_person: bool,
     /// A bare place ("in Moscow"): a location, not a participant.
     pub place: bool,
@@ -209,7 +211,7 @@ pub fn find_mentions(dicts: &Dictionaries, doc: &str, tokens: &[Token], norm: &N
                             return None;
                         }
                         // Several people, one code (two Presidents Bush): any of them will do.
-                        let codes: Vec<Option<String>> = ids.iter().map(|&i| person_code(&lex.people[i as usize], ctx.date)).collect();
+                        let codes: Vec<Option<Code>> = ids.iter().map(|&i| person_code(&lex.people[i as usize], ctx.date)).collect();
                         if codes.iter().all(|c| c.is_some() && *c == codes[0]) {
                             return Some(ids[0]);
                         }
@@ -332,13 +334,13 @@ const TITLES: &[&str] = &[
 ];
 
 /// The code a person has on a date (the country's elite outside office).
-fn person_code(p: &crate::dict::Person, date: Option<NaiveDate>) -> Option<String> {
-    p.code_on(date).map(str::to_string).or_else(|| p.country().map(|c| format!("{c}ELI")))
+fn person_code(p: &crate::dict::Person, date: Option<NaiveDate>) -> Option<Code> {
+    p.code_on(date).map(Code::from).or_else(|| p.country().map(|c| format_compact!("{c}ELI")))
 }
 
 fn person_kind(p: &crate::dict::Person, date: Option<NaiveDate>) -> MentionKind {
     let code = person_code(p, date);
-    MentionKind::Person { name: p.name.clone(), code, country: p.country().map(str::to_string) }
+    MentionKind::Person { name: p.name.clone(), code, country: p.country().map(Code::from) }
 }
 
 fn same_exact(surface: &str, exact: &str) -> bool {
@@ -458,7 +460,7 @@ fn place_ethnic_groups(norm: &Normalized, out: &mut [ActorNp]) {
         if let Some(j) = (i + 1..out.len()).find(other).or_else(|| (0..i).rev().find(other)) {
             let c = out[j].country.clone().unwrap_or_default();
             let np = &mut out[i];
-            np.code = Some(format!("{c}{}", np.role.as_deref().unwrap_or("")));
+            np.code = Some(format_compact!("{c}{}", np.role.as_deref().unwrap_or("")));
             np.country = Some(c);
         }
     }
@@ -481,9 +483,9 @@ fn locate_roles(norm: &Normalized, out: &mut Vec<ActorNp>) {
         let country = b.country.as_deref().filter(|c| c.len() == 3 && !crate::dict::is_igo_prefix(c) && b.mentions.len() == 1 && !b.first_person);
         let role = a.role.as_deref().filter(|r| LOCAL_ROLES.contains(r));
         if let (true, None, false, Some(role), Some(c)) = (in_place, &a.code, a.first_person, role, country) {
-            let code = if role == "MIL" { c.to_string() } else { format!("{c}{role}") };
-            let role = (role != "MIL").then(|| role.to_string());
-            let (end, mentions_end, c) = (b.tokens.end, b.mentions.end, c.to_string());
+            let code = if role == "MIL" { Code::from(c) } else { format_compact!("{c}{role}") };
+            let role = (role != "MIL").then(|| Code::from(role));
+            let (end, mentions_end, c) = (b.tokens.end, b.mentions.end, Code::from(c));
             let a = &mut out[i];
             a.code = Some(code);
             a.role = role;
@@ -504,14 +506,14 @@ fn resolve(_doc: &str, _tokens: &[Token], norm: &Normalized, ms: &[Mention], idx
     let mut np = ActorNp { tokens: toks.clone(), code: None, country: None, role: role.clone(), first_person: false, place: false, locality: false, mentions: idx };
     if let Some(MentionKind::Person { code, country, .. }) = ms.iter().map(|m| &m.kind).find(|k| matches!(k, MentionKind::Person { .. })) {
         np.code = code.clone();
-        np.country = country.clone().or_else(|| code.as_ref().map(|c| c[..3].to_string()));
-        np.role = code.as_ref().filter(|c| c.len() >= 6 && !crate::dict::is_igo_prefix(c)).map(|c| c[3..6].to_string());
+        np.country = country.clone().or_else(|| code.as_ref().map(|c| Code::from(&c[..3])));
+        np.role = code.as_ref().filter(|c| c.len() >= 6 && !crate::dict::is_igo_prefix(c)).map(|c| Code::from(&c[3..6]));
         return np;
     }
     if ms.iter().any(|m| m.kind == MentionKind::FirstPerson) {
         np.first_person = true;
-        np.code = ctx.speaker_code.map(str::to_string);
-        np.country = ctx.speaker_code.map(|c| c[..3.min(c.len())].to_string());
+        np.code = ctx.speaker_code.map(Code::from);
+        np.country = ctx.speaker_code.map(|c| Code::from(&c[..3.min(c.len())]));
         return np;
     }
     // "in Gaza", and "in the Gaza Strip" too.
@@ -525,15 +527,15 @@ fn resolve(_doc: &str, _tokens: &[Token], norm: &Normalized, ms: &[Mention], idx
     match base {
         Some((code, as_)) => {
             let is_org = as_.is_none();
-            np.country = Some(if is_org { code.clone() } else { code[..3].to_string() });
+            np.country = Some(if is_org { code.clone() } else { Code::from(&code[..3]) });
             let kind = match as_ {
                 Some("capital") => Some(PhraseKind::Capital),
                 Some("demonym") => Some(PhraseKind::Demonym),
                 _ => None,
             };
-            let role = role.or_else(|| kind.and_then(role_default_code).map(str::to_string));
+            let role = role.or_else(|| kind.and_then(role_default_code).map(Code::from));
             np.code = Some(match (&role, is_org) {
-                (Some(r), false) => format!("{code}{r}"),
+                (Some(r), false) => format_compact!("{code}{r}"),
                 _ => code,
             });
             np.role = if is_org { None } else { role };
@@ -554,8 +556,8 @@ fn resolve(_doc: &str, _tokens: &[Token], norm: &Normalized, ms: &[Mention], idx
                 if ours || r == "GOV" || r == "MIL" || r == "COP" || r == "SPY" {
                     let c = &sp[..3.min(sp.len())];
                     if !crate::dict::is_igo_prefix(sp) {
-                        np.code = Some(format!("{c}{r}"));
-                        np.country = Some(c.to_string());
+                        np.code = Some(format_compact!("{c}{r}"));
+                        np.country = Some(Code::from(c));
                     }
                 }
             }

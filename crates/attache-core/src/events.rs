@@ -7,9 +7,10 @@
 
 use std::ops::Range;
 
+use compact_str::format_compact;
 use serde::Serialize;
 
-use crate::actors::{ActorNp, Normalized};
+use crate::actors::{ActorNp, Code, Normalized};
 use crate::dict::{Dictionaries, Elem, Pattern};
 use crate::ontology::CameoCode;
 use crate::text::{TokKind, Token, WordSet};
@@ -67,7 +68,7 @@ pub struct VerbMatch {
 /// One side of an event, as found in the sentence.
 #[derive(Clone, Debug, Serialize)]
 pub struct Party {
-    pub code: String,
+    pub code: Code,
     /// Token range of the phrase in the sentence; `None` for a party that is
     /// not written in it (the speaker of a turn, the counterpart).
     pub tokens: Option<Range<usize>>,
@@ -829,7 +830,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             let code = if np.place { np.country.clone() } else { np.code.clone() };
             code.map(|code| Party { code, tokens: Some(np.tokens.clone()), via })
         };
-        let speaker = || input.speaker_code.map(|c| Party { code: c.to_string(), tokens: None, via: "speaker" });
+        let speaker = || input.speaker_code.map(|c| Party { code: Code::from(c), tokens: None, via: "speaker" });
         let subject = subject_np(&ctx, m.head, m.clause);
         if p.speaker_judgement && input.speaker_code.is_some() && slot_source.is_none() {
             sources.extend(speaker());
@@ -933,7 +934,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             // no one names are the people of the place they protest in.
             let place = input.nps.iter().find(|np| np.place && clause[np.tokens.start] == m.clause);
             if let Some(np) = place.filter(|np| np.country.as_deref().is_some_and(|c| c.len() == 3)) {
-                let code = format!("{}CVL", np.country.as_deref().unwrap_or_default());
+                let code = format_compact!("{}CVL", np.country.as_deref().unwrap_or_default());
                 sources.push(Party { code, tokens: Some(np.tokens.clone()), via: "protest-place" });
             }
         }
@@ -957,7 +958,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         let resolution = || (m.head + 1..(m.head + 8).min(n)).any(|k| matches!(norm.token(k), "resolution" | "resolutions"));
         if head_lemma(dicts, p) == "veto" && resolution() && !input.nps.iter().any(|np| np.code.as_deref().is_some_and(|c| c.starts_with("IGOEUR"))) {
             targets.clear();
-            targets.push(Party { code: "IGOUNO".to_string(), tokens: None, via: "veto-at-the-un" });
+            targets.push(Party { code: Code::const_new("IGOUNO"), tokens: None, via: "veto-at-the-un" });
         }
         // Parties distinct enough to be source and target of this act.
         let distinct = |a: &str, b: &str| distinct(a, b) || domestic_act(act) && a != b;
@@ -1115,7 +1116,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                             && !["following", "after", "during", "despite", "amid", "before"].iter().any(|w| preceded_by(norm, np.tokens.start, w).is_some())
                     });
                     if let Some(np) = bare {
-                        let code = format!("{c}{}", np.role.as_deref().unwrap_or(""));
+                        let code = format_compact!("{c}{}", np.role.as_deref().unwrap_or(""));
                         if sources.iter().all(|s| distinct(&s.code, &code)) {
                             targets.push(Party { code, tokens: Some(np.tokens.clone()), via: "bare-role" });
                         }
@@ -1138,7 +1139,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                     _ => None,
                 };
                 if let Some((role, via)) = domestic.filter(|_| s0.len() >= 3 && !crate::dict::is_igo_prefix(s0)) {
-                    targets.push(Party { code: format!("{}{role}", &s0[..3]), tokens: None, via });
+                    targets.push(Party { code: format_compact!("{}{role}", &s0[..3]), tokens: None, via });
                 }
             }
         }
@@ -1176,7 +1177,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         let speaker_side = sources.iter().any(|s| matches!(s.via, "first-person" | "speaker") || input.speaker_code.is_some_and(|c| c.get(..3) == s.code.get(..3)));
         if targets.is_empty() && speaker_side {
             if let Some(c) = input.counterpart {
-                targets.push(Party { code: c.to_string(), tokens: None, via: "counterpart" });
+                targets.push(Party { code: Code::from(c), tokens: None, via: "counterpart" });
             }
         }
         if targets.is_empty() && p.speaker_judgement {

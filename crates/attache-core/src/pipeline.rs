@@ -6,9 +6,10 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use chrono::{Datelike, NaiveDate};
+use compact_str::format_compact;
 use serde::Serialize;
 
-use crate::actors::{chunk, find_mentions, ActorContext, ActorNp, Mention, MentionKind, Normalized};
+use crate::actors::{chunk, find_mentions, ActorContext, ActorNp, Code, Mention, MentionKind, Normalized};
 use crate::dict::Dictionaries;
 use crate::document::Document;
 use crate::events::{code_sentence, RawEvent, SentenceInput, VerbMatch, Work};
@@ -80,7 +81,7 @@ impl ResolveSpeaker for LabelResolver<'_> {
         let ctx = ActorContext { date: self.date, speaker_code: None, named_people: &[] };
         let (mentions, nps) = actors_of(self.dicts, label, &ctx);
         if let Some(np) = nps.iter().find(|np| np.code.is_some() && !np.first_person) {
-            return np.code.clone();
+            return np.code.as_deref().map(str::to_string);
         }
         let _ = mentions;
         // "MR PRICE", "SECRETARY BLINKEN": a surname among the people in office.
@@ -118,7 +119,7 @@ struct Prepared {
     meta: meta::TextMeta,
     dropped: Vec<Dropped>,
     main_speaker: Option<(String, Option<String>)>,
-    counterpart: Option<String>,
+    counterpart: Option<Code>,
     turns: Vec<Turn>,
 }
 
@@ -185,7 +186,7 @@ pub fn analyze(dicts: &Dictionaries, doc: &Document, opts: &Options) -> Analysis
         dropped: p.dropped,
         main_speaker: p.main_speaker.as_ref().map(|m| m.0.clone()),
         main_speaker_code: p.main_speaker.and_then(|m| m.1),
-        counterpart: p.counterpart,
+        counterpart: p.counterpart.map(String::from),
         turns: p.turns,
         tokens: s.tokens,
         sentences,
@@ -213,7 +214,7 @@ fn prepare(dicts: &Dictionaries, doc: &Document, opts: &Options, s: &mut Scratch
         let head = &text[h.clone()];
         let lower = head.to_lowercase();
         let (mentions, nps) = actors_of(dicts, head, &base_ctx);
-        let people: Vec<(String, Option<String>, Option<String>)> = mentions
+        let people: Vec<(Code, Option<Code>, Option<Code>)> = mentions
             .iter()
             .filter_map(|m| match &m.kind {
                 MentionKind::Person { name, code, country } => Some((name.clone(), code.clone(), country.clone())),
@@ -222,7 +223,7 @@ fn prepare(dicts: &Dictionaries, doc: &Document, opts: &Options, s: &mut Scratch
             .collect();
         if TRANSCRIPT_WORDS.iter().any(|w| lower.contains(w)) {
             if let Some((name, code, _)) = people.first() {
-                main_speaker = Some((name.clone(), code.clone()));
+                main_speaker = Some((name.to_string(), code.as_deref().map(str::to_string)));
             }
         }
         let main_country = main_speaker.as_ref().and_then(|(_, c)| c.as_deref()).map(|c| &c[..3.min(c.len())]);
@@ -232,7 +233,7 @@ fn prepare(dicts: &Dictionaries, doc: &Document, opts: &Options, s: &mut Scratch
                 .filter(|np| !np.place)
                 .filter_map(|np| np.code.as_ref().map(|c| (c, np)))
                 .find(|(c, _)| Some(&c[..3.min(c.len())]) != main_country)
-                .map(|(c, np)| if np.role.is_some() || c.len() > 3 { c.clone() } else { format!("{c}GOV") });
+                .map(|(c, np)| if np.role.is_some() || c.len() > 3 { c.clone() } else { format_compact!("{c}GOV") });
         }
     }
     if let Some(sp) = &doc.given.speaker {
@@ -302,11 +303,11 @@ fn code_sentences(dicts: &Dictionaries, doc: &Document, opts: &Options, p: &Prep
         // "…, Lavrov said.": the quoted sentence's speaker.
         if speaker_code.is_none() && !press {
             if let Some(i) = attribution(norm, nps) {
-                speaker_code = nps[i].code.clone().map(Cow::Owned);
+                speaker_code = nps[i].code.as_deref().map(|c| Cow::Owned(c.to_string()));
                 speaker = Some(&text[toks[nps[i].tokens.start].start as usize..toks[nps[i].tokens.end - 1].end as usize]);
                 for np in nps.iter_mut().filter(|np| np.first_person) {
-                    np.code = speaker_code.as_deref().map(str::to_string);
-                    np.country = speaker_code.as_ref().map(|c| c[..3.min(c.len())].to_string());
+                    np.code = speaker_code.as_deref().map(Code::from);
+                    np.country = speaker_code.as_ref().map(|c| Code::from(&c[..3.min(c.len())]));
                 }
             }
         }
@@ -395,8 +396,8 @@ pub struct Coder {
 struct PendingLine {
     sentence_index: usize,
     verb_span: [usize; 2],
-    source: String,
-    target: Option<String>,
+    source: Code,
+    target: Option<Code>,
     code: CameoCode,
     line: Range<usize>,
 }

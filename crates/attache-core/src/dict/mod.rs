@@ -63,15 +63,20 @@ pub struct Pattern {
 }
 
 /// A person and their dated codes.
+/// An actor code, role code or name as the coder passes it along: kept
+/// inline up to 24 bytes (every CAMEO code, most names), so copying one
+/// for each mention, phrase and event allocates nothing.
+pub type Code = compact_str::CompactString;
+
 #[derive(Clone, Debug)]
 pub struct Person {
-    pub name: String,
+    pub name: Code,
     pub terms: Vec<Term>,
 }
 
 #[derive(Clone, Debug)]
 pub struct Term {
-    pub code: String,
+    pub code: Code,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub office: String,
@@ -117,8 +122,8 @@ pub fn is_igo_prefix(code: &str) -> bool {
 /// What an actor phrase in the matcher stands for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EntryKind {
-    Phrase { kind: PhraseKind, code: String },
-    Role { role: String, prefix: bool },
+    Phrase { kind: PhraseKind, code: Code },
+    Role { role: Code, prefix: bool },
     Person(u32),
     /// A surname alone: resolved against the people named earlier in the
     /// document, or (unless it is also a common word or name) to the only
@@ -697,7 +702,7 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
             }
         }
         let entry = Entry {
-            kind: EntryKind::Phrase { kind: a.kind, code: a.code.clone() },
+            kind: EntryKind::Phrase { kind: a.kind, code: Code::from(a.code.as_str()) },
             exact: exact_form(&a.phrase),
             // Places are always proper names; the others only where the
             // name is also a word ("Chad", "Turkey").
@@ -708,12 +713,12 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
         add(&norms[i], entry, &mut phrases, &mut entries);
         if a.kind == PhraseKind::Demonym {
             for p in plurals(&a.phrase) {
-                add(&normalized(&p), Entry { kind: EntryKind::Phrase { kind: a.kind, code: a.code.clone() }, exact: None, capitalized: false }, &mut phrases, &mut entries);
+                add(&normalized(&p), Entry { kind: EntryKind::Phrase { kind: a.kind, code: Code::from(a.code.as_str()) }, exact: None, capitalized: false }, &mut phrases, &mut entries);
             }
         }
     }
     for r in &roles {
-        let kind = EntryKind::Role { role: r.role.clone(), prefix: r.prefix };
+        let kind = EntryKind::Role { role: Code::from(r.role.as_str()), prefix: r.prefix };
         add(&normalized(&r.phrase), Entry { kind: kind.clone(), exact: exact_form(&r.phrase), capitalized: false }, &mut phrases, &mut entries);
         if r.plural {
             for p in plurals(&r.phrase) {
@@ -729,7 +734,7 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
         let id = match person_ids.get(&key) {
             Some(&id) => id,
             None => {
-                people.push(Person { name: t.names[0].clone(), terms: Vec::new() });
+                people.push(Person { name: Code::from(t.names[0].as_str()), terms: Vec::new() });
                 person_ids.insert(key, (people.len() - 1) as u32);
                 (people.len() - 1) as u32
             }
@@ -748,7 +753,7 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
         for n in &t.names {
             add(&normalized(n), Entry { kind: EntryKind::Person(id), exact: None, capitalized: true }, &mut phrases, &mut entries);
         }
-        p.terms.push(Term { code: t.code, from: t.from, to: t.to, office: t.office, loc: t.loc });
+        p.terms.push(Term { code: Code::from(t.code), from: t.from, to: t.to, office: t.office, loc: t.loc });
     }
     // Surnames, derived.
     let mut surnames: BTreeMap<String, (String, Vec<u32>)> = BTreeMap::new();
