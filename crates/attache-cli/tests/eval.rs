@@ -93,9 +93,9 @@ fn agrees_with_score_py() {
 /// `attache_core::eval`'s tests. testdata/eval/plover-*.jsonl, by hand:
 ///
 /// ```text
-/// p1 gold HUN>- AGREE, ROU>- AGREE    system HUN>- AGREE, ROU>HUN CONSULT
+/// p1 gold CZE>- AGREE, SVK>- AGREE    system CZE>- AGREE, SVK>CZE CONSULT
 /// p2 gold USA>IRN THREATEN            system USA>IRN ACCUSE
-/// p3 gold IGO>JAP AGREE               system IGOAPE>JPN AGREE
+/// p3 gold IGO>JAP AGREE               system IGOSEA>JPN AGREE
 /// p4 gold -                           system NOR>- (no PLOVER)
 /// p5 gold ISR>PSE ASSAULT, EGY>ISR ACCUSE   system the same + EGY>ISR ACCUSE again
 /// + p9 (not in the gold)
@@ -143,15 +143,15 @@ fn verbose_lists_misses_and_false_positives_with_rules() {
     let out = stdout(&attache(&["eval", "--gold", "testdata/eval/plover-gold.jsonl", "--events", "testdata/eval/plover-events.jsonl", "-v"], None));
     let list: Vec<&str> = out.lines().skip_while(|l| !l.starts_with("misses and false positives")).skip(1).take_while(|l| !l.is_empty()).collect();
     let expected = [
-        "p1  «Senior Hungarian and Romanian officials agreed on Wednesday that their countries should cooperate.»",
-        "  miss            ROU->-           AGREE",
-        "  false positive  ROU->HUN         CONSULT  cameo 040  rule t.agree-with",
+        "p1  «Czech and Slovak ministers agreed on Monday to coordinate their gas purchases.»",
+        "  miss            SVK->-           AGREE",
+        "  false positive  SVK->CZE         CONSULT  cameo 040  rule t.agree-with",
         "p2  «Washington warned Tehran of serious consequences.»",
         "  miss            USA->IRN         THREATEN  (system: ACCUSE)",
         "  false positive  USA->IRN         ACCUSE  cameo 112  rule t.warn  (gold: THREATEN)",
-        "p3  «The APEC forum agreed to set up an energy research center in Tokyo.»",
+        "p3  «The ASEAN secretariat agreed to open a disaster-relief liaison office in Osaka.»",
         "  miss            IGO->JAP         AGREE",
-        "  false positive  IGOAPE->JPN      AGREE  cameo 030  rule t.agree",
+        "  false positive  IGOSEA->JPN      AGREE  cameo 030  rule t.agree",
         "p4  «Nothing happened in Oslo today.»",
         "  false positive  NOR->-           -  cameo 010  rule t.statement",
         "p5  «Israeli troops fired on Palestinian protesters, and Egypt condemned Israel.»",

@@ -219,7 +219,7 @@ pub fn clauses(input: &SentenceInput<'_>, is_verb_head: &[bool], out: &mut Vec<u
     // outer clause resumes.
     let mut outer: Option<usize> = None;
     let in_np = |i: usize| input.nps.iter().any(|np| np.tokens.start < i && i < np.tokens.end);
-    // "The Serbian Workers' Union (SSS) stopped work": a short aside in
+    // "The Chilean Dockworkers' Union (UPCh) halted loading": a short aside in
     // brackets with no verb (an acronym, a gloss) leaves the clause whole.
     let short_aside = |open: usize, close: usize| close > open && close - open <= 7 && !(open + 1..close).any(|k| is_verb_head[k]);
     let bracket_aside = |i: usize| match norm.token(i) {
@@ -227,7 +227,7 @@ pub fn clauses(input: &SentenceInput<'_>, is_verb_head: &[bool], out: &mut Vec<u
         ")" => (i.saturating_sub(7)..i).rev().find(|&k| norm.token(k) == "(").is_some_and(|o| short_aside(o, i)),
         _ => false,
     };
-    // "artillery, mortar, and rocket fire": the last "and" of a list of
+    // "drone, tank, and sniper fire": the last "and" of a list of
     // short items (another comma a few words back) joins words, not clauses.
     let list_end = |i: usize| i >= 3 && (i.saturating_sub(4)..i - 2).any(|k| norm.token(k) == ",") && !(i.saturating_sub(4)..i - 1).any(|k| is_verb_head[k]);
     let class = |k: usize| norm.words[k].class;
@@ -485,7 +485,7 @@ fn verb_group(ctx: &Ctx<'_>, head: usize) -> Group {
     let aspect = verb > 0 && ASPECTUAL.of(norm.words[verb - 1].class);
     g.nonfinite = !be && !aspect && ctx.syms[verb].is_some_and(|s| ctx.dicts.verbs.gerund[s as usize]);
     g.passive = be && head_is_participle && !BE.of(norm.words[head].class);
-    // "Serb forces were engaged in ethnic cleansing": a participle that is
+    // "Border guards were involved in the smuggling": a participle that is
     // an adjective of taking part leaves its subject the doer.
     if g.passive && matches!(norm.token(verb), "engaged" | "involved") && verb + 1 < ctx.input.tokens.len() && norm.token(verb + 1) == "in" {
         g.passive = false;
@@ -716,7 +716,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             let denied = (first.saturating_sub(8)..first).any(|k| matches!(norm.token(k), "no" | "not" | "n't" | "never" | "without"));
             (evidence && denied).then_some("denied (no evidence that …)")
         });
-        // ", whom they had taken hostage two weeks ago": a relative clause in
+        // ", which the militia had seized in March": a relative clause in
         // the past perfect recalls the setting of the news.
         let pluperfect = || {
             (m.head.saturating_sub(4)..m.head).any(|k| clause[k] == m.clause && norm.token(k) == "had")
@@ -765,7 +765,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         rule.push_str(itoa::Buffer::new().format(p.loc.line));
         rule.push(' ');
         rule.push_str(&p.text);
-        // "British aircraft using precision-guided missiles killed …": a
+        // "Navy drones dropping glide bombs hit …": a
         // participle phrase in the clause that names the same kind of act
         // more precisely gives its code.
         let refinement = matches.iter().filter(|o| o.clause == m.clause && o.nonfinite && !o.negated && o.head != m.head).map(|o| &dicts.verbs.patterns[o.pattern as usize]).find(|o| {
@@ -967,7 +967,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             // A participle phrase ("…, citing the need to …", "by sending
             // troops to …") is not the object; an -ing word inside the object
             // is part of it ("the bombing suspects from Libya", "a common
-            // understanding with Moscow", "power lines leading into Kabul").
+            // understanding with Moscow", "rail links running into Kherson").
             let opens_phrase = |k: usize| k == m.head + 1 || norm.token(k - 1) == "," || PREPOSITIONS.of(norm.words[k - 1].class);
             let next_verb = (m.tokens.end..n)
                 .find(|&k| is_head[k] && clause[k] == m.clause && syms[k].is_some_and(|s| dicts.verbs.gerund[s as usize]) && opens_phrase(k))
@@ -1065,8 +1065,8 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             }
             if targets.is_empty() && code.root_number() == 15 {
                 // A show of force names its opponent after "against", even
-                // inside a phrase of its own ("trained hackers capable of
-                // launching cyber warfare against the United States").
+                // inside a phrase of its own ("massed tank units ready for an
+                // offensive against Armenia").
                 let against = input.nps.iter().position(|np| {
                     np.tokens.start > m.head
                         && np.tokens.start > 1
@@ -1080,7 +1080,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 }
             }
             if targets.is_empty() && code.root_number() == 13 {
-                // "threatened to stop the talks if the United States goes
+                // "threatened to leave the fisheries talks if Norway presses
                 // ahead": the threat is against whoever the condition names.
                 let condition = (m.head + 1..n).find(|&k| clause[k] != m.clause && matches!(norm.token(k), "if" | "unless") && clause[k - 1] != clause[k]);
                 let named = condition.and_then(|k| {
@@ -1530,7 +1530,7 @@ fn compound(ctx: &Ctx<'_>, i: usize) -> Vec<usize> {
     while j + 1 < nps.len() {
         let gap = nps[j].tokens.end..nps[j + 1].tokens.start;
         let joined = matches!(few_words(gap.map(|k| norm.token(k)).filter(|w| !matches!(*w, "the" | "its" | "their"))), Some((["and", ..], 1) | ([",", ..], 1) | ([",", "and", ..], 2) | (["as", "well", "as"], 3)));
-        // "… against the United States, South Korea's defence ministry said":
+        // "… along the border with Guyana, Brazil's defence ministry said":
         // the next phrase is the subject of a reporting verb, not a member.
         let reporter = nps[j + 1].tokens.end < ctx.input.tokens.len() && SAY_VERBS.of(norm.words[nps[j + 1].tokens.end].class);
         // "releasing 32 Armenian servicemen and the Republic of Armenia is
