@@ -33,13 +33,17 @@ pub struct Normalized {
     pub words: Vec<WordInfo>,
 }
 
+/// What follows a sentence's normalised text: [`Words::PADDING`] NULs.
+const PADDING: &str = "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
+const _: () = assert!(PADDING.len() == Words::PADDING);
+
 impl Normalized {
     pub fn build(words: &Words, doc: &str, tokens: &[Token], out: &mut Normalized) {
         out.padded.clear();
         out.spans.clear();
         out.words.clear();
         let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
-            out.padded.extend(std::iter::repeat_n('\0', Words::PADDING));
+            out.padded.push_str(PADDING);
             return;
         };
         let region = &doc[first.start as usize..last.end as usize];
@@ -63,7 +67,7 @@ impl Normalized {
         if ascii {
             out.padded.make_ascii_lowercase();
         }
-        out.padded.extend(std::iter::repeat_n('\0', Words::PADDING));
+        out.padded.push_str(PADDING);
         let padded = out.padded.as_str();
         out.words.extend(out.spans.iter().map(|r| words.get_within(padded, r.start as usize..r.end as usize)));
     }

@@ -788,7 +788,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         }
         // "deported more than a million Ukrainians": expelling people by
         // the thousand is a mass expulsion.
-        if code.as_str().starts_with("174") && matches!(head_lemma(dicts, p), "deport" | "expel") && mass_expulsion(norm, &clause, &m) {
+        if code.starts_with("174") && matches!(head_lemma(dicts, p), "deport" | "expel") && mass_expulsion(norm, &clause, &m) {
             if let Some(c) = dicts.ontology.code("201") {
                 rule.push_str(" +mass-scale");
                 code = c;
@@ -797,11 +797,11 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         // "Protesters set fire to police vehicles" is a riot (145); "settlers
         // torched homes" destroys property (1712): arson is told apart by who
         // sets the fire.
-        if matches!(head_lemma(dicts, p), "set" | "torch" | "burn" | "firebomb") && (code.as_str().starts_with("1712") || code.as_str().starts_with("145")) {
+        if matches!(head_lemma(dicts, p), "set" | "torch" | "burn" | "firebomb") && (code.starts_with("1712") || code.starts_with("145")) {
             let first = clause.iter().position(|&c| c == m.clause).unwrap_or(0);
             let rioters = (first..m.head).any(|k| PROTESTERS.contains(&norm.token(k)));
             let want = if rioters { "145" } else { "1712" };
-            if let Some(c) = dicts.ontology.code(want).filter(|_| !code.as_str().starts_with(want)) {
+            if let Some(c) = dicts.ontology.code(want).filter(|_| !code.starts_with(want)) {
                 rule.push_str(if rioters { " +arson-by-protesters" } else { " +arson" });
                 code = c;
             }
@@ -1037,7 +1037,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "agent-of-object")));
             } else if let Some(t) = has_verb(p).then(coordinated).flatten() {
                 targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "coordinated-object")));
-            } else if act.root_number() >= 13 || act.as_str().starts_with("087") || act.root_number() == 8 && domestic_act(act) {
+            } else if act.root_number() >= 13 || act.starts_with("087") || act.root_number() == 8 && domestic_act(act) {
                 // Force lands somewhere: "exercises around Taiwan", "strikes in
                 // Gaza"; and so does its de-escalation ("reduced its activity
                 // around Kyiv"), and the easing of a curfew or an emergency
@@ -1132,9 +1132,9 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                     17 if state => Some(("CVL", "domestic-repression")),
                     // "Sudan lifted the state of emergency": easing falls on
                     // the state's own people too.
-                    8 if state && sources.len() == 1 && (act.as_str().starts_with("081") || act.as_str().starts_with("082")) => Some(("CVL", "domestic-easing")),
+                    8 if state && sources.len() == 1 && (act.starts_with("081") || act.starts_with("082")) => Some(("CVL", "domestic-easing")),
                     // "Belarus freed 14 prisoners": a state frees its own prisoners.
-                    8 if state && sources.len() == 1 && act.as_str().starts_with("0841") => Some(("CVL", "domestic-release")),
+                    8 if state && sources.len() == 1 && act.starts_with("0841") => Some(("CVL", "domestic-release")),
                     14 => Some(("GOV", "domestic-protest")),
                     _ => None,
                 };
@@ -1185,7 +1185,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 targets.extend(party(t, "named-in-sentence"));
             }
         }
-        if targets.is_empty() && (act.as_str().starts_with("042") || act.as_str().starts_with("043")) {
+        if targets.is_empty() && (act.starts_with("042") || act.starts_with("043")) {
             // "Voters went to the polls": a visit with no one visited or hosted.
             matches[mi].suppressed = Some("visit with no one visited");
             continue;
@@ -1309,7 +1309,7 @@ fn distinct(a: &str, b: &str) -> bool {
 /// country named as the object ("promised to democratise Serbia", "imposed
 /// a curfew on Colombo") is a party distinct from the government acting.
 fn domestic_act(code: CameoCode) -> bool {
-    ["034", "081", "082", "083", "132", "172", "173", "175"].iter().any(|f| code.as_str().starts_with(f))
+    ["034", "081", "082", "083", "132", "172", "173", "175"].iter().any(|f| code.starts_with(f))
 }
 
 /// Acts that "we" do together with the other side: talks, agreements, and

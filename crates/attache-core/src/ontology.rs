@@ -43,6 +43,12 @@ impl CameoCode {
         std::str::from_utf8(&self.digits[..self.len as usize]).expect("ascii digits")
     }
 
+    /// Whether the code is `prefix` or one of its descendants ("0841"
+    /// starts with "084"), compared as bytes.
+    pub fn starts_with(&self, prefix: &str) -> bool {
+        self.digits[..self.len as usize].starts_with(prefix.as_bytes())
+    }
+
     /// The two-digit root ("125" → "12").
     pub fn root(&self) -> CameoCode {
         CameoCode { digits: [self.digits[0], self.digits[1], 0, 0], len: 2 }
