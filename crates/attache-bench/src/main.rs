@@ -58,6 +58,10 @@ enum Cmd {
         corpus: PathBuf,
         #[arg(long, default_value_t = 3)]
         runs: usize,
+        /// Print each run as "seconds matches patterns" (how `throughput`
+        /// reads the runs it asks of a process of its own).
+        #[arg(long, hide = true)]
+        raw: bool,
     },
 }
 
@@ -65,7 +69,7 @@ fn main() -> ExitCode {
     let r = match Cli::parse().command {
         Cmd::Corpus { sentences, seed, output } => write_corpus(sentences, seed, output.as_deref()),
         Cmd::Throughput { corpus, threads, runs, attache, events_out } => throughput(&corpus, &threads, runs.max(1), attache, &events_out),
-        Cmd::Scan { corpus, runs } => scan(&corpus, runs.max(1)).map(|_| ()),
+        Cmd::Scan { corpus, runs, raw } => scan(&corpus, runs.max(1), raw),
     };
     match r {
         Ok(()) => ExitCode::SUCCESS,
@@ -157,14 +161,24 @@ fn throughput(corpus: &Path, threads: &[usize], runs: usize, attache: Option<Pat
     };
     let size = std::fs::metadata(corpus).with_context(|| format!("reading {}", corpus.display()))?.len();
     let mb = size as f64 / 1e6;
+    // The baseline over the same file: each of its runs comes right after
+    // a one-thread run of attache, so that the two meet the same machine (a
+    // load that comes and goes moves both). It runs in a process of its own:
+    // a child forked from a process holding the automaton would count it in
+    // attache's peak memory.
+    let base = Baseline { corpus, size };
     println!("corpus {} ({mb:.1} MB); attache {}; {runs} runs each, medians", corpus.display(), attache.display());
     println!("{:>8} {:>9} {:>12} {:>9} {:>11} {:>9} {:>9}", "threads", "wall s", "sentences/s", "MB/s", "events/s", "peak MB", "load ms");
     let mut one_thread_mbs = None;
+    let mut base_runs = Vec::new();
     let mut per_threads = Vec::new();
     for &t in threads {
         let mut rs = Vec::new();
         for _ in 0..runs {
             rs.push(run_attache(&attache, corpus, t, events_out)?);
+            if t == 1 {
+                base_runs.push(base.run()?);
+            }
         }
         let first = rs[0].clone();
         if rs.iter().any(|r| (r.sentences, r.events, r.documents) != (first.sentences, first.events, first.documents)) {
@@ -189,32 +203,75 @@ fn throughput(corpus: &Path, threads: &[usize], runs: usize, attache: Option<Pat
             println!("speed-up on {t} threads: {:.2}x", s / s1);
         }
     }
-
-    // The baseline, in this process, over the same file.
-    let base_mbs = scan(corpus, runs)?;
+    if base_runs.is_empty() {
+        // No one-thread runs to pair with: the baseline alone.
+        for _ in 0..runs {
+            base_runs.push(base.run()?);
+        }
+    }
+    let base_mbs = base.report(base_runs);
     if let Some(m) = one_thread_mbs {
-        println!("ratio (attache on 1 thread / baseline): {:.3}", m / base_mbs);
+        println!("ratio (attache on 1 thread / baseline, runs alternated): {:.3}", m / base_mbs);
     }
     Ok(())
 }
 
-/// Runs the baseline `runs` times over `corpus`; prints and returns the median MB/s.
-fn scan(corpus: &Path, runs: usize) -> anyhow::Result<f64> {
+/// The limit baseline over one corpus, each run in a process of its own.
+struct Baseline<'a> {
+    corpus: &'a Path,
+    size: u64,
+}
+
+/// One run of the baseline.
+struct ScanRun {
+    wall: f64,
+    matches: usize,
+    patterns: usize,
+}
+
+impl Baseline<'_> {
+    fn run(&self) -> anyhow::Result<ScanRun> {
+        let exe = std::env::current_exe()?;
+        let out = Command::new(&exe).args(["scan", "--raw", "--runs", "1", "--corpus"]).arg(self.corpus).stdin(Stdio::null()).output()?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        anyhow::ensure!(out.status.success(), "the baseline failed: {}", String::from_utf8_lossy(&out.stderr));
+        let fields: Vec<&str> = stdout.split_whitespace().collect();
+        match fields[..] {
+            [wall, matches, patterns] => Ok(ScanRun { wall: wall.parse()?, matches: matches.parse()?, patterns: patterns.parse()? }),
+            _ => bail!("the baseline printed {stdout:?}"),
+        }
+    }
+
+    /// Prints the median of `runs` and returns it as MB/s.
+    fn report(&self, runs: Vec<ScanRun>) -> f64 {
+        let (matches, patterns) = runs.first().map_or((0, 0), |r| (r.matches, r.patterns));
+        let wall = median(runs.iter().map(|r| r.wall).collect());
+        let mbs = self.size as f64 / 1e6 / wall;
+        println!("baseline: Aho-Corasick scan, {patterns} patterns, {matches} matches: {wall:.2} s, {mbs:.1} MB/s");
+        mbs
+    }
+}
+
+/// Runs the baseline `runs` times over `corpus` in this process; prints the
+/// median MB/s, or with `raw` each run's seconds, matches and patterns.
+fn scan(corpus: &Path, runs: usize, raw: bool) -> anyhow::Result<()> {
     let size = std::fs::metadata(corpus).with_context(|| format!("reading {}", corpus.display()))?.len();
     let src = Dictionaries::builtin_source().map_err(|(_, p)| anyhow::anyhow!("built-in dictionaries: {} problems", p.len()))?;
     let dicts = Dictionaries::compile(src.clone()).map_err(|p| anyhow::anyhow!("built-in dictionaries: {} errors", p.len()))?;
-    let base = ScanBaseline::new(&src, &dicts);
-    let mut walls = Vec::new();
-    let mut matches = 0;
+    let scan = ScanBaseline::new(&src, &dicts);
+    let mut runs_done = Vec::new();
     for _ in 0..runs {
         let t = Instant::now();
-        let (bytes, m) = base.scan_file(corpus)?;
-        walls.push(t.elapsed().as_secs_f64());
+        let (bytes, matches) = scan.scan_file(corpus)?;
+        let wall = t.elapsed().as_secs_f64();
         anyhow::ensure!(bytes == size, "read {bytes} of {size} bytes");
-        matches = m;
+        if raw {
+            println!("{wall} {matches} {}", scan.patterns);
+        }
+        runs_done.push(ScanRun { wall, matches, patterns: scan.patterns });
     }
-    let wall = median(walls);
-    let mbs = size as f64 / 1e6 / wall;
-    println!("baseline: Aho-Corasick scan, {} patterns, {matches} matches: {wall:.2} s, {mbs:.1} MB/s", base.patterns);
-    Ok(mbs)
+    if !raw {
+        Baseline { corpus, size }.report(runs_done);
+    }
+    Ok(())
 }
