@@ -161,7 +161,7 @@ pub fn find_mentions(dicts: &Dictionaries, doc: &str, tokens: &[Token], norm: &N
     let mut next = 0;
     while next < tokens.len() {
         let a = next;
-        let Some((len, entries)) = lex.longest_at(norm.padded(), &norm.spans, a, norm.words[a].phrase_lengths) else {
+        let Some((len, entries)) = lex.longest_at(norm.padded(), &norm.spans, a, WordInfo::phrase_lengths_at(&norm.words, a)) else {
             next += 1;
             continue;
         };

@@ -195,6 +195,26 @@ pub struct WordInfo {
     pub class: u64,
 }
 
+impl WordInfo {
+    /// A bit of [`WordInfo::class`] that is no rule's word class: the word
+    /// is the second or a later word of some actor phrase. A phrase can
+    /// only run as far as the words after its first have this bit, which
+    /// spares looking up the longer lengths its first word starts.
+    pub const CONTINUES_PHRASE: u64 = 1 << 63;
+
+    /// [`phrase_lengths`](WordInfo::phrase_lengths) of the word at `i` of
+    /// `words`, less those longer than the run of words after it that
+    /// continue some phrase.
+    pub fn phrase_lengths_at(words: &[WordInfo], i: usize) -> u64 {
+        let lengths = words[i].phrase_lengths;
+        if lengths < 1 << 2 {
+            return lengths;
+        }
+        let run = words[i + 1..].iter().take(62).take_while(|w| w.class & WordInfo::CONTINUES_PHRASE != 0).count();
+        lengths & u64::MAX >> (62 - run)
+    }
+}
+
 /// Every word of the actor phrases and verb patterns, with its
 /// [`WordInfo`] (looked up once per token, so kept inline: [`inline`]).
 #[derive(Debug, Default)]
@@ -245,6 +265,7 @@ impl Words {
     /// Adds the words of the event rules' word classes, with their bits.
     fn add_classes(&mut self, classes: &[&crate::text::WordSet]) {
         for set in classes {
+            debug_assert_ne!(set.bit(), WordInfo::CONTINUES_PHRASE, "bit 63 is not a word class");
             for &w in set.iter() {
                 self.entry(w).class |= set.bit();
             }
@@ -778,10 +799,16 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
         add(&normalized(p), Entry { kind: EntryKind::NotActor, exact: None, capitalized: false }, &mut phrases, &mut entries);
     }
     let mut words = Words::default();
+    words.map.reserve(phrases.len());
     for p in phrases.keys() {
-        let first = p.split(' ').next().unwrap_or(p);
-        let len = p.split(' ').count().min(63);
-        words.entry(first).phrase_lengths |= 1 << len;
+        let mut ws = p.split(' ');
+        let first = ws.next().unwrap_or(p);
+        let mut len = 1;
+        for w in ws {
+            len += 1;
+            words.entry(w).class |= WordInfo::CONTINUES_PHRASE;
+        }
+        words.entry(first).phrase_lengths |= 1 << len.min(63);
     }
     let mut inline = inline::InlineMap::default();
     inline.reserve(phrases.len());
