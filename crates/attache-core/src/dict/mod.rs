@@ -1186,6 +1186,27 @@ mod tests {
     }
 
     #[test]
+    fn phrase_lengths_stop_where_no_phrase_continues() {
+        let mut src = DictSource::default();
+        let mut problems = Vec::new();
+        let line = "BIH | Bosnia; Bosnia and Herzegovina | Bosnian | Bosnian | Sarajevo\n";
+        native::read_text(&mut src, &mut problems, native::FileKind::Countries, "c.txt", line);
+        let (_, words, _) = compile_actors(src.actors, src.roles, src.people, src.not_actors);
+        let at = |sentence: &str, i: usize| {
+            let infos: Vec<WordInfo> = sentence.split(' ').map(|w| words.get(w)).collect();
+            WordInfo::phrase_lengths_at(&infos, i)
+        };
+        // "bosnia" starts phrases of one and three words; "and herzegovina"
+        // continue one, "said" and "sarajevo" none.
+        assert_eq!(words.get("bosnia").phrase_lengths, 1 << 1 | 1 << 3);
+        assert_eq!(at("bosnia and herzegovina said", 0), 1 << 1 | 1 << 3);
+        assert_eq!(at("bosnia and sarajevo", 0), 1 << 1);
+        assert_eq!(at("bosnia said", 0), 1 << 1);
+        assert_eq!(at("bosnia", 0), 1 << 1);
+        assert_eq!(at("said bosnia", 0), 0);
+    }
+
+    #[test]
     fn person_codes_follow_dates() {
         let d = |s| source::parse_date(s);
         let loc = Loc::new("t", 1);
