@@ -560,7 +560,8 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
     bound.clear();
     let mut i = 0;
     while i < n {
-        let Some(s) = syms[i] else {
+        // A word that heads no pattern ("the", "to") is passed at once.
+        let Some(s) = syms[i].filter(|&s| !dicts.verbs.candidates_of(s).is_empty()) else {
             i += 1;
             continue;
         };
