@@ -11,7 +11,7 @@ use compact_str::format_compact;
 use serde::Serialize;
 
 use crate::actors::{ActorNp, Code, Normalized};
-use crate::dict::{Dictionaries, Elem, Pattern};
+use crate::dict::{Dictionaries, Elem, Pattern, WordInfo};
 use crate::ontology::CameoCode;
 use crate::text::{TokKind, Token, WordSet};
 
@@ -525,12 +525,12 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
     syms.clear();
     syms.extend(norm.words.iter().map(|w| w.verb));
     // No word that heads a pattern: nothing can match, so no events.
-    if !syms.iter().flatten().any(|&s| !dicts.verbs.candidates_of(s).is_empty()) {
+    if !norm.words.iter().any(|w| w.class & WordInfo::HEADS_PATTERN != 0) {
         return;
     }
     // Which tokens are pattern heads at all (for clause splitting).
     is_head.clear();
-    is_head.extend(syms.iter().map(|s| s.is_some_and(|s| dicts.verbs.is_verb_head(s))));
+    is_head.extend(norm.words.iter().map(|w| w.class & WordInfo::VERB_HEAD != 0));
     // The sentence's words, for skipping patterns that need a word it lacks.
     let words = syms.iter().flatten().fold(0, |bits, &s| bits | crate::dict::word_bit(s));
     clauses(input, is_head, clause);
@@ -561,7 +561,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
     let mut i = 0;
     while i < n {
         // A word that heads no pattern ("the", "to") is passed at once.
-        let Some(s) = syms[i].filter(|&s| !dicts.verbs.candidates_of(s).is_empty()) else {
+        let Some(s) = syms[i].filter(|_| norm.words[i].class & WordInfo::HEADS_PATTERN != 0) else {
             i += 1;
             continue;
         };

@@ -201,6 +201,13 @@ impl WordInfo {
     /// only run as far as the words after its first have this bit, which
     /// spares looking up the longer lengths its first word starts.
     pub const CONTINUES_PHRASE: u64 = 1 << 63;
+    /// A bit of [`WordInfo::class`]: the word heads some verb pattern
+    /// ([`VerbLexicon::candidates_of`] its symbol is not empty).
+    pub const HEADS_PATTERN: u64 = 1 << 62;
+    /// A bit of [`WordInfo::class`]: [`VerbLexicon::is_verb_head`].
+    pub const VERB_HEAD: u64 = 1 << 61;
+    /// The bits no word class may take.
+    const RESERVED: u64 = Self::CONTINUES_PHRASE | Self::HEADS_PATTERN | Self::VERB_HEAD;
 
     /// [`phrase_lengths`](WordInfo::phrase_lengths) of the word at `i` of
     /// `words`, less those longer than the run of words after it that
@@ -254,18 +261,26 @@ impl Words {
         self.map.is_empty()
     }
 
-    /// Adds the verb vocabulary's symbols.
-    fn add_verbs(&mut self, vocab: &FxHashMap<String, Sym>) {
-        self.map.reserve(vocab.len());
-        for (w, &s) in vocab {
-            self.entry(w).verb = Some(s);
+    /// Adds the verb vocabulary's symbols, and the bits of the words that
+    /// head patterns.
+    fn add_verbs(&mut self, verbs: &VerbLexicon) {
+        self.map.reserve(verbs.vocab.len());
+        for (w, &s) in &verbs.vocab {
+            let info = self.entry(w);
+            info.verb = Some(s);
+            if !verbs.candidates_of(s).is_empty() {
+                info.class |= WordInfo::HEADS_PATTERN;
+            }
+            if verbs.is_verb_head(s) {
+                info.class |= WordInfo::VERB_HEAD;
+            }
         }
     }
 
     /// Adds the words of the event rules' word classes, with their bits.
     fn add_classes(&mut self, classes: &[&crate::text::WordSet]) {
         for set in classes {
-            debug_assert_ne!(set.bit(), WordInfo::CONTINUES_PHRASE, "bit 63 is not a word class");
+            debug_assert_eq!(set.bit() & WordInfo::RESERVED, 0, "bits 61-63 are not word classes");
             for &w in set.iter() {
                 self.entry(w).class |= set.bit();
             }
@@ -553,7 +568,7 @@ impl Dictionaries {
             (joined(actors.join()), verbs, joined(discards.join()))
         });
         problems.extend(verb_problems);
-        words.add_verbs(&verbs.vocab);
+        words.add_verbs(&verbs);
         words.add_classes(&crate::events::WORD_CLASSES);
         for e in &examples {
             if ontology.code(&e.code).is_none() {
