@@ -161,7 +161,9 @@ pub fn find_mentions(dicts: &Dictionaries, doc: &str, tokens: &[Token], norm: &N
     let mut next = 0;
     while next < tokens.len() {
         let a = next;
-        let Some((len, entries)) = lex.longest_at(norm.padded(), &norm.spans, a, WordInfo::phrase_lengths_at(&norm.words, a)) else {
+        let lengths = WordInfo::phrase_lengths_at(&norm.words, a);
+        let found = if lengths == 0 { None } else { lex.longest_at(norm.padded(), &norm.spans, a, lengths) };
+        let Some((len, entries)) = found else {
             next += 1;
             continue;
         };
