@@ -199,10 +199,14 @@ static PREPOSITIONS: WordSet = WordSet::class(16, &[
 /// Punctuation that ends a clause.
 static BOUNDARY_PUNCT: WordSet = WordSet::class(18, &[";", ":", "(", ")", "[", "]", "-", "\u{2013}", "\u{2014}", "?", "!"]);
 
+/// The other words that may open a clause, on conditions [`clauses`]
+/// reads word by word.
+static CLAUSE_JOINERS: WordSet = WordSet::class(19, &["that", "and", "but", "or", "as", ","]);
+
 /// The word classes (each a [`WordSet::class`] with bit `n` at index `n`):
 /// their bits are set on their words in the dictionaries' word table.
-pub(crate) static WORD_CLASSES: [&WordSet; 19] = [
-    &REPORTING, &SAY_VERBS, &THAT_NOUNS, &CLAUSE_WORDS, &AUX, &SUPPORT_VERBS, &SUPPORT_GAP, &COMMUNICATION_NOUNS, &TIME_WORDS, &ASPECTUAL, &ISSUING_VERBS, &DETERMINERS, &BE, &NEG, &FUTURE, &MODAL, &PREPOSITIONS, &MONTHS, &BOUNDARY_PUNCT,
+pub(crate) static WORD_CLASSES: [&WordSet; 20] = [
+    &REPORTING, &SAY_VERBS, &THAT_NOUNS, &CLAUSE_WORDS, &AUX, &SUPPORT_VERBS, &SUPPORT_GAP, &COMMUNICATION_NOUNS, &TIME_WORDS, &ASPECTUAL, &ISSUING_VERBS, &DETERMINERS, &BE, &NEG, &FUTURE, &MODAL, &PREPOSITIONS, &MONTHS, &BOUNDARY_PUNCT, &CLAUSE_JOINERS,
 ];
 
 /// Assigns each token a clause number. Clauses split at semicolons, dashes
@@ -245,10 +249,16 @@ pub fn clauses(input: &SentenceInput<'_>, is_verb_head: &[bool], out: &mut Vec<u
         })
     };
     for i in 0..n {
+        let cw = class(i);
+        // Most words open no clause: only punctuation, clause words and
+        // joiners can, and a word after a verb of saying.
+        if !(BOUNDARY_PUNCT.of(cw) || CLAUSE_WORDS.of(cw) || CLAUSE_JOINERS.of(cw) || i > 0 && SAY_VERBS.of(class(i - 1))) {
+            out.push(c);
+            continue;
+        }
         let w = norm.token(i);
         let prev = if i > 0 { norm.token(i - 1) } else { "" };
         let next = if i + 1 < n { norm.token(i + 1) } else { "" };
-        let cw = class(i);
         // (`in_np` walks the actor phrases: asked last.)
         let starts = i > 0
             && (BOUNDARY_PUNCT.of(cw) && !bracket_aside(i)
