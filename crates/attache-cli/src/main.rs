@@ -78,6 +78,9 @@ impl DictArgs {
     }
 
     pub fn load(&self) -> anyhow::Result<Dictionaries> {
+        if self.dict_dirs.is_empty() && !self.no_builtin_dicts {
+            return Dictionaries::builtin().map_err(|p| dict_failure(&p));
+        }
         let src = self.source()?;
         Dictionaries::compile(src).map_err(|p| dict_failure(&p))
     }

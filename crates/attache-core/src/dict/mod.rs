@@ -505,15 +505,48 @@ pub struct Stats {
 
 impl Dictionaries {
     /// attache's own dictionaries, embedded in the binary.
+    ///
+    /// The same as [`compile`](Self::compile) of
+    /// [`builtin_source`](Self::builtin_source), sooner: the actor files
+    /// are read and compiled on one thread while the verb files are read
+    /// and compiled on another, where the two steps would each wait for
+    /// the slower half.
     pub fn builtin() -> Result<Dictionaries, Vec<DictError>> {
-        let src = Self::builtin_source().map_err(|(_, p)| p)?;
-        Self::compile(src)
+        let files = builtin_files();
+        let names = files.iter().map(|(name, _, _)| name.to_string()).collect();
+        let (actor_files, verb_files): (Vec<_>, Vec<_>) = files.into_iter().partition(|(_, _, kind)| kind.is_actor_side());
+        let ontology = Ontology::embedded();
+        let ((actors, words, actor_fp, mut problems), (verbs, verb_fp, examples, discards, verb_problems)) = std::thread::scope(|scope| {
+            let actor_side = scope.spawn(|| {
+                let (src, mut problems) = read_in_order(&actor_files);
+                assert!(src.verbs.is_empty() && src.examples.is_empty() && src.irregular.is_empty() && src.discards.is_empty());
+                let DictSource { actors, roles, people, not_actors, .. } = src;
+                let fp = actor_fingerprint(&actors, &roles, &people, &not_actors);
+                let (lex, words, compiled) = compile_actors(actors, roles, people, not_actors);
+                problems.extend(compiled);
+                (lex, words, fp, problems)
+            });
+            let (src, mut problems) = read_in_order(&verb_files);
+            assert!(src.actors.is_empty() && src.roles.is_empty() && src.people.is_empty() && src.not_actors.is_empty());
+            let DictSource { verbs, examples, irregular, discards, .. } = src;
+            let fp = verb_fingerprint(&verbs);
+            let discards = compile_discards(discards);
+            let (verbs, compiled) = compile_verbs(verbs, irregular, &ontology);
+            problems.extend(compiled);
+            (joined(actor_side.join()), (verbs, fp, examples, discards, problems))
+        });
+        problems.extend(verb_problems);
+        let fingerprint = fingerprint(actor_fp, verb_fp);
+        let (d, problems) = Self::assemble(ontology, actors, words, verbs, examples, discards, names, fingerprint, problems);
+        if problems.iter().any(|p| !p.is_warning()) {
+            return Err(problems);
+        }
+        Ok(d)
     }
 
     /// Reads the embedded dictionary files.
     pub fn builtin_source() -> Result<DictSource, (DictSource, Vec<DictError>)> {
-        let files: Vec<(&str, &str, native::FileKind)> =
-            EMBEDDED.iter().filter_map(|(name, text)| native::FileKind::of(name).map(|k| (*name, *text, k))).collect();
+        let files = builtin_files();
         let mut src = DictSource::default();
         let mut problems = Vec::new();
         let read = read_files(&files);
@@ -558,16 +591,33 @@ impl Dictionaries {
     /// other, so they are compiled side by side; each side drops the source
     /// entries it consumed on its own thread.
     pub fn compile_checked(src: DictSource) -> (Dictionaries, Vec<DictError>) {
-        let fingerprint = fingerprint(&src);
+        let fingerprint = fingerprint(actor_fingerprint(&src.actors, &src.roles, &src.people, &src.not_actors), verb_fingerprint(&src.verbs));
         let DictSource { actors, roles, people, verbs, examples, irregular, discards, not_actors, files } = src;
         let ontology = Ontology::embedded();
-        let ((actors, mut words, mut problems), (verbs, verb_problems), discards) = std::thread::scope(|scope| {
+        let ((actors, words, mut problems), (verbs, verb_problems), discards) = std::thread::scope(|scope| {
             let actors = scope.spawn(move || compile_actors(actors, roles, people, not_actors));
             let discards = scope.spawn(move || compile_discards(discards));
             let verbs = compile_verbs(verbs, irregular, &ontology);
             (joined(actors.join()), verbs, joined(discards.join()))
         });
         problems.extend(verb_problems);
+        Self::assemble(ontology, actors, words, verbs, examples, discards, files, fingerprint, problems)
+    }
+
+    /// The compiled halves made one: the verbs' symbols and the word
+    /// classes added to the word table, the examples' codes checked.
+    #[allow(clippy::too_many_arguments)]
+    fn assemble(
+        ontology: Ontology,
+        actors: ActorLexicon,
+        mut words: Words,
+        verbs: VerbLexicon,
+        examples: Vec<Example>,
+        discards: Option<AhoCorasick>,
+        files: Vec<String>,
+        fingerprint: u64,
+        mut problems: Vec<DictError>,
+    ) -> (Dictionaries, Vec<DictError>) {
         words.add_verbs(&verbs);
         words.add_classes(&crate::events::WORD_CLASSES);
         for e in &examples {
@@ -634,30 +684,62 @@ fn joined<T>(r: std::thread::Result<T>) -> T {
 }
 
 /// A hash of everything compiled, in source order (the coding-run record).
-fn fingerprint(src: &DictSource) -> u64 {
+fn fingerprint(actor_side: u64, verb_side: u64) -> u64 {
     let mut hasher = FxHasher::default();
-    for a in &src.actors {
+    actor_side.hash(&mut hasher);
+    verb_side.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The actor half of a source's [`fingerprint`].
+fn actor_fingerprint(actors: &[ActorPhrase], roles: &[RoleWord], people: &[PersonTerm], not_actors: &[(String, Loc)]) -> u64 {
+    let mut hasher = FxHasher::default();
+    for a in actors {
         a.phrase.hash(&mut hasher);
         a.code.hash(&mut hasher);
     }
-    for r in &src.roles {
+    for r in roles {
         r.phrase.hash(&mut hasher);
         r.role.hash(&mut hasher);
     }
-    for t in &src.people {
+    for t in people {
         t.names.hash(&mut hasher);
         t.code.hash(&mut hasher);
         t.from.hash(&mut hasher);
         t.to.hash(&mut hasher);
     }
-    for (p, _) in &src.not_actors {
+    for (p, _) in not_actors {
         p.hash(&mut hasher);
     }
-    for v in &src.verbs {
+    hasher.finish()
+}
+
+/// The verb half of a source's [`fingerprint`].
+fn verb_fingerprint(verbs: &[VerbPattern]) -> u64 {
+    let mut hasher = FxHasher::default();
+    for v in verbs {
         v.text.hash(&mut hasher);
         v.code.hash(&mut hasher);
     }
     hasher.finish()
+}
+
+/// The embedded files we read, in their order, with their kinds.
+fn builtin_files() -> Vec<(&'static str, &'static str, native::FileKind)> {
+    EMBEDDED.iter().filter_map(|(name, text)| native::FileKind::of(name).map(|k| (*name, *text, k))).collect()
+}
+
+/// Reads `files` one after another into one source, as
+/// [`Dictionaries::builtin_source`] does with all of them.
+fn read_in_order(files: &[(&str, &str, native::FileKind)]) -> (DictSource, Vec<DictError>) {
+    let mut src = DictSource::default();
+    let mut problems = Vec::new();
+    for &(name, text, kind) in files {
+        let mut one = DictSource::default();
+        native::read_text(&mut one, &mut problems, kind, name, text);
+        src.extend(one);
+    }
+    (src, problems)
 }
 
 /// [`normalize_phrase`], without tokenizing what is plain already: ASCII
@@ -1198,6 +1280,28 @@ mod tests {
         // of the demonym.
         assert_eq!(found, [None, Some(3), None, None, Some(1), None, None, Some(1)]);
         assert_eq!(at(1).unwrap().1.len(), 1);
+    }
+
+    #[test]
+    fn builtin_in_halves_compiles_what_the_source_does() {
+        // `builtin` reads and compiles the actor and verb files side by
+        // side; `compile(builtin_source())` reads all, then compiles.
+        let halves = Dictionaries::builtin().expect("built-in dictionaries");
+        let whole = Dictionaries::compile(Dictionaries::builtin_source().expect("built-in source")).expect("compiles");
+        assert_eq!(halves.fingerprint, whole.fingerprint);
+        assert_eq!(halves.files, whole.files);
+        assert_eq!(halves.words.len(), whole.words.len());
+        assert_eq!(halves.actors.entries.len(), whole.actors.entries.len());
+        assert_eq!(halves.actors.people.len(), whole.actors.people.len());
+        assert_eq!(halves.verbs.patterns.len(), whole.verbs.patterns.len());
+        assert_eq!(halves.examples.len(), whole.examples.len());
+        assert!(halves.files.len() >= 10 && halves.verbs.patterns.len() > 10_000);
+        for (a, b) in halves.verbs.patterns.iter().zip(&whole.verbs.patterns) {
+            assert_eq!((&a.text, a.code), (&b.text, b.code));
+        }
+        for w in ["russia", "the", "agreed", "minister", "bosnia", "herzegovina"] {
+            assert_eq!(halves.words.get(w), whole.words.get(w), "{w}");
+        }
     }
 
     #[test]

@@ -22,6 +22,12 @@ pub enum FileKind {
 }
 
 impl FileKind {
+    /// Whether the file holds actors (countries, organisations, places,
+    /// roles, people, phrases that are not actors) rather than verbs.
+    pub fn is_actor_side(self) -> bool {
+        !matches!(self, FileKind::Verbs | FileKind::Irregular)
+    }
+
     pub fn of(name: &str) -> Option<FileKind> {
         if !name.ends_with(".txt") {
             return None;
