@@ -62,12 +62,12 @@ pub struct Pattern {
     pub loc: Loc,
 }
 
-/// A person and their dated codes.
 /// An actor code, role code or name as the coder passes it along: kept
 /// inline up to 24 bytes (every CAMEO code, most names), so copying one
 /// for each mention, phrase and event allocates nothing.
 pub type Code = compact_str::CompactString;
 
+/// A person and their dated codes.
 #[derive(Clone, Debug)]
 pub struct Person {
     pub name: Code,
