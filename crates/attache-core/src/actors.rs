@@ -141,6 +141,8 @@ pub struct ActorContext<'a> {
 
 const FIRST_PERSON: &[&str] = &["we", "us", "i", "me"];
 const FIRST_PERSON_POSSESSIVE: &[&str] = &["our", "my"];
+/// Both of the above, as a word class: the tokens worth asking about.
+pub(crate) static FIRST_PERSON_WORDS: WordSet = WordSet::class(20, &["we", "us", "i", "me", "our", "my"]);
 /// What "our" makes the speaker's country: "near our borders", "our people".
 const OWN_WORDS: &[&str] = &["border", "borders", "territory", "territories", "airspace", "waters", "soil", "people", "citizens", "cities", "towns", "villages"];
 const SIDE_WORDS: &[&str] = &["side", "country", "government", "delegation", "state", "nation", "leadership"];
@@ -276,6 +278,9 @@ pub fn find_mentions(dicts: &Dictionaries, doc: &str, tokens: &[Token], norm: &N
         // First person, merged in token order (resolved to the speaker, if any).
         let mut fp = Vec::new();
         for i in 0..tokens.len() {
+            if !FIRST_PERSON_WORDS.of(norm.words[i].class) {
+                continue;
+            }
             let w = norm.token(i);
             let pronoun = FIRST_PERSON.contains(&w) && (w != "i" || doc.as_bytes()[tokens[i].start as usize] == b'I')
                 && (w != "us" || &doc[tokens[i].range()] != "US");

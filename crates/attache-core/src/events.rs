@@ -203,10 +203,12 @@ static BOUNDARY_PUNCT: WordSet = WordSet::class(18, &[";", ":", "(", ")", "[", "
 /// reads word by word.
 static CLAUSE_JOINERS: WordSet = WordSet::class(19, &["that", "and", "but", "or", "as", ","]);
 
-/// The word classes (each a [`WordSet::class`] with bit `n` at index `n`):
-/// their bits are set on their words in the dictionaries' word table.
-pub(crate) static WORD_CLASSES: [&WordSet; 20] = [
+/// The word classes of the event and actor rules (each a
+/// [`WordSet::class`] with bit `n` at index `n`): their bits are set on
+/// their words in the dictionaries' word table.
+pub(crate) static WORD_CLASSES: [&WordSet; 21] = [
     &REPORTING, &SAY_VERBS, &THAT_NOUNS, &CLAUSE_WORDS, &AUX, &SUPPORT_VERBS, &SUPPORT_GAP, &COMMUNICATION_NOUNS, &TIME_WORDS, &ASPECTUAL, &ISSUING_VERBS, &DETERMINERS, &BE, &NEG, &FUTURE, &MODAL, &PREPOSITIONS, &MONTHS, &BOUNDARY_PUNCT, &CLAUSE_JOINERS,
+    &crate::actors::FIRST_PERSON_WORDS,
 ];
 
 /// Assigns each token a clause number. Clauses split at semicolons, dashes
