@@ -550,7 +550,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
     let ctx = Ctx { input, passive: std::cell::Cell::new(false), syms, clause, dicts };
 
     let question = norm.token(n - 1) == "?" || (n >= 2 && norm.token(n - 2) == "?");
-    let conditional = (0..n).any(|i| matches!(norm.token(i), "if" | "unless" | "whether") && (i == 0 || clause[i] != clause[i - 1]));
+    let conditional = (0..n).any(|i| CLAUSE_WORDS.of(norm.words[i].class) && matches!(norm.token(i), "if" | "unless" | "whether") && (i == 0 || clause[i] != clause[i - 1]));
     // Whether a discard phrase occurs is asked only of a sentence with matches.
     let discarded = || dicts.discards.as_ref().is_some_and(|ac| ac.is_match(norm.text()));
     let background = background_clauses(input, &clause);
@@ -1375,6 +1375,10 @@ fn background_clauses(input: &SentenceInput<'_>, clause: &[usize]) -> Vec<usize>
     let is_day = |k: usize| tok(k).len() <= 2 && tok(k).bytes().all(|b| b.is_ascii_digit());
     let mut out = Vec::new();
     for k in 0..input.tokens.len() {
+        // Only "ago" and years (numbers) date a clause.
+        if input.tokens[k].kind != TokKind::Number && norm.spans[k].len() != 3 {
+            continue;
+        }
         let w = tok(k);
         let past = if w == "ago" {
             k > 0 && matches!(tok(k - 1), "years" | "decades")
