@@ -449,8 +449,8 @@ pub fn chunk(doc: &str, tokens: &[Token], norm: &Normalized, mentions: &[Mention
     // are all places.
     for i in 1..out.len() {
         let (a, b) = (&out[i - 1], &out[i]);
-        let joined = (a.tokens.end..b.tokens.start).all(|k| matches!(norm.token(k), "and" | ","));
-        if a.place && joined && b.mentions.len() == 1 && !b.first_person && b.role.as_deref().is_none_or(|r| r == "GOV") && b.country.as_deref().is_some_and(|c| c.len() == 3) {
+        let joined = || (a.tokens.end..b.tokens.start).all(|k| matches!(norm.token(k), "and" | ","));
+        if a.place && joined() && b.mentions.len() == 1 && !b.first_person && b.role.as_deref().is_none_or(|r| r == "GOV") && b.country.as_deref().is_some_and(|c| c.len() == 3) {
             out[i].place = true;
         }
     }

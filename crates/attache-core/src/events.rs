@@ -379,7 +379,7 @@ fn match_elems(ctx: &Ctx<'_>, p: &Pattern, e: usize, pos: usize, b: Binding, hea
                 }
                 // "said that Sudan and the rebels must …": the slot may hold
                 // a whole compound, and the pattern goes on after it.
-                let last = compound(ctx, i).last().copied().filter(|&l| l > i);
+                let last = compound(ctx, i).last().filter(|&l| l > i);
                 for end in std::iter::once(i).chain(last).map(|k| ctx.input.nps[k].tokens.end) {
                     if let Some(r) = match_elems(ctx, p, e + 1, end, b2, head_clause) {
                         return Some(r);
@@ -1538,11 +1538,11 @@ fn subject_np(ctx: &Ctx<'_>, head: usize, clause: usize) -> Option<usize> {
     free.or_else(|| before.first().copied())
 }
 
-/// Actor phrases joined to `i` by "and" or commas: one event each.
-fn compound(ctx: &Ctx<'_>, i: usize) -> Vec<usize> {
+/// Actor phrases joined to `i` by "and" or commas (always a run of
+/// neighbours, `i` among them): one event each.
+fn compound(ctx: &Ctx<'_>, i: usize) -> Range<usize> {
     let nps = ctx.input.nps;
     let norm = ctx.input.norm;
-    let mut v = vec![i];
     let mut j = i;
     while j + 1 < nps.len() {
         let gap = nps[j].tokens.end..nps[j + 1].tokens.start;
@@ -1557,16 +1557,16 @@ fn compound(ctx: &Ctx<'_>, i: usize) -> Vec<usize> {
             break;
         }
         j += 1;
-        v.push(j);
     }
     // "Russia and Japan" seen from the second member: take the first too.
+    let mut first = i;
     if i > 0 {
         let gap = nps[i - 1].tokens.end..nps[i].tokens.start;
         if matches!(few_words(gap.map(|k| norm.token(k))), Some((["and", ..], 1))) && ctx.clause[nps[i - 1].tokens.start] == ctx.clause[nps[i].tokens.start] {
-            v.insert(0, i - 1);
+            first = i - 1;
         }
     }
-    v
+    first..j + 1
 }
 
 fn gap_has_comma(norm: &Normalized, gap: Range<usize>) -> bool {
