@@ -110,9 +110,8 @@ fn median<T: Copy + PartialOrd>(mut v: Vec<T>) -> T {
 }
 
 fn run_attache(attache: &Path, corpus: &Path, threads: usize, events_out: &Path) -> anyhow::Result<Run> {
-    let start = Instant::now();
-    let mut child = Command::new(attache)
-        .arg("code")
+    let mut cmd = Command::new(attache);
+    cmd.arg("code")
         .arg("--stats")
         .arg("--threads")
         .arg(threads.to_string())
@@ -121,7 +120,26 @@ fn run_attache(attache: &Path, corpus: &Path, threads: usize, events_out: &Path)
         .arg(corpus)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::piped());
+    if threads == 1 {
+        // "One core" means one: the coder's reading, writing and loading
+        // threads share the CPU its worker runs on.
+        use std::os::unix::process::CommandExt;
+        // SAFETY: between fork and exec the closure only calls
+        // sched_setaffinity on the child itself, which is async-signal-safe.
+        unsafe {
+            cmd.pre_exec(|| {
+                let mut set: libc::cpu_set_t = std::mem::zeroed();
+                libc::CPU_SET(0, &mut set);
+                if libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+    let start = Instant::now();
+    let mut child = cmd
         .spawn()
         .with_context(|| format!("running {}", attache.display()))?;
     let mut stderr = String::new();
@@ -161,25 +179,27 @@ fn throughput(corpus: &Path, threads: &[usize], runs: usize, attache: Option<Pat
     };
     let size = std::fs::metadata(corpus).with_context(|| format!("reading {}", corpus.display()))?.len();
     let mb = size as f64 / 1e6;
-    // The baseline over the same file: each of its runs comes right after
-    // a one-thread run of attache, so that the two meet the same machine (a
-    // load that comes and goes moves both). It runs in a process of its own:
-    // a child forked from a process holding the automaton would count it in
-    // attache's peak memory.
+    // Runs take turns: each round runs attache at every thread count and
+    // the baseline right after the one-thread run, so that all of them meet
+    // the same machine (its speed comes and goes by a tenth and more here).
+    // The baseline runs in a process of its own: a child forked from a
+    // process holding the automaton would count it in attache's peak memory.
     let base = Baseline { corpus, size };
-    println!("corpus {} ({mb:.1} MB); attache {}; {runs} runs each, medians", corpus.display(), attache.display());
+    println!("corpus {} ({mb:.1} MB); attache {}; {runs} rounds, medians", corpus.display(), attache.display());
     println!("{:>8} {:>9} {:>12} {:>9} {:>11} {:>9} {:>9}", "threads", "wall s", "sentences/s", "MB/s", "events/s", "peak MB", "load ms");
     let mut one_thread_mbs = None;
     let mut base_runs = Vec::new();
-    let mut per_threads = Vec::new();
-    for &t in threads {
-        let mut rs = Vec::new();
-        for _ in 0..runs {
+    let mut by_threads: Vec<Vec<Run>> = vec![Vec::new(); threads.len()];
+    for _ in 0..runs {
+        for (&t, rs) in threads.iter().zip(&mut by_threads) {
             rs.push(run_attache(&attache, corpus, t, events_out)?);
             if t == 1 {
                 base_runs.push(base.run()?);
             }
         }
+    }
+    let mut per_threads = Vec::new();
+    for (&t, rs) in threads.iter().zip(by_threads) {
         let first = rs[0].clone();
         if rs.iter().any(|r| (r.sentences, r.events, r.documents) != (first.sentences, first.events, first.documents)) {
             bail!("runs disagree on counts: {rs:?}");
@@ -212,6 +232,7 @@ fn throughput(corpus: &Path, threads: &[usize], runs: usize, attache: Option<Pat
     let base_mbs = base.report(base_runs);
     if let Some(m) = one_thread_mbs {
         println!("ratio (attache on 1 thread / baseline, runs alternated): {:.3}", m / base_mbs);
+        println!("(one-thread runs are pinned to one CPU, every thread of the process with them: their load ms is the two-thread load on one core)");
     }
     Ok(())
 }

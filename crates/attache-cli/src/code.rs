@@ -88,17 +88,84 @@ pub fn run(a: CodeArgs) -> anyhow::Result<ExitCode> {
     let dicts: &'static _ = Box::leak(Box::new(a.dicts.load()?));
     let load_ms = started.elapsed().as_secs_f64() * 1e3;
     let opts = a.coding.options()?;
-    let out: Box<dyn Write> = match &a.output {
-        Some(p) => Box::new(File::create(p).with_context(|| format!("creating {}", p.display()))?),
-        None => Box::new(std::io::stdout().lock()),
+    let out_file = match &a.output {
+        Some(p) => Some(File::create(p).with_context(|| format!("creating {}", p.display()))?),
+        None => None,
     };
     let format = a.output_format;
-    let mut writer = EventWriter::new(BufWriter::with_capacity(1 << 16, out), format);
+    // Records are written on a thread of their own, a batch behind: the
+    // workers code the next batch meanwhile instead of waiting.
+    let (to_writer, batches) = std::sync::mpsc::sync_channel::<Vec<Result<Coded, InputError>>>(1);
+    let writing = std::thread::spawn(move || -> anyhow::Result<Stats> {
+        let out: Box<dyn Write> = match out_file {
+            Some(f) => Box::new(f),
+            None => Box::new(std::io::stdout().lock()),
+        };
+        let mut writer = EventWriter::new(BufWriter::with_capacity(1 << 16, out), format);
+        let mut stats = Stats::default();
+        for results in batches {
+            for r in results {
+                match r {
+                    Ok(c) => {
+                        stats.documents += 1;
+                        stats.sentences += c.sentences;
+                        stats.events += c.events;
+                        writer.write_serialized(&c.records)?;
+                    }
+                    Err(e) => {
+                        stats.failed += 1;
+                        eprintln!("attache: skipped {e}");
+                    }
+                }
+            }
+        }
+        writer.flush()?;
+        Ok(stats)
+    });
+    let read = read_and_code(&a, dicts, &opts, format, &to_writer);
+    drop(to_writer);
+    // The writer's own error (a closed pipe) explains a reading loop that
+    // stopped because the writer was gone.
+    let written = writing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    let mut stats = read?;
+    stats.documents = written.documents;
+    stats.sentences = written.sentences;
+    stats.events = written.events;
+    stats.failed += written.failed;
+    if a.stats {
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!(
+            "attache: stats documents={} failed={} sentences={} events={} bytes={} load_ms={load_ms:.1} seconds={secs:.3} threads={}",
+            stats.documents,
+            stats.failed,
+            stats.sentences,
+            stats.events,
+            stats.bytes,
+            rayon::current_num_threads()
+        );
+    }
+    if stats.failed > 0 {
+        eprintln!("attache: coded {} documents; {} could not be read (listed above)", stats.documents, stats.failed);
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads the inputs in batches, codes each batch on every core and hands
+/// its results to the writer; counts what it read (documents and events
+/// are the writer's to count).
+fn read_and_code(
+    a: &CodeArgs,
+    dicts: &attache_core::dict::Dictionaries,
+    opts: &attache_core::pipeline::Options,
+    format: OutputFormat,
+    to_writer: &std::sync::mpsc::SyncSender<Vec<Result<Coded, InputError>>>,
+) -> anyhow::Result<Stats> {
     let mut stats = Stats::default();
     let mut batch: Vec<Pending> = Vec::new();
     let mut batch_bytes = 0;
-    // Parse, code and serialize on every core; write in input order here.
-    let flush = |batch: &mut Vec<Pending>, writer: &mut EventWriter<_>, stats: &mut Stats| -> anyhow::Result<()> {
+    // Parse, code and serialize on every core; the writer writes in input order.
+    let flush = |batch: &mut Vec<Pending>| -> anyhow::Result<()> {
         let results: Vec<Result<Coded, InputError>> = batch
             .par_drain(..)
             .map_init(
@@ -111,11 +178,11 @@ pub fn run(a: CodeArgs) -> anyhow::Result<ExitCode> {
                     let coded = guarded(&doc.id, || {
                         if format == OutputFormat::Jsonl {
                             let mut records = Vec::new();
-                            let (sentences, events) = coder.code_jsonl(dicts, &doc, &opts, &mut records);
+                            let (sentences, events) = coder.code_jsonl(dicts, &doc, opts, &mut records);
                             return Coded { records, sentences, events };
                         }
                         events.clear();
-                        let sentences = coder.code(dicts, &doc, &opts, events);
+                        let sentences = coder.code(dicts, &doc, opts, events);
                         let mut w = EventWriter::continuing(Vec::new(), format);
                         for e in events.iter() {
                             w.write(e).expect("writing to memory");
@@ -130,21 +197,7 @@ pub fn run(a: CodeArgs) -> anyhow::Result<ExitCode> {
                 },
             )
             .collect();
-        for r in results {
-            match r {
-                Ok(c) => {
-                    stats.documents += 1;
-                    stats.sentences += c.sentences;
-                    stats.events += c.events;
-                    writer.write_serialized(&c.records)?;
-                }
-                Err(e) => {
-                    stats.failed += 1;
-                    eprintln!("attache: skipped {e}");
-                }
-            }
-        }
-        Ok(())
+        to_writer.send(results).map_err(|_| anyhow::anyhow!("the output closed"))
     };
     for input in &a.inputs {
         let name = if input == "-" { "-".to_string() } else { input.clone() };
@@ -177,7 +230,7 @@ pub fn run(a: CodeArgs) -> anyhow::Result<ExitCode> {
                     Err(e) => Pending::Read(Err(e)),
                 });
                 if batch.len() >= BATCH_DOCS || batch_bytes >= BATCH_BYTES {
-                    flush(&mut batch, &mut writer, &mut stats)?;
+                    flush(&mut batch)?;
                     batch_bytes = 0;
                 }
             }
@@ -192,30 +245,13 @@ pub fn run(a: CodeArgs) -> anyhow::Result<ExitCode> {
             batch_bytes += bytes.len();
             batch.push(Pending::Read(doc));
             if batch.len() >= BATCH_DOCS || batch_bytes >= BATCH_BYTES {
-                flush(&mut batch, &mut writer, &mut stats)?;
+                flush(&mut batch)?;
                 batch_bytes = 0;
             }
         }
     }
-    flush(&mut batch, &mut writer, &mut stats)?;
-    writer.flush()?;
-    if a.stats {
-        let secs = started.elapsed().as_secs_f64();
-        eprintln!(
-            "attache: stats documents={} failed={} sentences={} events={} bytes={} load_ms={load_ms:.1} seconds={secs:.3} threads={}",
-            stats.documents,
-            stats.failed,
-            stats.sentences,
-            stats.events,
-            stats.bytes,
-            rayon::current_num_threads()
-        );
-    }
-    if stats.failed > 0 {
-        eprintln!("attache: coded {} documents; {} could not be read (listed above)", stats.documents, stats.failed);
-        return Ok(ExitCode::from(1));
-    }
-    Ok(ExitCode::SUCCESS)
+    flush(&mut batch)?;
+    Ok(stats)
 }
 
 /// Counts for `--stats`.
