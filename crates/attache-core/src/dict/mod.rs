@@ -1255,14 +1255,21 @@ mod tests {
         assert!(surname_candidates("Madonna", None).is_empty());
     }
 
-    #[test]
-    fn actor_phrases_match_whole_tokens_longest_first() {
+    /// The actor lexicon and word table of one country line, Bosnia's.
+    fn bosnia() -> (ActorLexicon, Words) {
         let mut src = DictSource::default();
         let mut problems = Vec::new();
         let line = "BIH | Bosnia; Bosnia and Herzegovina | Bosnian | Bosnian | Sarajevo\n";
         native::read_text(&mut src, &mut problems, native::FileKind::Countries, "c.txt", line);
         assert!(problems.is_empty(), "{problems:?}");
-        let (lex, words, _) = compile_actors(src.actors, src.roles, src.people, src.not_actors);
+        let (lex, words, problems) = compile_actors(src.actors, src.roles, src.people, src.not_actors);
+        assert!(problems.is_empty(), "{problems:?}");
+        (lex, words)
+    }
+
+    #[test]
+    fn actor_phrases_match_whole_tokens_longest_first() {
+        let (lex, words) = bosnia();
         let text = "in bosnia and herzegovina bosnia and sarajevos bosnians";
         let mut spans = Vec::new();
         let mut at = 0u32;
@@ -1306,11 +1313,7 @@ mod tests {
 
     #[test]
     fn phrase_lengths_stop_where_no_phrase_continues() {
-        let mut src = DictSource::default();
-        let mut problems = Vec::new();
-        let line = "BIH | Bosnia; Bosnia and Herzegovina | Bosnian | Bosnian | Sarajevo\n";
-        native::read_text(&mut src, &mut problems, native::FileKind::Countries, "c.txt", line);
-        let (_, words, _) = compile_actors(src.actors, src.roles, src.people, src.not_actors);
+        let (_, words) = bosnia();
         let at = |sentence: &str, i: usize| {
             let infos: Vec<WordInfo> = sentence.split(' ').map(|w| words.get(w)).collect();
             WordInfo::phrase_lengths_at(&infos, i)
