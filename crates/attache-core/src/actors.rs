@@ -13,10 +13,10 @@
 use std::ops::Range;
 
 use chrono::NaiveDate;
+use compact_str::format_compact;
 use serde::Serialize;
 
 pub use crate::dict::Code;
-use compact_str::format_compact;
 use crate::dict::{Dictionaries, EntryKind, PhraseKind, WordInfo, Words};
 use crate::text::{push_normalized, TokKind, Token, WordSet};
 
