@@ -226,6 +226,11 @@ pub fn parse_pattern(text: &str) -> Result<(Vec<PatternToken>, bool), String> {
             "+" => PatternToken::Target,
             "$" => PatternToken::Source,
             _ if w.contains('|') => {
+                // Alternatives are words; an UPPERCASE one, a verb anywhere
+                // else in a pattern, would silently match only its base form.
+                if let Some(v) = w.split('|').find(|a| is_verb_token(a)) {
+                    return Err(format!("{v:?} in {w:?}: alternatives are words, not verbs (write one pattern per verb)"));
+                }
                 let alts: Vec<String> = w.split('|').map(lowercase).collect();
                 if alts.iter().any(|a| a.is_empty()) {
                     return Err(format!("empty alternative in {w:?}"));
@@ -288,6 +293,10 @@ mod tests {
             ]
         );
         assert!(parse_pattern("HOLD MEET").is_err());
+        // An UPPERCASE alternative would be read as the word, not the verb.
+        let e = parse_pattern("SAY|TELL that +").unwrap_err();
+        assert!(e.contains("\"SAY\"") && e.contains("one pattern per verb"), "{e}");
+        assert!(parse_pattern("DENOUNCE the|a regime").is_ok());
         assert!(parse_pattern("+ VISIT").is_err());
         assert_eq!(parse_pattern("$ condemnation of +").unwrap().0[0], PatternToken::Source);
         assert!(parse_pattern("$ * VISIT").is_err());
