@@ -139,10 +139,10 @@ pub struct ActorContext<'a> {
     pub named_people: &'a [u32],
 }
 
-const FIRST_PERSON: &[&str] = &["we", "us", "i", "me"];
-const FIRST_PERSON_POSSESSIVE: &[&str] = &["our", "my"];
-/// Both of the above, as a word class: the tokens worth asking about.
-pub(crate) static FIRST_PERSON_WORDS: WordSet = WordSet::class(20, &["we", "us", "i", "me", "our", "my"]);
+/// Word classes (their bits set in the word table, see
+/// [`crate::events::WORD_CLASSES`]).
+pub(crate) static FIRST_PERSON: WordSet = WordSet::class(20, &["we", "us", "i", "me"]);
+pub(crate) static FIRST_PERSON_POSSESSIVE: WordSet = WordSet::class(21, &["our", "my"]);
 /// What "our" makes the speaker's country: "near our borders", "our people".
 const OWN_WORDS: &[&str] = &["border", "borders", "territory", "territories", "airspace", "waters", "soil", "people", "citizens", "cities", "towns", "villages"];
 const SIDE_WORDS: &[&str] = &["side", "country", "government", "delegation", "state", "nation", "leadership"];
@@ -278,16 +278,17 @@ pub fn find_mentions(dicts: &Dictionaries, doc: &str, tokens: &[Token], norm: &N
         // First person, merged in token order (resolved to the speaker, if any).
         let mut fp = Vec::new();
         for i in 0..tokens.len() {
-            if !FIRST_PERSON_WORDS.of(norm.words[i].class) {
+            let c = norm.words[i].class;
+            let (person, possessive) = (FIRST_PERSON.of(c), FIRST_PERSON_POSSESSIVE.of(c));
+            if !person && !possessive {
                 continue;
             }
             let w = norm.token(i);
-            let pronoun = FIRST_PERSON.contains(&w) && (w != "i" || doc.as_bytes()[tokens[i].start as usize] == b'I')
+            let pronoun = person && (w != "i" || doc.as_bytes()[tokens[i].start as usize] == b'I')
                 && (w != "us" || &doc[tokens[i].range()] != "US");
-            let our_side = FIRST_PERSON_POSSESSIVE.contains(&w) && i + 1 < tokens.len() && SIDE_WORDS.contains(&norm.token(i + 1));
+            let our_side = possessive && i + 1 < tokens.len() && SIDE_WORDS.contains(&norm.token(i + 1));
             // "our borders", "our western borders", "our people": the speaker's country.
-            let own = FIRST_PERSON_POSSESSIVE
-                .contains(&w)
+            let own = possessive
                 .then(|| (1..=2).find(|&k| i + k < tokens.len() && OWN_WORDS.contains(&norm.token(i + k)) && tokens[i + 1].kind == TokKind::Word))
                 .flatten();
             if pronoun || our_side || own.is_some() {
@@ -562,7 +563,7 @@ fn resolve(_doc: &str, _tokens: &[Token], norm: &Normalized, ms: &[Mention], idx
                 words.iter().any(|w| matches!(*w, "ministry" | "government" | "cabinet" | "kremlin"))
             });
             // "Our military", "our prosecutors": the speaker's country's.
-            let ours = toks.start > 0 && FIRST_PERSON_POSSESSIVE.contains(&norm.token(toks.start - 1));
+            let ours = toks.start > 0 && FIRST_PERSON_POSSESSIVE.of(norm.words[toks.start - 1].class);
             if let (Some(r), Some(sp), true) = (&np.role, ctx.speaker_code, institution || ours) {
                 if ours || r == "GOV" || r == "MIL" || r == "COP" || r == "SPY" {
                     let c = &sp[..3.min(sp.len())];

@@ -206,9 +206,9 @@ static CLAUSE_JOINERS: WordSet = WordSet::class(19, &["that", "and", "but", "or"
 /// The word classes of the event and actor rules (each a
 /// [`WordSet::class`] with bit `n` at index `n`): their bits are set on
 /// their words in the dictionaries' word table.
-pub(crate) static WORD_CLASSES: [&WordSet; 21] = [
+pub(crate) static WORD_CLASSES: [&WordSet; 22] = [
     &REPORTING, &SAY_VERBS, &THAT_NOUNS, &CLAUSE_WORDS, &AUX, &SUPPORT_VERBS, &SUPPORT_GAP, &COMMUNICATION_NOUNS, &TIME_WORDS, &ASPECTUAL, &ISSUING_VERBS, &DETERMINERS, &BE, &NEG, &FUTURE, &MODAL, &PREPOSITIONS, &MONTHS, &BOUNDARY_PUNCT, &CLAUSE_JOINERS,
-    &crate::actors::FIRST_PERSON_WORDS,
+    &crate::actors::FIRST_PERSON, &crate::actors::FIRST_PERSON_POSSESSIVE,
 ];
 
 /// Assigns each token a clause number. Clauses split at semicolons, dashes
@@ -696,6 +696,8 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
     let mut clause_source: Vec<(usize, Vec<Party>)> = Vec::new();
     for mi in 0..matches.len() {
         let m = matches[mi].clone();
+        // The first token of the match's clause (the head is in it).
+        let clause_first = clause.iter().position(|&c| c == m.clause).unwrap_or(0);
         let p = &dicts.verbs.patterns[m.pattern as usize];
         let (slot_target, slot_source) = bound[mi];
         let threat = p.code.root_number() == 13;
@@ -718,15 +720,13 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         let ultimatum = m.future && !threat && will_before(&ctx, m.head) && dicts.ontology.intent_of(p.code).root_number() == 13 && !clause_starts_with(&ctx, m.clause, "if") && !clause_starts_with(&ctx, m.clause, "unless");
         let embedded = complement_of.get(&m.clause).copied().or_else(|| {
             // "asked how Japan would address …": an indirect question asserts nothing.
-            let first = clause.iter().position(|&c| c == m.clause).unwrap_or(0);
-            let asked = first > 0 && matches!(norm.token(first - 1), "about" | "asked" | "ask" | "asks" | "asking" | "wonder" | "wondered" | "know" | "knows" | "unclear" | "questions" | "inquired" | "inquire" | "to");
-            (asked && matches!(norm.token(first), "how" | "why" | "what" | "whether")).then_some("indirect question")
+            let asked = clause_first > 0 && matches!(norm.token(clause_first - 1), "about" | "asked" | "ask" | "asks" | "asking" | "wonder" | "wondered" | "know" | "knows" | "unclear" | "questions" | "inquired" | "inquire" | "to");
+            (asked && matches!(norm.token(clause_first), "how" | "why" | "what" | "whether")).then_some("indirect question")
         }).or_else(|| {
             // "there was no evidence that Damascus had used …", "we have not
             // seen any sign that Russia has pulled back": what is denied.
-            let first = clause.iter().position(|&c| c == m.clause).unwrap_or(0);
-            let evidence = first > 0 && norm.token(first) == "that" && (first.saturating_sub(4)..first).any(|k| matches!(norm.token(k), "evidence" | "proof" | "sign" | "signs" | "indication" | "indications"));
-            let denied = (first.saturating_sub(8)..first).any(|k| matches!(norm.token(k), "no" | "not" | "n't" | "never" | "without"));
+            let evidence = clause_first > 0 && norm.token(clause_first) == "that" && (clause_first.saturating_sub(4)..clause_first).any(|k| matches!(norm.token(k), "evidence" | "proof" | "sign" | "signs" | "indication" | "indications"));
+            let denied = (clause_first.saturating_sub(8)..clause_first).any(|k| matches!(norm.token(k), "no" | "not" | "n't" | "never" | "without"));
             (evidence && denied).then_some("denied (no evidence that …)")
         });
         // ", which the militia had seized in March": a relative clause in
@@ -811,8 +811,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         // torched homes" destroys property (1712): arson is told apart by who
         // sets the fire.
         if matches!(head_lemma(dicts, p), "set" | "torch" | "burn" | "firebomb") && (code.starts_with("1712") || code.starts_with("145")) {
-            let first = clause.iter().position(|&c| c == m.clause).unwrap_or(0);
-            let rioters = (first..m.head).any(|k| PROTESTERS.contains(&norm.token(k)));
+            let rioters = (clause_first..m.head).any(|k| PROTESTERS.contains(&norm.token(k)));
             let want = if rioters { "145" } else { "1712" };
             if let Some(c) = dicts.ontology.code(want).filter(|_| !code.starts_with(want)) {
                 rule.push_str(if rioters { " +arson-by-protesters" } else { " +arson" });
@@ -848,19 +847,19 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         if p.speaker_judgement && input.speaker_code.is_some() && slot_source.is_none() {
             sources.extend(speaker());
             if let Some(t) = slot_target {
-                targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "target-slot")));
+                targets.extend(compound(&ctx, t).filter_map(|i| party(i, "target-slot")));
             }
         } else if m.passive {
             // The subject is the target; the agent is the source.
             if let Some(s) = subject {
-                targets.extend(compound(&ctx, s).into_iter().filter_map(|i| party(i, "passive-subject")));
+                targets.extend(compound(&ctx, s).filter_map(|i| party(i, "passive-subject")));
             }
             if let Some(s) = slot_source {
-                sources.extend(compound(&ctx, s).into_iter().filter_map(|i| party(i, "source-slot")));
+                sources.extend(compound(&ctx, s).filter_map(|i| party(i, "source-slot")));
             } else if let Some(a) = by_agent(&ctx, m.head + 1, m.clause) {
                 // ("was attacked by militiamen armed with machetes": the agent
                 // may stand inside the words the pattern spans.)
-                sources.extend(compound(&ctx, a).into_iter().filter_map(|i| party(i, "by-agent")));
+                sources.extend(compound(&ctx, a).filter_map(|i| party(i, "by-agent")));
             } else if let Some(a) = institution_after(&ctx, m.head, m.clause) {
                 // "was summoned to the (Russian) Foreign Ministry": the ministry acted.
                 sources.extend(party(a, "passive-institution"));
@@ -868,19 +867,19 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             rule.push_str(" +passive");
         } else {
             if let Some(s) = slot_source {
-                sources.extend(compound(&ctx, s).into_iter().filter_map(|i| party(i, "source-slot")));
+                sources.extend(compound(&ctx, s).filter_map(|i| party(i, "source-slot")));
             } else if p.speaker_judgement {
                 sources.extend(speaker());
                 if sources.is_empty() {
                     if let Some(s) = subject {
-                        sources.extend(compound(&ctx, s).into_iter().filter_map(|i| party(i, "subject")));
+                        sources.extend(compound(&ctx, s).filter_map(|i| party(i, "subject")));
                     }
                 }
             } else if let Some(v) = m.support {
                 // "Workers went on strike": the support verb's subject.
                 rule.push_str(" +support-verb");
                 if let Some(s) = subject_np(&ctx, v, m.clause) {
-                    sources.extend(compound(&ctx, s).into_iter().filter_map(|i| {
+                    sources.extend(compound(&ctx, s).filter_map(|i| {
                         let via = if input.nps[i].first_person { "first-person" } else { "subject" };
                         party(i, via)
                     }));
@@ -895,23 +894,22 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 // "Experts say a Chinese blockade of Taiwan would …": the noun
                 // phrase that opens a hypothetical clause is what it imagines,
                 // not an act it reports.
-                let start = clause.iter().position(|&c| c == m.clause).unwrap_or(0);
                 let hypothetical = (m.tokens.end..(m.tokens.end + 8).min(n)).take_while(|&k| clause[k] == m.clause).any(|k| matches!(norm.token(k), "would" | "could" | "might" | "may"));
-                let topic = !input.headline && hypothetical && adjacent.is_some_and(|s| (start..input.nps[s].tokens.start).all(|j| !PREPOSITIONS.of(norm.words[j].class) && !is_head[j]));
+                let topic = !input.headline && hypothetical && adjacent.is_some_and(|s| (clause_first..input.nps[s].tokens.start).all(|j| !PREPOSITIONS.of(norm.words[j].class) && !is_head[j]));
                 if topic {
                     matches[mi].suppressed = Some("noun phrase opening a hypothetical clause");
                     continue;
                 }
                 if let Some(s) = pick {
-                    sources.extend(compound(&ctx, s).into_iter().filter_map(|i| party(i, "noun-subject")));
+                    sources.extend(compound(&ctx, s).filter_map(|i| party(i, "noun-subject")));
                 }
             } else if let Some(s) = subject {
-                sources.extend(compound(&ctx, s).into_iter().filter_map(|i| {
+                sources.extend(compound(&ctx, s).filter_map(|i| {
                     let via = if input.nps[i].first_person { "first-person" } else { "subject" };
                     party(i, via)
                 }));
             } else if let Some(r) = reporter_of_pronoun(&ctx, m.clause) {
-                sources.extend(compound(&ctx, r).into_iter().filter_map(|i| party(i, "reporter-pronoun")));
+                sources.extend(compound(&ctx, r).filter_map(|i| party(i, "reporter-pronoun")));
             } else if clause_starts_with(&ctx, m.clause, "who") {
                 // ", who met Putin": the person the relative clause is about
                 // (asked before the conjunction rule, which its comma triggers).
@@ -928,10 +926,10 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                         p.via = "shared-subject";
                         p
                     }));
-                } else if let Some(start) = clause.iter().position(|&c| c == m.clause).filter(|&s| s > 0) {
+                } else if clause_first > 0 {
                     // The previous clause coded nothing, but its subject is still the subject here.
-                    if let Some(s) = subject_np(&ctx, start, clause[start - 1]) {
-                        sources.extend(compound(&ctx, s).into_iter().filter_map(|i| {
+                    if let Some(s) = subject_np(&ctx, clause_first, clause[clause_first - 1]) {
+                        sources.extend(compound(&ctx, s).filter_map(|i| {
                             let via = if input.nps[i].first_person { "first-person" } else { "shared-subject" };
                             party(i, via)
                         }));
@@ -939,7 +937,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 }
             }
             if let Some(t) = slot_target {
-                targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "target-slot")));
+                targets.extend(compound(&ctx, t).filter_map(|i| party(i, "target-slot")));
             }
         }
         if sources.is_empty() && code.root_number() == 14 && has_verb(p) {
@@ -964,7 +962,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         }
         // What a later "… and will resign" shares is the grammatical
         // subject: in the passive, the one acted on, not the agent.
-        let grammatical = if m.passive { subject.map(|s| compound(&ctx, s).into_iter().filter_map(|i| party(i, "subject")).collect()).unwrap_or_default() } else { sources.clone() };
+        let grammatical = if m.passive { subject.map(|s| compound(&ctx, s).filter_map(|i| party(i, "subject")).collect()).unwrap_or_default() } else { sources.clone() };
         clause_source.push((m.clause, grammatical));
         // "vetoed a U.S.-drafted resolution": a veto of a resolution is cast
         // at the UN, whoever drafted it or whatever it condemns.
@@ -1043,13 +1041,13 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 input.nps.iter().position(|np| np.tokens.start > k + 1 && clause[np.tokens.start] == clause[k + 1] && other_party(np))
             };
             if let Some(t) = input.nps.iter().position(|np| candidate(np, false)) {
-                targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "object")));
+                targets.extend(compound(&ctx, t).filter_map(|i| party(i, "object")));
             } else if let Some(t) = opener {
-                targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "complement-subject")));
+                targets.extend(compound(&ctx, t).filter_map(|i| party(i, "complement-subject")));
             } else if let Some(t) = matches!(code.root_number(), 9 | 11 | 12).then(maker).flatten() {
-                targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "agent-of-object")));
+                targets.extend(compound(&ctx, t).filter_map(|i| party(i, "agent-of-object")));
             } else if let Some(t) = has_verb(p).then(coordinated).flatten() {
-                targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "coordinated-object")));
+                targets.extend(compound(&ctx, t).filter_map(|i| party(i, "coordinated-object")));
             } else if act.root_number() >= 13 || act.starts_with("087") || act.root_number() == 8 && domestic_act(act) {
                 // Force lands somewhere: "exercises around Taiwan", "strikes in
                 // Gaza"; and so does its de-escalation ("reduced its activity
@@ -1089,7 +1087,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                         && np.code.as_deref().is_some_and(|c| sources.iter().all(|s| distinct(&s.code, c)))
                 });
                 if let Some(t) = against {
-                    targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "against")));
+                    targets.extend(compound(&ctx, t).filter_map(|i| party(i, "against")));
                 }
             }
             if targets.is_empty() && code.root_number() == 13 {
@@ -1100,20 +1098,19 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                     input.nps.iter().position(|np| np.tokens.start > k && clause[np.tokens.start] == clause[k] && other_party(np))
                 });
                 if let Some(t) = named {
-                    targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "condition-subject")));
+                    targets.extend(compound(&ctx, t).filter_map(|i| party(i, "condition-subject")));
                 }
             }
             if targets.is_empty() && matches!(code.root_number(), 10..=13) {
                 // "I told Minister Le Drian that Iran will not renegotiate":
                 // a demand, rejection or threat reported to someone is
                 // addressed to them.
-                let first = clause.iter().position(|&c| c == m.clause).unwrap_or(0);
                 // ("made clear to Moscow that any further invasion would be
                 // met with severe costs": the one it is made clear to.)
-                let teller = (first.saturating_sub(7)..first).rev().find(|&k| matches!(norm.token(k), "told" | "tell" | "tells" | "informed" | "assured" | "warned" | "reminded" | "clear"));
+                let teller = (clause_first.saturating_sub(7)..clause_first).rev().find(|&k| matches!(norm.token(k), "told" | "tell" | "tells" | "informed" | "assured" | "warned" | "reminded" | "clear"));
                 let addressee = teller.and_then(|k| input.nps.iter().position(|np| np.tokens.start > k && (k + 1..np.tokens.start).all(|j| norm.token(j) == "the" || norm.token(j) == "to" && norm.token(k) == "clear") && other_party(np)));
                 if let Some(t) = addressee {
-                    targets.extend(compound(&ctx, t).into_iter().filter_map(|i| party(i, "addressee")));
+                    targets.extend(compound(&ctx, t).filter_map(|i| party(i, "addressee")));
                 }
             }
             if targets.is_empty() {
