@@ -522,6 +522,7 @@ pub struct Work {
     clause: Vec<usize>,
     bound: Vec<(Option<usize>, Option<usize>)>,
     clause_done: Vec<usize>,
+    after: Vec<u128>,
 }
 
 /// Codes one sentence: the verb matches (with their fate) and the events.
@@ -533,7 +534,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         return;
     }
     let norm = input.norm;
-    let Work { syms, is_head, clause, bound, clause_done } = work;
+    let Work { syms, is_head, clause, bound, clause_done, after } = work;
     syms.clear();
     syms.extend(norm.words.iter().map(|w| w.verb));
     // No word that heads a pattern: nothing can match, so no events.
@@ -543,8 +544,13 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
     // Which tokens are pattern heads at all (for clause splitting).
     is_head.clear();
     is_head.extend(norm.words.iter().map(|w| w.class & WordInfo::VERB_HEAD != 0));
-    // The sentence's words, for skipping patterns that need a word it lacks.
-    let words = syms.iter().flatten().fold(0, |bits, &s| bits | crate::dict::word_bit(s));
+    // The words after each token, for skipping the patterns headed there
+    // that need a word missing from the rest of the sentence.
+    after.clear();
+    after.resize(n, 0);
+    for k in (1..n).rev() {
+        after[k - 1] = after[k] | syms[k].map_or(0, crate::dict::word_bit);
+    }
     clauses(input, is_head, clause);
     let (syms, is_head, clause) = (&*syms, &*is_head, &*clause);
     let ctx = Ctx { input, passive: std::cell::Cell::new(false), syms, clause, dicts };
@@ -601,7 +607,8 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         let next = syms.get(i + 1).copied().flatten();
         let mut found = None;
         let cands = dicts.verbs.candidates_of(s);
-        let mut likely = dicts.verbs.candidates_followed_by(s, next);
+        let words = after[i];
+        let mut likely = dicts.verbs.candidates_followed_by(s, next, words);
         let mut k = 0;
         loop {
             // Until a pattern matches, nothing can end the search early, so
@@ -626,7 +633,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             if !c.may_match(words, next) {
                 continue;
             }
-            if after_determiner && matches!(dicts.verbs.patterns[pid as usize].elems.get(c.head as usize), Some(Elem::Verb(_))) {
+            if after_determiner && c.head_is_verb {
                 continue;
             }
             if group.is_none() {

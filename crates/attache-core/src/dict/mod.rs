@@ -310,6 +310,10 @@ pub struct VerbLexicon {
     /// holds `loose_ends[sym]..loose_ends[sym + 1]` of them), and of the
     /// others by next word (`followed` sorted by word, then position).
     loose: Vec<u32>,
+    /// [`Candidate::required_words`] of each of `loose`, beside it: a
+    /// sentence skips the loose candidates it cannot match by scanning
+    /// these, without reading the candidates.
+    loose_required: Vec<u128>,
     loose_ends: Vec<u32>,
     followed: Vec<(Sym, u32)>,
 }
@@ -328,19 +332,37 @@ pub struct Candidate {
     pub specificity: u16,
     /// [`Pattern::head`].
     pub head: u8,
+    /// The head element is a verb lemma (`Elem::Verb`), not a word.
+    pub head_is_verb: bool,
 }
 
 /// Ascending positions of candidates (see
 /// [`VerbLexicon::candidates_followed_by`]).
 pub struct FollowedBy<'a> {
     loose: &'a [u32],
+    /// [`Candidate::required_words`] of each of `loose`.
+    loose_required: &'a [u128],
     followed: &'a [(Sym, u32)],
+    /// The sentence's words ([`word_bit`]s).
+    words: u128,
 }
 
 impl Iterator for FollowedBy<'_> {
     type Item = usize;
 
+    #[inline]
     fn next(&mut self) -> Option<usize> {
+        // Most loose candidates need a word the sentence lacks: passed here
+        // on their bits alone.
+        let mut skip = 0;
+        while let Some(&r) = self.loose_required.get(skip) {
+            if r & !self.words == 0 {
+                break;
+            }
+            skip += 1;
+        }
+        self.loose = self.loose.get(skip..).unwrap_or_default();
+        self.loose_required = &self.loose_required[skip..];
         let take_loose = match (self.loose.first(), self.followed.first()) {
             (Some(&a), Some(&(_, b))) => a < b,
             (Some(_), None) => true,
@@ -350,6 +372,7 @@ impl Iterator for FollowedBy<'_> {
         if take_loose {
             let (&p, rest) = self.loose.split_first()?;
             self.loose = rest;
+            self.loose_required = &self.loose_required[1..];
             Some(p as usize)
         } else {
             let (&(_, p), rest) = self.followed.split_first()?;
@@ -397,10 +420,14 @@ impl VerbLexicon {
 
     /// Positions in [`candidates_of`](VerbLexicon::candidates_of)`(sym)`,
     /// in order, of the candidates that may match when the head is
-    /// followed by the word `next`: all the others need another next word.
-    pub fn candidates_followed_by(&self, sym: Sym, next: Option<Sym>) -> FollowedBy<'_> {
+    /// followed by the word `next` in a sentence whose words'
+    /// [`word_bit`]s are `words`: all the others need another next word,
+    /// and of those that need none, those left out need a word the
+    /// sentence lacks.
+    pub fn candidates_followed_by(&self, sym: Sym, next: Option<Sym>, words: u128) -> FollowedBy<'_> {
         let s = sym as usize;
-        let loose = &self.loose[self.loose_ends[s] as usize..self.loose_ends[s + 1] as usize];
+        let loose_range = self.loose_ends[s] as usize..self.loose_ends[s + 1] as usize;
+        let (loose, loose_required) = (&self.loose[loose_range.clone()], &self.loose_required[loose_range]);
         let followed = &self.followed[self.heads[s] as usize - self.loose_ends[s] as usize..self.heads[s + 1] as usize - self.loose_ends[s + 1] as usize];
         let followed = match next {
             Some(w) => {
@@ -410,7 +437,7 @@ impl VerbLexicon {
             }
             None => &[],
         };
-        FollowedBy { loose, followed }
+        FollowedBy { loose, loose_required, followed, words }
     }
 
     fn index_heads(&mut self) {
@@ -430,6 +457,7 @@ impl VerbLexicon {
                 },
                 specificity: p.specificity,
                 head: p.head as u8,
+                head_is_verb: matches!(p.elems.get(p.head), Some(Elem::Verb(_))),
             })
             .collect();
         let n = self.vocab.len();
@@ -448,6 +476,7 @@ impl VerbLexicon {
         }
         self.heads.push(self.head_patterns.len() as u32);
         self.loose.clear();
+        self.loose_required.clear();
         self.loose_ends = Vec::with_capacity(n + 1);
         self.followed.clear();
         for sym in 0..n {
@@ -457,6 +486,7 @@ impl VerbLexicon {
             for (pos, c) in list.iter().enumerate() {
                 if c.next_word == NO_WORD {
                     self.loose.push(pos as u32);
+                    self.loose_required.push(c.required_words);
                 } else {
                     self.followed.push((c.next_word, pos as u32));
                 }
@@ -1113,6 +1143,7 @@ fn compile_verbs(src: Vec<VerbPattern>, irregular: Vec<(inflect::Forms, Loc)>, o
         heads: Vec::new(),
         head_patterns: Vec::new(),
         loose: Vec::new(),
+        loose_required: Vec::new(),
         loose_ends: Vec::new(),
         followed: Vec::new(),
     };
@@ -1221,6 +1252,33 @@ mod tests {
         assert!(plurals("Japanese").is_empty());
         assert_eq!(plurals("German"), ["Germans"]);
         assert_eq!(plurals("boss"), ["bosses"]);
+    }
+
+    #[test]
+    fn candidates_left_out_are_those_that_cannot_match() {
+        // For every head of the built-in patterns, every next word one of
+        // its patterns names (and none), and sentences lacking one word or
+        // another: what `candidates_followed_by` gives, ascending, holds
+        // every candidate `may_match` lets through.
+        let d = Dictionaries::builtin().expect("built-in dictionaries");
+        let v = &d.verbs;
+        let masks = [0, u128::MAX, !1, !(1 << 77), 0x5555_5555_5555_5555_5555_5555_5555_5555];
+        let mut checked = 0;
+        for sym in 0..v.vocab.len() as Sym {
+            let cands = v.candidates_of(sym);
+            let nexts: Vec<Option<Sym>> = std::iter::once(None).chain(cands.iter().filter(|c| c.next_word != NO_WORD).map(|c| Some(c.next_word))).collect();
+            for &next in &nexts {
+                for &words in &masks {
+                    let given: Vec<usize> = v.candidates_followed_by(sym, next, words).collect();
+                    assert!(given.windows(2).all(|w| w[0] < w[1]), "ascending");
+                    let wanted: Vec<usize> = (0..cands.len()).filter(|&p| cands[p].may_match(words, next)).collect();
+                    let kept: Vec<usize> = given.iter().copied().filter(|&p| cands[p].may_match(words, next)).collect();
+                    assert_eq!(kept, wanted, "head {sym}, next {next:?}, words {words:x}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 10_000, "{checked}");
     }
 
     #[test]
