@@ -131,9 +131,11 @@ pub struct Scratch {
     /// Token ranges of the sentences, with their turn.
     sentences: Vec<(Range<usize>, Option<usize>)>,
     split: Vec<Range<usize>>,
-    norm: Normalized,
-    mentions: Vec<Mention>,
-    nps: Vec<ActorNp>,
+    /// Per sentence of a batch ([`BATCH`]): its normalised tokens,
+    /// mentions and actor phrases.
+    norms: Vec<Normalized>,
+    mentions: Vec<Vec<Mention>>,
+    nps: Vec<Vec<ActorNp>>,
     verbs: Vec<VerbMatch>,
     events: Vec<RawEvent>,
     work: Work,
@@ -280,60 +282,86 @@ fn prepare(dicts: &Dictionaries, doc: &Document, opts: &Options, s: &mut Scratch
     Prepared { date, date_from, meta: tm, dropped, main_speaker, counterpart, turns }
 }
 
+/// Sentences coded stage by stage: each stage runs over this many
+/// sentences before the next stage starts, so that its code stays in the
+/// instruction cache from one sentence to the next (the stages together
+/// are larger than it), while what the batch keeps stays small however
+/// long the document.
+const BATCH: usize = 32;
+
 /// Actors and events of each prepared sentence, in order; `f` sees each.
 fn code_sentences(dicts: &Dictionaries, doc: &Document, opts: &Options, p: &Prepared, s: &mut Scratch, mut f: impl FnMut(Sentence<'_>)) {
     let text = doc.text.as_str();
-    let Scratch { tokens, sentences: sentence_ranges, norm, mentions, nps, verbs, events, work, named_people, .. } = s;
+    let Scratch { tokens, sentences: sentence_ranges, norms, mentions, nps, verbs, events, work, named_people, .. } = s;
     let (date, tm, turns, main_speaker, counterpart) = (p.date, &p.meta, &p.turns, &p.main_speaker, &p.counterpart);
+    // Who speaks a sentence of a turn (or of none), before attribution.
+    let speaker_of = |turn: Option<usize>| -> (Option<&str>, Option<&str>) {
+        match turn.map(|i| &turns[i]) {
+            Some(t) => (t.speaker.as_deref(), t.speaker_code.as_deref()),
+            None => (main_speaker.as_ref().map(|m| m.0.as_str()), main_speaker.as_ref().and_then(|m| m.1.as_deref())),
+        }
+    };
     named_people.clear();
 
-    for (index, (tr, turn)) in sentence_ranges.iter().cloned().enumerate() {
-        let toks = &tokens[tr.clone()];
-        let span = toks[0].start as usize..toks[toks.len() - 1].end as usize;
-        let t = turn.map(|i| &turns[i]);
-        let (mut speaker, mut speaker_code): (Option<&str>, Option<Cow<'_, str>>) = match t {
-            Some(t) => (t.speaker.as_deref(), t.speaker_code.as_deref().map(Cow::Borrowed)),
-            None => (main_speaker.as_ref().map(|m| m.0.as_str()), main_speaker.as_ref().and_then(|m| m.1.as_deref()).map(Cow::Borrowed)),
-        };
-        let press = t.is_some_and(|t| t.press);
-        Normalized::build(&dicts.words, text, toks, norm);
-        let ctx = ActorContext { date, speaker_code: speaker_code.as_deref(), named_people: named_people.as_slice() };
-        find_mentions(dicts, text, toks, norm, &ctx, mentions);
-        chunk(text, toks, norm, mentions, &ctx, nps);
-        // "…, Lavrov said.": the quoted sentence's speaker.
-        if speaker_code.is_none() && !press {
-            if let Some(i) = attribution(norm, nps) {
-                speaker_code = nps[i].code.as_deref().map(|c| Cow::Owned(c.to_string()));
-                speaker = Some(&text[toks[nps[i].tokens.start].start as usize..toks[nps[i].tokens.end - 1].end as usize]);
-                for np in nps.iter_mut().filter(|np| np.first_person) {
-                    np.code = speaker_code.as_deref().map(Code::from);
-                    np.country = speaker_code.as_ref().map(|c| Code::from(&c[..3.min(c.len())]));
+    for (b, batch) in sentence_ranges.chunks(BATCH).enumerate() {
+        if norms.len() < batch.len() {
+            norms.resize_with(batch.len(), Normalized::default);
+            mentions.resize_with(batch.len(), Vec::new);
+            nps.resize_with(batch.len(), Vec::new);
+        }
+        for ((tr, _), norm) in batch.iter().zip(norms.iter_mut()) {
+            Normalized::build(&dicts.words, text, &tokens[tr.clone()], norm);
+        }
+        // The people named so far are those of the sentences before.
+        for (j, (tr, turn)) in batch.iter().enumerate() {
+            let toks = &tokens[tr.clone()];
+            let ctx = ActorContext { date, speaker_code: speaker_of(*turn).1, named_people: named_people.as_slice() };
+            find_mentions(dicts, text, toks, &norms[j], &ctx, &mut mentions[j]);
+            chunk(text, toks, &norms[j], &mentions[j], &ctx, &mut nps[j]);
+            for m in mentions[j].iter() {
+                if let Some(p) = m.person {
+                    if !named_people.contains(&p) {
+                        named_people.push(p);
+                    }
                 }
             }
         }
-        for m in mentions.iter() {
-            if let Some(p) = m.person {
-                if !named_people.contains(&p) {
-                    named_people.push(p);
+        for (j, (tr, turn)) in batch.iter().cloned().enumerate() {
+            let (norm, mentions, nps) = (&norms[j], &mut mentions[j], &mut nps[j]);
+            let toks = &tokens[tr.clone()];
+            let span = toks[0].start as usize..toks[toks.len() - 1].end as usize;
+            let (mut speaker, speaker_code) = speaker_of(turn);
+            let mut speaker_code = speaker_code.map(Cow::Borrowed);
+            let press = turn.is_some_and(|i| turns[i].press);
+            // "…, Lavrov said.": the quoted sentence's speaker.
+            if speaker_code.is_none() && !press {
+                if let Some(i) = attribution(norm, nps) {
+                    speaker_code = nps[i].code.as_deref().map(|c| Cow::Owned(c.to_string()));
+                    speaker = Some(&text[toks[nps[i].tokens.start].start as usize..toks[nps[i].tokens.end - 1].end as usize]);
+                    for np in nps.iter_mut().filter(|np| np.first_person) {
+                        np.code = speaker_code.as_deref().map(Code::from);
+                        np.country = speaker_code.as_ref().map(|c| Code::from(&c[..3.min(c.len())]));
+                    }
                 }
             }
+            let own_counterpart = counterpart.as_deref().filter(|c| speaker_code.as_deref().is_none_or(|s| s.get(..3) != c.get(..3)));
+            let input = SentenceInput {
+                doc: text,
+                tokens: toks,
+                norm,
+                nps,
+                speaker_code: speaker_code.as_deref(),
+                counterpart: own_counterpart,
+                press,
+                headline: tm.headline.as_ref().is_some_and(|h| h.start <= span.start && span.end <= h.end),
+                statements: opts.statements,
+                joint_compounds: !opts.no_joint_compounds,
+                year: date.map(|d| d.year()),
+            };
+            code_sentence(dicts, &input, verbs, events, work);
+            let index = b * BATCH + j;
+            f(Sentence { index, span, tokens: tr, toks, turn, speaker, speaker_code: speaker_code.as_deref(), mentions, nps, verbs, events });
         }
-        let own_counterpart = counterpart.as_deref().filter(|c| speaker_code.as_deref().is_none_or(|s| s.get(..3) != c.get(..3)));
-        let input = SentenceInput {
-            doc: text,
-            tokens: toks,
-            norm,
-            nps,
-            speaker_code: speaker_code.as_deref(),
-            counterpart: own_counterpart,
-            press,
-            headline: tm.headline.as_ref().is_some_and(|h| h.start <= span.start && span.end <= h.end),
-            statements: opts.statements,
-            joint_compounds: !opts.no_joint_compounds,
-            year: date.map(|d| d.year()),
-        };
-        code_sentence(dicts, &input, verbs, events, work);
-        f(Sentence { index, span, tokens: tr, toks, turn, speaker, speaker_code: speaker_code.as_deref(), mentions, nps, verbs, events });
     }
 }
 
@@ -545,4 +573,26 @@ pub fn events_of(dicts: &Dictionaries, doc: &Document, a: &Analysis) -> Vec<Even
     }
     sort_records(&mut out);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_person_named_batches_earlier_is_still_the_antecedent() {
+        // "Wang" alone names nobody until "Wang Yi" has been named; forty
+        // sentences on, past a batch, it still names him, and every
+        // sentence keeps its index in the document.
+        let dicts = Dictionaries::builtin().expect("built-in dictionaries");
+        let filler: Vec<String> = (0..40).map(|i| format!("Talks continued on item {i}.")).collect();
+        let opts = Options { date: NaiveDate::from_ymd_opt(2024, 3, 1), ..Options::default() };
+        let named = Document::new("named", &format!("Wang Yi visited Tokyo on Monday. {} Wang criticized Japan on Tuesday.", filler.join(" ")));
+        let events = code(&dicts, &named, &opts);
+        let last = events.last().expect("events");
+        assert_eq!((last.sentence_index, last.source.text.as_str(), last.source.code.as_str()), (41, "Wang", "CHNGOV"));
+        assert_eq!(last.sentence, "Wang criticized Japan on Tuesday.");
+        let unnamed = Document::new("unnamed", &format!("{} Wang criticized Japan on Tuesday.", filler.join(" ")));
+        assert!(code(&dicts, &unnamed, &opts).is_empty());
+    }
 }
