@@ -169,6 +169,11 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
                     continue;
                 }
             }
+            // The usual end of a word: an ASCII character, not an apostrophe.
+            if i >= end || (bytes[i] < 0x80 && bytes[i] != b'\'') {
+                push(out, s, i, TokKind::Word);
+                continue;
+            }
             loop {
                 // ASCII letters and digits a byte at a time (the first run
                 // was taken above); anything else but the other ASCII
