@@ -99,13 +99,17 @@ fn check_bytes(doc: &str, bytes: &[u8]) -> Result<Option<(usize, usize)>, InputE
     let mut line_start = 0;
     let mut i = 0;
     while i < bytes.len() {
-        // Eight bytes at a time while none is below 0x20.
+        // Eight bytes at a time while none is below 0x20; then straight to
+        // the first that is (the lowest marked byte is one; those above
+        // it may be marked by the borrow and are asked one by one).
         if let Some(w) = bytes.get(i..i + 8) {
             let w = u64::from_le_bytes(w.try_into().expect("eight bytes"));
-            if w.wrapping_sub(ONES * 0x20) & !w & HIGH == 0 {
+            let low = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+            if low == 0 {
                 i += 8;
                 continue;
             }
+            i += low.trailing_zeros() as usize / 8;
         }
         match bytes[i] {
             0 => return Err(err(i, InputErrorKind::Binary { byte: 0 })),

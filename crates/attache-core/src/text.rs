@@ -73,6 +73,40 @@ static ASCII_ALNUM: [bool; 256] = {
     table
 };
 
+/// The end (at most `end`) of the run of ASCII letters and digits in
+/// `bytes` from `i`, eight bytes at a time: a word is read in one or two
+/// steps instead of a step per letter. The eight may reach past `end`
+/// (into the next line, never past `bytes`); the run is cut there.
+#[inline]
+fn ascii_alnum_end(bytes: &[u8], mut i: usize, end: usize) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGHS: u64 = ONES * 0x80;
+    while i < end {
+        let Some(chunk) = bytes.get(i..i + 8) else { break };
+        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // Per byte, on its low seven bits (no carry crosses into the next
+        // byte): `x + (0x80 - lo)` has its high bit set when x >= lo.
+        let at_least = |x: u64, lo: u8| x.wrapping_add(ONES * u64::from(0x80 - lo));
+        let low = w & !HIGHS;
+        let digit = at_least(low, b'0') & !at_least(low, b'9' + 1);
+        // `| 0x20` folds A–Z onto a–z (and nothing else into a–z).
+        let folded = low | ONES * 0x20;
+        let letter = at_least(folded, b'a') & !at_least(folded, b'z' + 1);
+        // High bits of the bytes that end the run: not a letter or digit,
+        // or not ASCII at all.
+        let stop = (!(digit | letter) | w) & HIGHS;
+        if stop != 0 {
+            return (i + stop.trailing_zeros() as usize / 8).min(end);
+        }
+        i += 8;
+    }
+    while i < end && ASCII_ALNUM[bytes[i] as usize] {
+        i += 1;
+    }
+    // A step of eight may have gone past `end`.
+    i.min(end)
+}
+
 /// Appends the tokens of `text[range]` to `out`, with offsets into `text`.
 pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
     let bytes = &text.as_bytes()[..range.end];
@@ -118,22 +152,32 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
         }
         if c.is_alphanumeric() {
             let s = i;
-            // Dotted acronyms: U.S., U.K., e.g. — single letters each followed by a dot.
-            let mut j = i;
-            let mut units = 0;
-            while j + 1 < end && bytes[j].is_ascii_alphabetic() && bytes[j + 1] == b'.' {
-                units += 1;
-                j += 2;
+            i = ascii_alnum_end(text.as_bytes(), i, end);
+            // Dotted acronyms: U.S., U.K., e.g. — single letters each
+            // followed by a dot, so only a word whose ASCII run is one
+            // letter long can be one.
+            if i == s + 1 && i < end && bytes[i] == b'.' {
+                let mut j = s;
+                let mut units = 0;
+                while j + 1 < end && bytes[j].is_ascii_alphabetic() && bytes[j + 1] == b'.' {
+                    units += 1;
+                    j += 2;
+                }
+                if units >= 2 {
+                    push(out, s, j, TokKind::Word);
+                    i = j;
+                    continue;
+                }
             }
-            if units >= 2 {
-                push(out, s, j, TokKind::Word);
-                i = j;
+            // The usual end of a word: an ASCII character, not an apostrophe.
+            if i >= end || (bytes[i] < 0x80 && bytes[i] != b'\'') {
+                push(out, s, i, TokKind::Word);
                 continue;
             }
             loop {
-                // ASCII letters and digits a byte at a time; anything else
-                // but the other ASCII characters (which end the word) is
-                // decided below.
+                // ASCII letters and digits a byte at a time (the first run
+                // was taken above); anything else but the other ASCII
+                // characters (which end the word) is decided below.
                 while i < end && ASCII_ALNUM[bytes[i] as usize] {
                     i += 1;
                 }
@@ -452,6 +496,21 @@ mod tests {
         assert_eq!(toks("we'll see"), ["we", "'ll", "see"]);
         // An apostrophe before a letter and a two-byte one (this panicked once).
         assert_eq!(toks("N'Zérékoré d'Aé"), ["N'Zérékoré", "d'Aé"]);
+    }
+
+    #[test]
+    fn ascii_runs_end_where_the_byte_loop_ends() {
+        for b in 0..=255u8 {
+            for at in 0..12 {
+                let mut bytes = [b'x'; 12];
+                bytes[at] = b;
+                bytes[11] = b'Q';
+                for (start, end) in [(0, 12), (1, 12), (0, 9), (2, 5), (0, 4)] {
+                    let want = (start..end).find(|&k| !ASCII_ALNUM[bytes[k] as usize]).unwrap_or(end);
+                    assert_eq!(ascii_alnum_end(&bytes, start, end), want, "{bytes:?} {start}..{end}");
+                }
+            }
+        }
     }
 
     #[test]
