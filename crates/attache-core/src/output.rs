@@ -251,18 +251,19 @@ fn needs_escape(chunk: &[u8; 16]) -> bool {
     chunk.iter().fold(false, |any, &b| any | (b < 0x20) | (b == b'"') | (b == b'\\'))
 }
 
-/// Whether a byte of `bytes` (sixteen or more) needs escaping: sixteen at a
-/// time, the last sixteen overlapping the ones before.
-fn any_needs_escape(bytes: &[u8]) -> bool {
-    let last = bytes.last_chunk::<16>().expect("sixteen bytes or more");
-    bytes.chunks_exact(16).any(|c| needs_escape(c.try_into().expect("sixteen bytes"))) || needs_escape(last)
-}
-
 fn escape_into(bytes: &[u8], out: &mut Vec<u8>) {
-    // Text is almost always clean: a long string is checked in sixteen-byte
-    // steps and copied whole; a short one (a code, a date) goes through the
-    // loop below, which copies it whole too when nothing needs escaping.
-    if bytes.len() >= 16 && !any_needs_escape(bytes) {
+    // Text is almost always clean: it is checked sixteen bytes at a time (a
+    // short string padded with spaces, a long one's last sixteen overlapping
+    // the ones before) and copied whole.
+    let clean = match bytes.last_chunk::<16>() {
+        Some(last) => !bytes.chunks_exact(16).any(|c| needs_escape(c.try_into().expect("sixteen bytes"))) && !needs_escape(last),
+        None => {
+            let mut padded = [b' '; 16];
+            padded[..bytes.len()].copy_from_slice(bytes);
+            !needs_escape(&padded)
+        }
+    };
+    if clean {
         out.extend_from_slice(bytes);
         return;
     }
