@@ -41,12 +41,41 @@ pub struct ActorFields<'a> {
     pub role: Option<&'a str>,
 }
 
-/// An event record, borrowed from wherever its parts are: the coder
-/// writes records without building an [`Event`] and its strings.
-pub struct EventFields<'a> {
+/// What every record of a document repeats, with its JSON written once:
+/// a record copies it instead of escaping the same strings again.
+pub struct DocFields<'a> {
     pub id: &'a str,
     pub doc: &'a str,
     pub date: Option<&'a str>,
+    pub location: Option<&'a str>,
+    /// The record up to the `sentence_index` value:
+    /// `{"id":…,"doc":…,"date":…,"sentence_index":`.
+    head: Vec<u8>,
+    /// From `goldstein`'s value to `span`'s: `,"location":…,"span":`.
+    location_json: Vec<u8>,
+}
+
+impl<'a> DocFields<'a> {
+    pub fn new(id: &'a str, doc: &'a str, date: Option<&'a str>, location: Option<&'a str>) -> Self {
+        let mut head = b"{\"id\":".to_vec();
+        json_str(id, &mut head);
+        head.extend_from_slice(b",\"doc\":");
+        json_str(doc, &mut head);
+        head.extend_from_slice(b",\"date\":");
+        json_opt_str(date, &mut head);
+        head.extend_from_slice(b",\"sentence_index\":");
+        let mut location_json = b",\"location\":".to_vec();
+        json_opt_str(location, &mut location_json);
+        location_json.extend_from_slice(b",\"span\":");
+        DocFields { id, doc, date, location, head, location_json }
+    }
+}
+
+/// An event record, borrowed from wherever its parts are: the coder
+/// writes records without building an [`Event`] and its strings.
+pub struct EventFields<'a> {
+    /// The fields the document's records share.
+    pub shared: &'a DocFields<'a>,
     pub sentence_index: usize,
     pub sentence: &'a str,
     pub speaker: Option<&'a str>,
@@ -57,7 +86,6 @@ pub struct EventFields<'a> {
     pub plover: Option<&'a str>,
     pub quad_class: u8,
     pub goldstein: f32,
-    pub location: Option<&'a str>,
     pub span: [usize; 2],
     pub rule: &'a str,
     pub verb_text: &'a str,
@@ -103,10 +131,11 @@ impl ActorFields<'_> {
 impl EventFields<'_> {
     /// The record as an owned [`Event`].
     pub fn to_event(&self) -> Event {
+        let d = self.shared;
         Event {
-            id: self.id.to_string(),
-            doc: self.doc.to_string(),
-            date: self.date.map(str::to_string),
+            id: d.id.to_string(),
+            doc: d.doc.to_string(),
+            date: d.date.map(str::to_string),
             sentence_index: self.sentence_index,
             sentence: self.sentence.to_string(),
             speaker: self.speaker.map(str::to_string),
@@ -117,7 +146,7 @@ impl EventFields<'_> {
             plover: self.plover.map(str::to_string),
             quad_class: self.quad_class,
             goldstein: self.goldstein,
-            location: self.location.map(str::to_string),
+            location: d.location.map(str::to_string),
             span: self.span,
             rule: self.rule.to_string(),
             verb: VerbOut { text: self.verb_text.to_string(), span: self.verb_span },
@@ -133,10 +162,9 @@ pub fn write_json_line(e: &Event, out: &mut Vec<u8>) {
     fn actor(a: &ActorOut) -> ActorFields<'_> {
         ActorFields { text: ["", &a.text, ""], code: &a.code, country: a.country.as_deref(), role: a.role.as_deref() }
     }
+    let shared = DocFields::new(&e.id, &e.doc, e.date.as_deref(), e.location.as_deref());
     let fields = EventFields {
-        id: &e.id,
-        doc: &e.doc,
-        date: e.date.as_deref(),
+        shared: &shared,
         sentence_index: e.sentence_index,
         sentence: &e.sentence,
         speaker: e.speaker.as_deref(),
@@ -147,7 +175,6 @@ pub fn write_json_line(e: &Event, out: &mut Vec<u8>) {
         plover: e.plover.as_deref(),
         quad_class: e.quad_class,
         goldstein: e.goldstein,
-        location: e.location.as_deref(),
         span: e.span,
         rule: &e.rule,
         verb_text: &e.verb.text,
@@ -158,13 +185,7 @@ pub fn write_json_line(e: &Event, out: &mut Vec<u8>) {
 
 /// Appends the record `e` as one JSON line (see [`write_json_line`]).
 pub fn write_json_fields(e: &EventFields<'_>, out: &mut Vec<u8>) {
-    out.extend_from_slice(b"{\"id\":");
-    json_str(e.id, out);
-    out.extend_from_slice(b",\"doc\":");
-    json_str(e.doc, out);
-    out.extend_from_slice(b",\"date\":");
-    json_opt_str(e.date, out);
-    out.extend_from_slice(b",\"sentence_index\":");
+    out.extend_from_slice(&e.shared.head);
     out.extend_from_slice(itoa::Buffer::new().format(e.sentence_index).as_bytes());
     out.extend_from_slice(b",\"sentence\":");
     json_str(e.sentence, out);
@@ -188,9 +209,7 @@ pub fn write_json_fields(e: &EventFields<'_>, out: &mut Vec<u8>) {
     out.extend_from_slice(b",\"goldstein\":");
     // serde_json's own float format (shortest round trip; null if not finite).
     serde_json::to_writer(&mut *out, &e.goldstein).expect("writing to memory");
-    out.extend_from_slice(b",\"location\":");
-    json_opt_str(e.location, out);
-    out.extend_from_slice(b",\"span\":");
+    out.extend_from_slice(&e.shared.location_json);
     json_span(e.span, out);
     out.extend_from_slice(b",\"rule\":");
     json_str(e.rule, out);
