@@ -41,12 +41,41 @@ pub struct ActorFields<'a> {
     pub role: Option<&'a str>,
 }
 
-/// An event record, borrowed from wherever its parts are: the coder
-/// writes records without building an [`Event`] and its strings.
-pub struct EventFields<'a> {
+/// What every record of a document repeats, with its JSON written once:
+/// a record copies it instead of escaping the same strings again.
+pub struct DocFields<'a> {
     pub id: &'a str,
     pub doc: &'a str,
     pub date: Option<&'a str>,
+    pub location: Option<&'a str>,
+    /// The record up to the `sentence_index` value:
+    /// `{"id":…,"doc":…,"date":…,"sentence_index":`.
+    head: Vec<u8>,
+    /// From `goldstein`'s value to `span`'s: `,"location":…,"span":`.
+    location_json: Vec<u8>,
+}
+
+impl<'a> DocFields<'a> {
+    pub fn new(id: &'a str, doc: &'a str, date: Option<&'a str>, location: Option<&'a str>) -> Self {
+        let mut head = b"{\"id\":".to_vec();
+        json_str(id, &mut head);
+        head.extend_from_slice(b",\"doc\":");
+        json_str(doc, &mut head);
+        head.extend_from_slice(b",\"date\":");
+        json_opt_str(date, &mut head);
+        head.extend_from_slice(b",\"sentence_index\":");
+        let mut location_json = b",\"location\":".to_vec();
+        json_opt_str(location, &mut location_json);
+        location_json.extend_from_slice(b",\"span\":");
+        DocFields { id, doc, date, location, head, location_json }
+    }
+}
+
+/// An event record, borrowed from wherever its parts are: the coder
+/// writes records without building an [`Event`] and its strings.
+pub struct EventFields<'a> {
+    /// The fields the document's records share.
+    pub shared: &'a DocFields<'a>,
     pub sentence_index: usize,
     pub sentence: &'a str,
     pub speaker: Option<&'a str>,
@@ -57,7 +86,6 @@ pub struct EventFields<'a> {
     pub plover: Option<&'a str>,
     pub quad_class: u8,
     pub goldstein: f32,
-    pub location: Option<&'a str>,
     pub span: [usize; 2],
     pub rule: &'a str,
     pub verb_text: &'a str,
@@ -103,10 +131,11 @@ impl ActorFields<'_> {
 impl EventFields<'_> {
     /// The record as an owned [`Event`].
     pub fn to_event(&self) -> Event {
+        let d = self.shared;
         Event {
-            id: self.id.to_string(),
-            doc: self.doc.to_string(),
-            date: self.date.map(str::to_string),
+            id: d.id.to_string(),
+            doc: d.doc.to_string(),
+            date: d.date.map(str::to_string),
             sentence_index: self.sentence_index,
             sentence: self.sentence.to_string(),
             speaker: self.speaker.map(str::to_string),
@@ -117,7 +146,7 @@ impl EventFields<'_> {
             plover: self.plover.map(str::to_string),
             quad_class: self.quad_class,
             goldstein: self.goldstein,
-            location: self.location.map(str::to_string),
+            location: d.location.map(str::to_string),
             span: self.span,
             rule: self.rule.to_string(),
             verb: VerbOut { text: self.verb_text.to_string(), span: self.verb_span },
@@ -133,10 +162,9 @@ pub fn write_json_line(e: &Event, out: &mut Vec<u8>) {
     fn actor(a: &ActorOut) -> ActorFields<'_> {
         ActorFields { text: ["", &a.text, ""], code: &a.code, country: a.country.as_deref(), role: a.role.as_deref() }
     }
+    let shared = DocFields::new(&e.id, &e.doc, e.date.as_deref(), e.location.as_deref());
     let fields = EventFields {
-        id: &e.id,
-        doc: &e.doc,
-        date: e.date.as_deref(),
+        shared: &shared,
         sentence_index: e.sentence_index,
         sentence: &e.sentence,
         speaker: e.speaker.as_deref(),
@@ -147,7 +175,6 @@ pub fn write_json_line(e: &Event, out: &mut Vec<u8>) {
         plover: e.plover.as_deref(),
         quad_class: e.quad_class,
         goldstein: e.goldstein,
-        location: e.location.as_deref(),
         span: e.span,
         rule: &e.rule,
         verb_text: &e.verb.text,
@@ -158,13 +185,7 @@ pub fn write_json_line(e: &Event, out: &mut Vec<u8>) {
 
 /// Appends the record `e` as one JSON line (see [`write_json_line`]).
 pub fn write_json_fields(e: &EventFields<'_>, out: &mut Vec<u8>) {
-    out.extend_from_slice(b"{\"id\":");
-    json_str(e.id, out);
-    out.extend_from_slice(b",\"doc\":");
-    json_str(e.doc, out);
-    out.extend_from_slice(b",\"date\":");
-    json_opt_str(e.date, out);
-    out.extend_from_slice(b",\"sentence_index\":");
+    out.extend_from_slice(&e.shared.head);
     out.extend_from_slice(itoa::Buffer::new().format(e.sentence_index).as_bytes());
     out.extend_from_slice(b",\"sentence\":");
     json_str(e.sentence, out);
@@ -188,9 +209,7 @@ pub fn write_json_fields(e: &EventFields<'_>, out: &mut Vec<u8>) {
     out.extend_from_slice(b",\"goldstein\":");
     // serde_json's own float format (shortest round trip; null if not finite).
     serde_json::to_writer(&mut *out, &e.goldstein).expect("writing to memory");
-    out.extend_from_slice(b",\"location\":");
-    json_opt_str(e.location, out);
-    out.extend_from_slice(b",\"span\":");
+    out.extend_from_slice(&e.shared.location_json);
     json_span(e.span, out);
     out.extend_from_slice(b",\"rule\":");
     json_str(e.rule, out);
@@ -228,16 +247,6 @@ fn json_opt_str(s: Option<&str>, out: &mut Vec<u8>) {
     }
 }
 
-/// Whether one of the eight bytes of `w` is below 0x20, `"` or `\\` (the
-/// exact "has a byte less than n" word test, n = 0x20, and n = 1 after
-/// XOR for the two characters).
-fn needs_escape(w: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let has_less = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH != 0;
-    has_less(w, 0x20) || has_less(w ^ (ONES * b'"' as u64), 1) || has_less(w ^ (ONES * b'\\' as u64), 1)
-}
-
 /// A JSON string as `serde_json` escapes it: `"`, `\\` and the control
 /// characters below U+0020 (`\b \t \n \f \r` short, the others
 /// `\u00xx`); everything else, non-ASCII included, as is.
@@ -254,24 +263,36 @@ fn json_strs(parts: &[&str], out: &mut Vec<u8>) {
     out.push(b'"');
 }
 
+/// Whether one of sixteen bytes is below 0x20, `"` or `\\`. It has no
+/// early exit, so it compiles to a few vector compares (SSE2 on x86-64)
+/// where a loop would test a byte at a time.
+fn needs_escape(chunk: &[u8; 16]) -> bool {
+    chunk.iter().fold(false, |any, &b| any | (b < 0x20) | (b == b'"') | (b == b'\\'))
+}
+
 fn escape_into(bytes: &[u8], out: &mut Vec<u8>) {
+    // Text is almost always clean: it is checked sixteen bytes at a time (a
+    // short string padded with spaces, a long one's last sixteen overlapping
+    // the ones before) and copied whole.
+    let clean = match bytes.last_chunk::<16>() {
+        Some(last) => !bytes.chunks_exact(16).any(|c| needs_escape(c.try_into().expect("sixteen bytes"))) && !needs_escape(last),
+        None => {
+            let mut padded = [b' '; 16];
+            padded[..bytes.len()].copy_from_slice(bytes);
+            !needs_escape(&padded)
+        }
+    };
+    if clean {
+        out.extend_from_slice(bytes);
+        return;
+    }
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        // Eight bytes at a time while none needs escaping.
-        if let Some(w) = bytes.get(i..i + 8) {
-            if !needs_escape(u64::from_le_bytes(w.try_into().expect("eight bytes"))) {
-                i += 8;
-                continue;
-            }
-        }
-        let b = bytes[i];
-        i += 1;
+    for (i, &b) in bytes.iter().enumerate() {
         if b >= 0x20 && b != b'"' && b != b'\\' {
             continue;
         }
-        out.extend_from_slice(&bytes[start..i - 1]);
+        out.extend_from_slice(&bytes[start..i]);
         match b {
             b'"' => out.extend_from_slice(b"\\\""),
             b'\\' => out.extend_from_slice(b"\\\\"),
@@ -282,7 +303,7 @@ fn escape_into(bytes: &[u8], out: &mut Vec<u8>) {
             0x0d => out.extend_from_slice(b"\\r"),
             _ => out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]]),
         }
-        start = i;
+        start = i + 1;
     }
     out.extend_from_slice(&bytes[start..]);
 }
@@ -432,8 +453,11 @@ mod tests {
         let long: Vec<String> = (0..40)
             .map(|k| format!("{}{}é—😀 0123456789 rst", &"abcdefghijklmnopq"[..k % 17], ['"', '\\', '\n', '\u{1f}', '\u{0}', 'é'][k % 6]))
             .collect();
+        // And as the last byte of strings of every length up to 48, where
+        // only the overlapping last sixteen bytes are checked.
+        let ends: Vec<String> = (0..48).flat_map(|k| ['"', '\x01'].map(|c| format!("{}{c}", "x".repeat(k)))).collect();
         let mut texts = vec!["", "Russia urged Japan", "say \"no\"", "a\\b", controls.as_str(), "tab\there\r\n"];
-        texts.extend(long.iter().map(String::as_str));
+        texts.extend(long.iter().chain(&ends).map(String::as_str));
         let floats = [0.0, -0.0, 1.0, -10.0, 3.4, 7.000001, 1e-7, 1e30, f32::MAX, f32::MIN_POSITIVE, f32::NAN, f32::INFINITY];
         let mut line = Vec::new();
         for t in texts {

@@ -15,7 +15,7 @@ use crate::document::Document;
 use crate::events::{code_sentence, RawEvent, SentenceInput, VerbMatch, Work};
 use crate::meta::{self, Dropped};
 use crate::ontology::CameoCode;
-use crate::output::{country_and_role, write_json_fields, ActorFields, Event, EventFields};
+use crate::output::{country_and_role, write_json_fields, ActorFields, DocFields, Event, EventFields};
 use crate::text::{split_sentences, tokenize, Token};
 use crate::turns::{self, ResolveSpeaker, Turn};
 
@@ -439,10 +439,11 @@ impl Coder {
         let n = s.sentences.len();
         let mut records = std::mem::take(&mut s.records);
         records.clear();
-        let doc_fields = DocFields::new(doc, p.date, p.meta.place.as_deref());
+        let date = p.date.map(|d| d.to_string());
+        let shared = DocFields::new(&doc.id, &doc.id, date.as_deref(), p.meta.place.as_deref());
         code_sentences(dicts, doc, opts, &p, s, |c| {
             for e in c.events.drain(..) {
-                records.push(record(dicts, &doc_fields, c.index, &c.span, c.speaker, c.toks, &e));
+                records.push(record(dicts, &doc.text, &shared, c.index, &c.span, c.speaker, c.toks, &e));
             }
         });
         sort_records(&mut records);
@@ -464,11 +465,12 @@ impl Coder {
         let n = s.sentences.len();
         lines.clear();
         pending.clear();
-        let doc_fields = DocFields::new(doc, p.date, p.meta.place.as_deref());
+        let date = p.date.map(|d| d.to_string());
+        let shared = DocFields::new(&doc.id, &doc.id, date.as_deref(), p.meta.place.as_deref());
         code_sentences(dicts, doc, opts, &p, s, |c| {
             for e in c.events.drain(..) {
                 let start = lines.len();
-                let verb_span = write_record(dicts, &doc_fields, c.index, &c.span, c.speaker, c.toks, &e, lines);
+                let verb_span = write_record(dicts, &doc.text, &shared, c.index, &c.span, c.speaker, c.toks, &e, lines);
                 pending.push(PendingLine {
                     sentence_index: c.index,
                     verb_span,
@@ -491,11 +493,10 @@ impl Coder {
 }
 
 /// The record of raw event `e` of sentence `index`, borrowed from the
-/// document, the dictionaries and the event: what both [`write_record`]
-/// and [`record`] write out.
+/// document's text and shared fields, the dictionaries and the event: what
+/// both [`write_record`] and [`record`] write out.
 #[allow(clippy::too_many_arguments)]
-fn fields<'a>(dicts: &'a Dictionaries, d: &'a DocFields<'a>, index: usize, span: &Range<usize>, speaker: Option<&'a str>, toks: &[Token], e: &'a RawEvent) -> EventFields<'a> {
-    let text = d.doc.text.as_str();
+fn fields<'a>(dicts: &'a Dictionaries, text: &'a str, d: &'a DocFields<'a>, index: usize, span: &Range<usize>, speaker: Option<&'a str>, toks: &[Token], e: &'a RawEvent) -> EventFields<'a> {
     let span_of = |r: &Range<usize>| toks[r.start].start as usize..toks[r.end - 1].end as usize;
     let info = dicts.ontology.info(e.code);
     let actor = |p: &'a crate::events::Party| -> ActorFields<'a> {
@@ -508,9 +509,7 @@ fn fields<'a>(dicts: &'a Dictionaries, d: &'a DocFields<'a>, index: usize, span:
     };
     let verb_span = span_of(&e.verb);
     EventFields {
-        id: &d.doc.id,
-        doc: &d.doc.id,
-        date: d.date.as_deref(),
+        shared: d,
         sentence_index: index,
         sentence: &text[span.clone()],
         speaker,
@@ -521,7 +520,6 @@ fn fields<'a>(dicts: &'a Dictionaries, d: &'a DocFields<'a>, index: usize, span:
         plover: info.plover.as_deref(),
         quad_class: info.quad_class,
         goldstein: info.goldstein,
-        location: d.place,
         span: [span.start, span.end],
         rule: &e.rule,
         verb_text: &text[verb_span.clone()],
@@ -531,28 +529,16 @@ fn fields<'a>(dicts: &'a Dictionaries, d: &'a DocFields<'a>, index: usize, span:
 
 /// Writes the record of `e` as a JSON line; returns the verb's byte span.
 #[allow(clippy::too_many_arguments)]
-fn write_record(dicts: &Dictionaries, d: &DocFields<'_>, index: usize, span: &Range<usize>, speaker: Option<&str>, toks: &[Token], e: &RawEvent, out: &mut Vec<u8>) -> [usize; 2] {
-    let f = fields(dicts, d, index, span, speaker, toks, e);
+fn write_record(dicts: &Dictionaries, text: &str, d: &DocFields<'_>, index: usize, span: &Range<usize>, speaker: Option<&str>, toks: &[Token], e: &RawEvent, out: &mut Vec<u8>) -> [usize; 2] {
+    let f = fields(dicts, text, d, index, span, speaker, toks, e);
     write_json_fields(&f, out);
     f.verb_span
 }
 
-/// What every event record of a document repeats.
-struct DocFields<'a> {
-    doc: &'a Document,
-    date: Option<String>,
-    place: Option<&'a str>,
-}
-
-impl<'a> DocFields<'a> {
-    fn new(doc: &'a Document, date: Option<NaiveDate>, place: Option<&'a str>) -> Self {
-        DocFields { doc, date: date.map(|d| d.to_string()), place }
-    }
-}
-
 /// One event record: the raw event of sentence `index` written out.
-fn record(dicts: &Dictionaries, d: &DocFields<'_>, index: usize, span: &Range<usize>, speaker: Option<&str>, toks: &[Token], e: &RawEvent) -> Event {
-    fields(dicts, d, index, span, speaker, toks, e).to_event()
+#[allow(clippy::too_many_arguments)]
+fn record(dicts: &Dictionaries, text: &str, d: &DocFields<'_>, index: usize, span: &Range<usize>, speaker: Option<&str>, toks: &[Token], e: &RawEvent) -> Event {
+    fields(dicts, text, d, index, span, speaker, toks, e).to_event()
 }
 
 /// Sentence, verb and source order; one record per sentence, dyad and code.
@@ -563,12 +549,13 @@ fn sort_records(out: &mut Vec<Event>) {
 
 /// Event records from an analysis.
 pub fn events_of(dicts: &Dictionaries, doc: &Document, a: &Analysis) -> Vec<Event> {
-    let d = DocFields::new(doc, a.date, a.place.as_deref());
+    let date = a.date.map(|d| d.to_string());
+    let d = DocFields::new(&doc.id, &doc.id, date.as_deref(), a.place.as_deref());
     let mut out = Vec::new();
     for s in &a.sentences {
         let toks = &a.tokens[s.tokens.clone()];
         for e in &s.events {
-            out.push(record(dicts, &d, s.index, &s.span, s.speaker.as_deref(), toks, e));
+            out.push(record(dicts, &doc.text, &d, s.index, &s.span, s.speaker.as_deref(), toks, e));
         }
     }
     sort_records(&mut out);
