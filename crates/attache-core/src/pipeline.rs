@@ -136,8 +136,9 @@ pub struct Scratch {
     norms: Vec<Normalized>,
     mentions: Vec<Vec<Mention>>,
     nps: Vec<Vec<ActorNp>>,
-    verbs: Vec<VerbMatch>,
-    events: Vec<RawEvent>,
+    /// Per sentence of a batch: its verb matches and events.
+    verbs: Vec<Vec<VerbMatch>>,
+    events: Vec<Vec<RawEvent>>,
     work: Work,
     named_people: Vec<u32>,
     records: Vec<Event>,
@@ -282,11 +283,12 @@ fn prepare(dicts: &Dictionaries, doc: &Document, opts: &Options, s: &mut Scratch
     Prepared { date, date_from, meta: tm, dropped, main_speaker, counterpart, turns }
 }
 
-/// Sentences coded stage by stage: each stage runs over this many
-/// sentences before the next stage starts, so that its code stays in the
-/// instruction cache from one sentence to the next (the stages together
-/// are larger than it), while what the batch keeps stays small however
-/// long the document.
+/// Sentences coded stage by stage: normalising, actors, events, then
+/// what the caller does with each (writing its records) run over this many
+/// sentences before the next stage starts, so that each stage's code stays
+/// in the instruction cache from one sentence to the next (the stages
+/// together are larger than it), while what the batch keeps stays small
+/// however long the document.
 const BATCH: usize = 32;
 
 /// Actors and events of each prepared sentence, in order; `f` sees each.
@@ -302,12 +304,16 @@ fn code_sentences(dicts: &Dictionaries, doc: &Document, opts: &Options, p: &Prep
         }
     };
     named_people.clear();
+    // Per sentence of a batch: who speaks it, once attribution is done.
+    let mut spoken: Vec<(Option<&str>, Option<Cow<'_, str>>)> = Vec::with_capacity(BATCH);
 
     for (b, batch) in sentence_ranges.chunks(BATCH).enumerate() {
         if norms.len() < batch.len() {
             norms.resize_with(batch.len(), Normalized::default);
             mentions.resize_with(batch.len(), Vec::new);
             nps.resize_with(batch.len(), Vec::new);
+            verbs.resize_with(batch.len(), Vec::new);
+            events.resize_with(batch.len(), Vec::new);
         }
         for ((tr, _), norm) in batch.iter().zip(norms.iter_mut()) {
             Normalized::build(&dicts.words, text, &tokens[tr.clone()], norm);
@@ -326,8 +332,9 @@ fn code_sentences(dicts: &Dictionaries, doc: &Document, opts: &Options, p: &Prep
                 }
             }
         }
+        spoken.clear();
         for (j, (tr, turn)) in batch.iter().cloned().enumerate() {
-            let (norm, mentions, nps) = (&norms[j], &mut mentions[j], &mut nps[j]);
+            let (norm, nps) = (&norms[j], &mut nps[j]);
             let toks = &tokens[tr.clone()];
             let span = toks[0].start as usize..toks[toks.len() - 1].end as usize;
             let (mut speaker, speaker_code) = speaker_of(turn);
@@ -358,9 +365,15 @@ fn code_sentences(dicts: &Dictionaries, doc: &Document, opts: &Options, p: &Prep
                 joint_compounds: !opts.no_joint_compounds,
                 year: date.map(|d| d.year()),
             };
-            code_sentence(dicts, &input, verbs, events, work);
+            code_sentence(dicts, &input, &mut verbs[j], &mut events[j], work);
+            spoken.push((speaker, speaker_code));
+        }
+        for (j, ((tr, turn), (speaker, speaker_code))) in batch.iter().cloned().zip(spoken.iter()).enumerate() {
+            let toks = &tokens[tr.clone()];
+            let span = toks[0].start as usize..toks[toks.len() - 1].end as usize;
+            let (mentions, nps, verbs, events) = (&mut mentions[j], &mut nps[j], &mut verbs[j], &mut events[j]);
             let index = b * BATCH + j;
-            f(Sentence { index, span, tokens: tr, toks, turn, speaker, speaker_code: speaker_code.as_deref(), mentions, nps, verbs, events });
+            f(Sentence { index, span, tokens: tr, toks, turn, speaker: *speaker, speaker_code: speaker_code.as_deref(), mentions, nps, verbs, events });
         }
     }
 }
