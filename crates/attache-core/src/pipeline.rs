@@ -283,7 +283,8 @@ fn prepare(dicts: &Dictionaries, doc: &Document, opts: &Options, s: &mut Scratch
     Prepared { date, date_from, meta: tm, dropped, main_speaker, counterpart, turns }
 }
 
-/// Sentences coded stage by stage: normalising, actors, events, then
+/// Sentences coded stage by stage: normalising, mentions, actor phrases,
+/// events, then
 /// what the caller does with each (writing its records) run over this many
 /// sentences before the next stage starts, so that each stage's code stays
 /// in the instruction cache from one sentence to the next (the stages
@@ -306,6 +307,8 @@ fn code_sentences(dicts: &Dictionaries, doc: &Document, opts: &Options, p: &Prep
     named_people.clear();
     // Per sentence of a batch: who speaks it, once attribution is done.
     let mut spoken: Vec<(Option<&str>, Option<Cow<'_, str>>)> = Vec::with_capacity(BATCH);
+    // Per sentence of a batch: how many people were named before it.
+    let mut named_before: Vec<usize> = Vec::with_capacity(BATCH);
 
     for (b, batch) in sentence_ranges.chunks(BATCH).enumerate() {
         if norms.len() < batch.len() {
@@ -319,11 +322,12 @@ fn code_sentences(dicts: &Dictionaries, doc: &Document, opts: &Options, p: &Prep
             Normalized::build(&dicts.words, text, &tokens[tr.clone()], norm);
         }
         // The people named so far are those of the sentences before.
+        named_before.clear();
         for (j, (tr, turn)) in batch.iter().enumerate() {
+            named_before.push(named_people.len());
             let toks = &tokens[tr.clone()];
             let ctx = ActorContext { date, speaker_code: speaker_of(*turn).1, named_people: named_people.as_slice() };
             find_mentions(dicts, text, toks, &norms[j], &ctx, &mut mentions[j]);
-            chunk(text, toks, &norms[j], &mentions[j], &ctx, &mut nps[j]);
             for m in mentions[j].iter() {
                 if let Some(p) = m.person {
                     if !named_people.contains(&p) {
@@ -331,6 +335,10 @@ fn code_sentences(dicts: &Dictionaries, doc: &Document, opts: &Options, p: &Prep
                     }
                 }
             }
+        }
+        for (j, (tr, turn)) in batch.iter().enumerate() {
+            let ctx = ActorContext { date, speaker_code: speaker_of(*turn).1, named_people: &named_people[..named_before[j]] };
+            chunk(text, &tokens[tr.clone()], &norms[j], &mentions[j], &ctx, &mut nps[j]);
         }
         spoken.clear();
         for (j, (tr, turn)) in batch.iter().cloned().enumerate() {
