@@ -284,12 +284,11 @@ fn prepare(dicts: &Dictionaries, doc: &Document, opts: &Options, s: &mut Scratch
 }
 
 /// Sentences coded stage by stage: normalising, mentions, actor phrases,
-/// events, then
-/// what the caller does with each (writing its records) run over this many
-/// sentences before the next stage starts, so that each stage's code stays
-/// in the instruction cache from one sentence to the next (the stages
-/// together are larger than it), while what the batch keeps stays small
-/// however long the document.
+/// events, then what the caller does with each (writing its records), each
+/// run over this many sentences before the next starts, so that a stage's
+/// code stays in the instruction cache from one sentence to the next (the
+/// stages together are larger than it), while what a batch keeps stays
+/// small however long the document.
 const BATCH: usize = 32;
 
 /// Actors and events of each prepared sentence, in order; `f` sees each.

@@ -343,7 +343,7 @@ pub struct FollowedBy<'a> {
     /// [`Candidate::required_words`] of each of `loose`.
     loose_required: &'a [u128],
     followed: &'a [(Sym, u32)],
-    /// The sentence's words ([`word_bit`]s).
+    /// The words after the head ([`word_bit`]s).
     words: u128,
 }
 
@@ -352,8 +352,8 @@ impl Iterator for FollowedBy<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<usize> {
-        // Most loose candidates need a word the sentence lacks: passed here
-        // on their bits alone.
+        // Most loose candidates need a word missing after the head: passed
+        // here on their bits alone.
         let mut skip = 0;
         while let Some(&r) = self.loose_required.get(skip) {
             if r & !self.words == 0 {
@@ -361,7 +361,7 @@ impl Iterator for FollowedBy<'_> {
             }
             skip += 1;
         }
-        self.loose = self.loose.get(skip..).unwrap_or_default();
+        self.loose = &self.loose[skip..];
         self.loose_required = &self.loose_required[skip..];
         let take_loose = match (self.loose.first(), self.followed.first()) {
             (Some(&a), Some(&(_, b))) => a < b,
@@ -420,10 +420,9 @@ impl VerbLexicon {
 
     /// Positions in [`candidates_of`](VerbLexicon::candidates_of)`(sym)`,
     /// in order, of the candidates that may match when the head is
-    /// followed by the word `next` in a sentence whose words'
-    /// [`word_bit`]s are `words`: all the others need another next word,
-    /// and of those that need none, those left out need a word the
-    /// sentence lacks.
+    /// followed by the word `next`, and the words after it have the
+    /// [`word_bit`]s `words`: all the others need another next word, and
+    /// of those that need none, those left out need a word not there.
     pub fn candidates_followed_by(&self, sym: Sym, next: Option<Sym>, words: u128) -> FollowedBy<'_> {
         let s = sym as usize;
         let loose_range = self.loose_ends[s] as usize..self.loose_ends[s + 1] as usize;
