@@ -104,13 +104,14 @@ pub fn run(a: CodeArgs) -> anyhow::Result<ExitCode> {
         let mut writer = EventWriter::new(BufWriter::with_capacity(1 << 16, out), format);
         let mut stats = Stats::default();
         for results in batches {
-            for r in results {
+            let mut records = Vec::with_capacity(results.len());
+            for r in &results {
                 match r {
                     Ok(c) => {
                         stats.documents += 1;
                         stats.sentences += c.sentences;
                         stats.events += c.events;
-                        writer.write_serialized(&c.records)?;
+                        records.push(c.records.as_slice());
                     }
                     Err(e) => {
                         stats.failed += 1;
@@ -118,6 +119,7 @@ pub fn run(a: CodeArgs) -> anyhow::Result<ExitCode> {
                     }
                 }
             }
+            writer.write_serialized(&records)?;
         }
         writer.flush()?;
         Ok(stats)
