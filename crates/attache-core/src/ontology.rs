@@ -96,6 +96,10 @@ pub struct CodeInfo {
     pub plover: Option<String>,
     pub plover_mode: Option<String>,
     pub plover_context: Option<String>,
+    /// The event-type fields of a record of this code as JSON, from
+    /// `,"cameo":` to the Goldstein score: the same for every event of
+    /// the code, so written once here and copied into each record.
+    pub record_json: Box<[u8]>,
 }
 
 /// Every CAMEO code with its facts. Built once; read-only afterwards.
@@ -126,6 +130,9 @@ impl Ontology {
             let goldstein = f[1].parse().map_err(|_| err(format!("bad Goldstein score {:?}", f[1])))?;
             let quad_class = f[2].parse().map_err(|_| err(format!("bad QuadClass {:?}", f[2])))?;
             let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
+            let plover = opt(f[3]);
+            let mut record_json = Vec::new();
+            crate::output::write_type_fields(code.as_str(), &code.as_str()[..2], plover.as_deref(), quad_class, goldstein, &mut record_json);
             codes.insert(
                 code,
                 CodeInfo {
@@ -133,9 +140,10 @@ impl Ontology {
                     name: f[6].to_string(),
                     goldstein,
                     quad_class,
-                    plover: opt(f[3]),
+                    plover,
                     plover_mode: opt(f[4]),
                     plover_context: opt(f[5]),
+                    record_json: record_json.into(),
                 },
             );
         }
@@ -253,6 +261,29 @@ impl Ontology {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each code's record fragment is what `serde_json` writes for those
+    /// fields, field by field, in the record's order.
+    #[test]
+    fn record_json_is_serde_jsons_for_every_code() {
+        let o = Ontology::embedded();
+        fn json(v: impl serde::Serialize) -> String {
+            serde_json::to_string(&v).unwrap()
+        }
+        for info in o.codes.values() {
+            let c = info.code.as_str();
+            let want = format!(
+                ",\"cameo\":{},\"root\":{},\"plover\":{},\"quad_class\":{},\"goldstein\":{}",
+                json(c),
+                json(&c[..2]),
+                json(&info.plover),
+                json(&info.quad_class),
+                json(&info.goldstein)
+            );
+            assert_eq!(std::str::from_utf8(&info.record_json).unwrap(), want, "{c}");
+        }
+        assert!(o.len() > 200);
+    }
 
     #[test]
     fn embedded_table_has_every_root_with_facts() {

@@ -86,6 +86,9 @@ pub struct EventFields<'a> {
     pub plover: Option<&'a str>,
     pub quad_class: u8,
     pub goldstein: f32,
+    /// `cameo` to `goldstein` as JSON, when written already
+    /// ([`CodeInfo::record_json`](crate::ontology::CodeInfo::record_json)).
+    pub type_json: Option<&'a [u8]>,
     pub span: [usize; 2],
     pub rule: &'a str,
     pub verb_text: &'a str,
@@ -175,6 +178,7 @@ pub fn write_json_line(e: &Event, out: &mut Vec<u8>) {
         plover: e.plover.as_deref(),
         quad_class: e.quad_class,
         goldstein: e.goldstein,
+        type_json: None,
         span: e.span,
         rule: &e.rule,
         verb_text: &e.verb.text,
@@ -198,17 +202,10 @@ pub fn write_json_fields(e: &EventFields<'_>, out: &mut Vec<u8>) {
         Some(t) => json_actor(t, out),
         None => out.extend_from_slice(b"null"),
     }
-    out.extend_from_slice(b",\"cameo\":");
-    json_str(e.cameo, out);
-    out.extend_from_slice(b",\"root\":");
-    json_str(e.root, out);
-    out.extend_from_slice(b",\"plover\":");
-    json_opt_str(e.plover, out);
-    out.extend_from_slice(b",\"quad_class\":");
-    out.extend_from_slice(itoa::Buffer::new().format(e.quad_class).as_bytes());
-    out.extend_from_slice(b",\"goldstein\":");
-    // serde_json's own float format (shortest round trip; null if not finite).
-    serde_json::to_writer(&mut *out, &e.goldstein).expect("writing to memory");
+    match e.type_json {
+        Some(j) => out.extend_from_slice(j),
+        None => write_type_fields(e.cameo, e.root, e.plover, e.quad_class, e.goldstein, out),
+    }
     out.extend_from_slice(&e.shared.location_json);
     json_span(e.span, out);
     out.extend_from_slice(b",\"rule\":");
@@ -218,6 +215,22 @@ pub fn write_json_fields(e: &EventFields<'_>, out: &mut Vec<u8>) {
     out.extend_from_slice(b",\"span\":");
     json_span(e.verb_span, out);
     out.extend_from_slice(b"}}\n");
+}
+
+/// A record's event-type fields, `cameo` to `goldstein`, as
+/// [`write_json_fields`] writes them.
+pub(crate) fn write_type_fields(cameo: &str, root: &str, plover: Option<&str>, quad_class: u8, goldstein: f32, out: &mut Vec<u8>) {
+    out.extend_from_slice(b",\"cameo\":");
+    json_str(cameo, out);
+    out.extend_from_slice(b",\"root\":");
+    json_str(root, out);
+    out.extend_from_slice(b",\"plover\":");
+    json_opt_str(plover, out);
+    out.extend_from_slice(b",\"quad_class\":");
+    out.extend_from_slice(itoa::Buffer::new().format(quad_class).as_bytes());
+    out.extend_from_slice(b",\"goldstein\":");
+    // serde_json's own float format (shortest round trip; null if not finite).
+    serde_json::to_writer(&mut *out, &goldstein).expect("writing to memory");
 }
 
 fn json_actor(a: &ActorFields<'_>, out: &mut Vec<u8>) {

@@ -540,6 +540,8 @@ fn fields<'a>(dicts: &'a Dictionaries, text: &'a str, d: &'a DocFields<'a>, inde
         plover: info.plover.as_deref(),
         quad_class: info.quad_class,
         goldstein: info.goldstein,
+        // (A code missing from the ontology borrows its root's facts, not its JSON.)
+        type_json: (info.code == e.code).then_some(&*info.record_json),
         span: [span.start, span.end],
         rule: &e.rule,
         verb_text: &text[verb_span.clone()],
