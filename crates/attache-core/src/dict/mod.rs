@@ -763,10 +763,9 @@ fn builtin_files() -> Vec<(&'static str, &'static str, native::FileKind)> {
 fn read_in_order(files: &[(&str, &str, native::FileKind)]) -> (DictSource, Vec<DictError>) {
     let mut src = DictSource::default();
     let mut problems = Vec::new();
+    native::reserve_for(&mut src, files.iter().map(|&(_, text, kind)| (kind, text)));
     for &(name, text, kind) in files {
-        let mut one = DictSource::default();
-        native::read_text(&mut one, &mut problems, kind, name, text);
-        src.extend(one);
+        native::read_text(&mut src, &mut problems, kind, name, text);
     }
     (src, problems)
 }

@@ -182,14 +182,15 @@ pub fn file_names(dir: &std::path::Path) -> Result<Vec<String>, DictError> {
 
 /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (the first day of the period).
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    let parts: Vec<&str> = s.split('-').collect();
-    let num = |p: &str| p.parse::<u32>().ok();
-    match parts.as_slice() {
-        [y] if y.len() == 4 => NaiveDate::from_ymd_opt(num(y)? as i32, 1, 1),
-        [y, m] if y.len() == 4 => NaiveDate::from_ymd_opt(num(y)? as i32, num(m)?, 1),
-        [y, m, d] if y.len() == 4 => NaiveDate::from_ymd_opt(num(y)? as i32, num(m)?, num(d)?),
-        _ => None,
+    // Up to three parts; a fourth makes the date bad, as more parts do.
+    let mut parts = s.split('-');
+    let y = parts.next()?;
+    let (m, d) = (parts.next(), parts.next());
+    if parts.next().is_some() || y.len() != 4 {
+        return None;
     }
+    let num = |p: &str| p.parse::<u32>().ok();
+    NaiveDate::from_ymd_opt(num(y)? as i32, m.map_or(Some(1), num)?, d.map_or(Some(1), num)?)
 }
 
 /// Lowercase, without the Unicode tables for ASCII (nearly every pattern word).
@@ -204,19 +205,53 @@ fn lowercase(w: &str) -> String {
 /// An UPPERCASE verb: two letters or more, none lowercase.
 fn is_verb_token(w: &str) -> bool {
     if w.is_ascii() {
-        let b = w.as_bytes();
-        !b.iter().any(u8::is_ascii_lowercase) && b.iter().filter(|c| c.is_ascii_alphabetic()).count() > 1
+        let mut letters = 0;
+        for &c in w.as_bytes() {
+            if c.is_ascii_lowercase() {
+                return false;
+            }
+            letters += usize::from(c.is_ascii_uppercase());
+        }
+        letters > 1
     } else {
         !w.chars().any(char::is_lowercase) && w.chars().filter(|c| c.is_alphabetic()).count() > 1
     }
 }
 
+/// The words of an ASCII text without a vertical tab, split where
+/// `split_whitespace` splits it (a vertical tab is Unicode whitespace but
+/// not ASCII whitespace): one pass over the bytes.
+struct AsciiWords<'a> {
+    text: &'a str,
+}
+
+impl<'a> Iterator for AsciiWords<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let b = self.text.as_bytes();
+        let start = b.iter().position(|c| !c.is_ascii_whitespace())?;
+        let end = b[start..].iter().position(u8::is_ascii_whitespace).map_or(b.len(), |n| start + n);
+        let word = &self.text[start..end];
+        self.text = &self.text[end..];
+        Some(word)
+    }
+}
+
 /// Parses one verb pattern as written in `verbs*.txt`.
 pub fn parse_pattern(text: &str) -> Result<(Vec<PatternToken>, bool), String> {
+    if text.bytes().all(|c| c.is_ascii() && c != 0x0b) {
+        parse_words(AsciiWords { text })
+    } else {
+        parse_words(text.split_whitespace())
+    }
+}
+
+fn parse_words<'a>(words: impl Iterator<Item = &'a str>) -> Result<(Vec<PatternToken>, bool), String> {
     let mut speaker = false;
     let mut tokens = Vec::with_capacity(8);
     let mut verbs = 0;
-    for (i, w) in text.split_whitespace().enumerate() {
+    for (i, w) in words.enumerate() {
         let tok = match w {
             "@" if i == 0 => {
                 speaker = true;
@@ -225,15 +260,18 @@ pub fn parse_pattern(text: &str) -> Result<(Vec<PatternToken>, bool), String> {
             "*" => PatternToken::Gap,
             "+" => PatternToken::Target,
             "$" => PatternToken::Source,
-            _ if w.contains('|') => {
+            _ if w.as_bytes().contains(&b'|') => {
                 // Alternatives are words; an UPPERCASE one, a verb anywhere
                 // else in a pattern, would silently match only its base form.
                 if let Some(v) = w.split('|').find(|a| is_verb_token(a)) {
                     return Err(format!("{v:?} in {w:?}: alternatives are words, not verbs (write one pattern per verb)"));
                 }
-                let alts: Vec<String> = w.split('|').map(lowercase).collect();
-                if alts.iter().any(|a| a.is_empty()) {
-                    return Err(format!("empty alternative in {w:?}"));
+                let mut alts = Vec::with_capacity(w.bytes().filter(|&b| b == b'|').count() + 1);
+                for a in w.split('|') {
+                    if a.is_empty() {
+                        return Err(format!("empty alternative in {w:?}"));
+                    }
+                    alts.push(lowercase(a));
                 }
                 PatternToken::Alternatives(alts)
             }
