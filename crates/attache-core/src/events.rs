@@ -323,29 +323,30 @@ fn np_near(ctx: &Ctx<'_>, pos: usize) -> Option<usize> {
     })
 }
 
-fn match_elems(ctx: &Ctx<'_>, p: &Pattern, e: usize, pos: usize, b: Binding, head_clause: usize) -> Option<(usize, Binding)> {
+/// Matches `steps[e..]` (a pattern's elements after its head) from token `pos`.
+fn match_elems(ctx: &Ctx<'_>, steps: &[Elem], e: usize, pos: usize, b: Binding, head_clause: usize) -> Option<(usize, Binding)> {
     let n = ctx.input.tokens.len();
-    let Some(elem) = p.elems.get(e) else { return Some((pos, b)) };
+    let Some(elem) = steps.get(e) else { return Some((pos, b)) };
     let sym_at = |k: usize| if k < n { ctx.syms[k] } else { None };
     match elem {
-        Elem::Word(s) => (sym_at(pos) == Some(*s)).then(|| match_elems(ctx, p, e + 1, pos + 1, b, head_clause)).flatten(),
-        Elem::Alt(ss) => sym_at(pos).filter(|s| ss.contains(s)).and_then(|_| match_elems(ctx, p, e + 1, pos + 1, b, head_clause)),
+        Elem::Word(s) => (sym_at(pos) == Some(*s)).then(|| match_elems(ctx, steps, e + 1, pos + 1, b, head_clause)).flatten(),
+        Elem::Alt(a) => sym_at(pos).filter(|s| ctx.dicts.verbs.alternatives(*a).contains(s)).and_then(|_| match_elems(ctx, steps, e + 1, pos + 1, b, head_clause)),
         Elem::Opt(s) => {
             if sym_at(pos) == Some(*s) {
-                if let Some(r) = match_elems(ctx, p, e + 1, pos + 1, b, head_clause) {
+                if let Some(r) = match_elems(ctx, steps, e + 1, pos + 1, b, head_clause) {
                     return Some(r);
                 }
             }
-            match_elems(ctx, p, e + 1, pos, b, head_clause)
+            match_elems(ctx, steps, e + 1, pos, b, head_clause)
         }
-        Elem::Verb(l) => sym_at(pos).filter(|&s| ctx.dicts.verbs.is_form_of(s, *l)).and_then(|_| match_elems(ctx, p, e + 1, pos + 1, b, head_clause)),
+        Elem::Verb(l) => sym_at(pos).filter(|&s| ctx.dicts.verbs.is_form_of(s, *l)).and_then(|_| match_elems(ctx, steps, e + 1, pos + 1, b, head_clause)),
         Elem::Gap => {
             // A word the next element needs is looked for before trying the
             // rest of the pattern at a position (the same answer, without
             // a call per skipped word).
-            let fits = |q: usize| match p.elems.get(e + 1) {
+            let fits = |q: usize| match steps.get(e + 1) {
                 Some(Elem::Word(s)) => sym_at(q) == Some(*s),
-                Some(Elem::Alt(ss)) => sym_at(q).is_some_and(|s| ss.contains(&s)),
+                Some(Elem::Alt(a)) => sym_at(q).is_some_and(|s| ctx.dicts.verbs.alternatives(*a).contains(&s)),
                 Some(Elem::Verb(l)) => sym_at(q).is_some_and(|s| ctx.dicts.verbs.is_form_of(s, *l)),
                 _ => true,
             };
@@ -363,7 +364,7 @@ fn match_elems(ctx: &Ctx<'_>, p: &Pattern, e: usize, pos: usize, b: Binding, hea
                 if !fits(q) {
                     continue;
                 }
-                if let Some(r) = match_elems(ctx, p, e + 1, q, b, head_clause) {
+                if let Some(r) = match_elems(ctx, steps, e + 1, q, b, head_clause) {
                     return Some(r);
                 }
             }
@@ -381,7 +382,7 @@ fn match_elems(ctx: &Ctx<'_>, p: &Pattern, e: usize, pos: usize, b: Binding, hea
                 // a whole compound, and the pattern goes on after it.
                 let last = compound(ctx, i).last().filter(|&l| l > i);
                 for end in std::iter::once(i).chain(last).map(|k| ctx.input.nps[k].tokens.end) {
-                    if let Some(r) = match_elems(ctx, p, e + 1, end, b2, head_clause) {
+                    if let Some(r) = match_elems(ctx, steps, e + 1, end, b2, head_clause) {
                         return Some(r);
                     }
                 }
@@ -397,7 +398,7 @@ fn match_elems(ctx: &Ctx<'_>, p: &Pattern, e: usize, pos: usize, b: Binding, hea
                 if q > n || k > 0 && (pos >= n || ctx.clause[q - 1] != ctx.clause[pos] || ctx.input.tokens[q - 1].kind == TokKind::Punct) {
                     break;
                 }
-                if let Some(r) = match_elems(ctx, p, e + 1, q, b, head_clause) {
+                if let Some(r) = match_elems(ctx, steps, e + 1, q, b, head_clause) {
                     return Some(r);
                 }
             }
@@ -641,9 +642,10 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 ctx.passive.set(g.passive);
                 group = Some(g);
             }
-            let p = &dicts.verbs.patterns[pid as usize];
-            if let Some((end, b)) = match_elems(&ctx, p, p.head + 1, i + 1, b, clause[i]) {
-                let score = p.specificity.saturating_sub(b.unfilled);
+            // (The candidate has what matching needs: its pattern is read
+            // only once one matches.)
+            if let Some((end, b)) = match_elems(&ctx, dicts.verbs.steps(c), 0, i + 1, b, clause[i]) {
+                let score = c.specificity.saturating_sub(b.unfilled);
                 if found.as_ref().is_none_or(|(_, _, _, best)| score > *best) {
                     found = Some((pid, end, b, score));
                 }

@@ -34,11 +34,14 @@ include!(concat!(env!("OUT_DIR"), "/embedded_dictionaries.rs"));
 /// An interned word of the verb vocabulary.
 pub type Sym = u32;
 
-/// One compiled pattern element.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// One compiled pattern element: eight bytes, so that a pattern's
+/// elements share a cache line or two.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Elem {
     Word(Sym),
-    Alt(Box<[Sym]>),
+    /// One of the words [`VerbLexicon::alternatives`] lists (alike lists
+    /// share an id).
+    Alt(u32),
     Opt(Sym),
     Verb(u32),
     Gap,
@@ -301,6 +304,12 @@ pub struct VerbLexicon {
     pub lemma_names: Vec<String>,
     pub by_head: FxHashMap<u64, Vec<u32>>,
     pub patterns: Vec<Pattern>,
+    /// The word lists of [`Elem::Alt`]s.
+    alternatives: Vec<Box<[Sym]>>,
+    /// The elements after the head of every pattern, one pattern's after
+    /// another's ([`VerbLexicon::steps`]): what matching a candidate reads,
+    /// without reading its [`Pattern`].
+    steps: Vec<Elem>,
     /// Per symbol: what [`VerbLexicon::candidates_of`] returns, computed
     /// once (`heads[sym]..heads[sym + 1]` in `head_patterns`).
     heads: Vec<u32>,
@@ -334,6 +343,9 @@ pub struct Candidate {
     pub head: u8,
     /// The head element is a verb lemma (`Elem::Verb`), not a word.
     pub head_is_verb: bool,
+    /// Where its pattern's elements after the head are in
+    /// [`VerbLexicon::steps`]: the start shifted by 8, then the count.
+    steps: u32,
 }
 
 /// Ascending positions of candidates (see
@@ -440,6 +452,14 @@ impl VerbLexicon {
     }
 
     fn index_heads(&mut self) {
+        self.steps.clear();
+        let mut steps_at = Vec::with_capacity(self.patterns.len());
+        for p in &self.patterns {
+            let after = &p.elems[p.head + 1..];
+            assert!(self.steps.len() < 1 << 24 && after.len() < 1 << 8, "too many pattern elements");
+            steps_at.push((self.steps.len() as u32) << 8 | after.len() as u32);
+            self.steps.extend_from_slice(after);
+        }
         let candidate: Vec<Candidate> = self
             .patterns
             .iter()
@@ -457,6 +477,7 @@ impl VerbLexicon {
                 specificity: p.specificity,
                 head: p.head as u8,
                 head_is_verb: matches!(p.elems.get(p.head), Some(Elem::Verb(_))),
+                steps: steps_at[i],
             })
             .collect();
         let n = self.vocab.len();
@@ -493,6 +514,17 @@ impl VerbLexicon {
             self.followed[start..].sort_unstable();
         }
         self.loose_ends.push(self.loose.len() as u32);
+    }
+
+    /// The words of the alternatives `Elem::Alt(id)`.
+    pub fn alternatives(&self, id: u32) -> &[Sym] {
+        &self.alternatives[id as usize]
+    }
+
+    /// The elements of `c`'s pattern after its head.
+    pub fn steps(&self, c: &Candidate) -> &[Elem] {
+        let start = (c.steps >> 8) as usize;
+        &self.steps[start..start + (c.steps & 0xff) as usize]
     }
 
     pub fn is_form_of(&self, sym: Sym, lemma: u32) -> bool {
@@ -962,6 +994,8 @@ fn compile_verbs(src: Vec<VerbPattern>, irregular: Vec<(inflect::Forms, Loc)>, o
         irregulars.insert(f);
     }
     let mut vocab: FxHashMap<String, Sym> = FxHashMap::default();
+    let mut alternatives: Vec<Box<[Sym]>> = Vec::new();
+    let mut alternative_ids: FxHashMap<Vec<Sym>, u32> = FxHashMap::default();
     let mut lemmas_of: Vec<Vec<u32>> = Vec::new();
     let mut participle: Vec<bool> = Vec::new();
     let intern = |w: &str, vocab: &mut FxHashMap<String, Sym>, lemmas_of: &mut Vec<Vec<u32>>, participle: &mut Vec<bool>| -> Sym {
@@ -1023,7 +1057,11 @@ fn compile_verbs(src: Vec<VerbPattern>, irregular: Vec<(inflect::Forms, Loc)>, o
                         }
                     }
                     specificity += 1;
-                    Elem::Alt(syms.into())
+                    let next = alternatives.len() as u32;
+                    Elem::Alt(*alternative_ids.entry(syms).or_insert_with_key(|syms| {
+                        alternatives.push(syms.clone().into());
+                        next
+                    }))
                 }
                 PatternToken::Optional(w) => match word(w) {
                     Some(n) => Elem::Opt(intern(&n, &mut vocab, &mut lemmas_of, &mut participle)),
@@ -1111,8 +1149,8 @@ fn compile_verbs(src: Vec<VerbPattern>, irregular: Vec<(inflect::Forms, Loc)>, o
         match &elems[head_at] {
             Elem::Word(s) => by_head.entry(head_key(false, *s)).or_default().push(id),
             Elem::Verb(l) => by_head.entry(head_key(true, *l)).or_default().push(id),
-            Elem::Alt(ss) => {
-                for s in ss.iter() {
+            Elem::Alt(a) => {
+                for s in alternatives[*a as usize].iter() {
                     by_head.entry(head_key(false, *s)).or_default().push(id);
                 }
             }
@@ -1138,6 +1176,8 @@ fn compile_verbs(src: Vec<VerbPattern>, irregular: Vec<(inflect::Forms, Loc)>, o
         lemma_names,
         by_head,
         patterns,
+        alternatives,
+        steps: Vec::new(),
         heads: Vec::new(),
         head_patterns: Vec::new(),
         loose: Vec::new(),
@@ -1277,6 +1317,29 @@ mod tests {
             }
         }
         assert!(checked > 10_000, "{checked}");
+    }
+
+    #[test]
+    fn candidates_carry_their_patterns_elements() {
+        // What matching reads from a candidate is its pattern's elements
+        // after the head, for every candidate of every head; alike
+        // alternatives share one list (patterns that repeat another are
+        // found by comparing elements).
+        let d = Dictionaries::builtin().expect("built-in dictionaries");
+        let v = &d.verbs;
+        let mut checked = 0;
+        for sym in 0..v.vocab.len() as Sym {
+            for c in v.candidates_of(sym) {
+                let p = &v.patterns[c.pattern as usize];
+                assert_eq!(v.steps(c), &p.elems[p.head + 1..], "{}", p.text);
+                assert_eq!((c.head as usize, c.specificity), (p.head, p.specificity));
+                checked += 1;
+            }
+        }
+        assert!(checked > 15_000, "{checked}");
+        let lists: std::collections::HashSet<&[Sym]> = v.alternatives.iter().map(|a| &a[..]).collect();
+        assert_eq!(lists.len(), v.alternatives.len());
+        assert!(v.patterns.iter().flat_map(|p| &p.elems).any(|e| matches!(e, Elem::Alt(_))));
     }
 
     #[test]
