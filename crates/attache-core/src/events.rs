@@ -11,7 +11,7 @@ use compact_str::format_compact;
 use serde::Serialize;
 
 use crate::actors::{ActorNp, Code, Normalized};
-use crate::dict::{Dictionaries, Elem, Pattern, WordInfo};
+use crate::dict::{Dictionaries, Elem, Pattern, VerbLexicon, WordInfo};
 use crate::ontology::CameoCode;
 use crate::text::{TokKind, Token, WordSet};
 
@@ -489,14 +489,14 @@ fn verb_group(ctx: &Ctx<'_>, head: usize) -> Group {
     }
     // A pattern headed by an adverb ("sexually ABUSE"): the verb follows it.
     // ("rally", "supply" and "apply" are verbs themselves.)
-    let is_verb_form = |k: usize| ctx.syms[k].is_some_and(|s| !ctx.dicts.verbs.lemmas_of[s as usize].is_empty());
+    let is_verb_form = |k: usize| ctx.syms[k].is_some_and(|s| ctx.dicts.verbs.is(s, VerbLexicon::FORM));
     let adverb_head = norm.token(head).ends_with("ly") && ctx.input.tokens[head].kind == TokKind::Word && head + 1 < ctx.input.tokens.len() && !is_verb_form(head);
     let verb = if adverb_head { head + 1 } else { head };
-    let head_is_participle = ctx.syms[verb].is_some_and(|s| ctx.dicts.verbs.participle[s as usize]);
+    let head_is_participle = ctx.syms[verb].is_some_and(|s| ctx.dicts.verbs.is(s, VerbLexicon::PARTICIPLE));
     // "resumed shelling", "continued deporting": the -ing form after an
     // aspectual verb is the act itself.
     let aspect = verb > 0 && ASPECTUAL.of(norm.words[verb - 1].class);
-    g.nonfinite = !be && !aspect && ctx.syms[verb].is_some_and(|s| ctx.dicts.verbs.gerund[s as usize]);
+    g.nonfinite = !be && !aspect && ctx.syms[verb].is_some_and(|s| ctx.dicts.verbs.is(s, VerbLexicon::GERUND));
     g.passive = be && head_is_participle && !BE.of(norm.words[head].class);
     // "Border guards were involved in the smuggling": a participle that is
     // an adjective of taking part leaves its subject the doer.
@@ -505,7 +505,7 @@ fn verb_group(ctx: &Ctx<'_>, head: usize) -> Group {
     }
     // "were killed or wounded": a participle coordinated with a passive
     // one shares its voice (and its verb group).
-    if !be && head_is_participle && verb >= 2 && matches!(norm.token(verb - 1), "and" | "or") && ctx.syms[verb - 2].is_some_and(|s| ctx.dicts.verbs.participle[s as usize]) {
+    if !be && head_is_participle && verb >= 2 && matches!(norm.token(verb - 1), "and" | "or") && ctx.syms[verb - 2].is_some_and(|s| ctx.dicts.verbs.is(s, VerbLexicon::PARTICIPLE)) {
         let first = verb_group(ctx, verb - 2);
         if first.passive {
             return first;
@@ -990,7 +990,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             // understanding with Moscow", "rail links running into Kherson").
             let opens_phrase = |k: usize| k == m.head + 1 || norm.token(k - 1) == "," || PREPOSITIONS.of(norm.words[k - 1].class);
             let next_verb = (m.tokens.end..n)
-                .find(|&k| is_head[k] && clause[k] == m.clause && syms[k].is_some_and(|s| dicts.verbs.gerund[s as usize]) && opens_phrase(k))
+                .find(|&k| is_head[k] && clause[k] == m.clause && syms[k].is_some_and(|s| dicts.verbs.is(s, VerbLexicon::GERUND)) && opens_phrase(k))
                 .unwrap_or(n);
             let candidate = |np: &ActorNp, places: bool| {
                 np.tokens.start > m.head
@@ -999,7 +999,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                     && (places || !np.place)
                     // "displaced by Israeli strikes": an agent, not the object
                     // ("the launch by North Korea" is another matter).
-                    && !preceded_by(norm, np.tokens.start, "by").is_some_and(|k| k > 0 && syms[k - 1].is_some_and(|s| dicts.verbs.participle[s as usize]))
+                    && !preceded_by(norm, np.tokens.start, "by").is_some_and(|k| k > 0 && syms[k - 1].is_some_and(|s| dicts.verbs.is(s, VerbLexicon::PARTICIPLE)))
                     && (np.code.as_deref().is_some_and(|c| sources.iter().all(|s| distinct(&s.code, c)))
                         // "killed hundreds of civilians in West Darfur": violence
                         // lands on a city or region of the source's own country too.
@@ -1040,7 +1040,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                         && np.tokens.start < next_verb
                         && clause[np.tokens.start] == m.clause
                         && other_party(np)
-                        && preceded_by(norm, np.tokens.start, "by").is_some_and(|k| (k.saturating_sub(2)..k).any(|j| j > m.head && syms[j].is_some_and(|s| dicts.verbs.participle[s as usize])))
+                        && preceded_by(norm, np.tokens.start, "by").is_some_and(|k| (k.saturating_sub(2)..k).any(|j| j > m.head && syms[j].is_some_and(|s| dicts.verbs.is(s, VerbLexicon::PARTICIPLE))))
                 })
             };
             // "fired on and seized three Ukrainian navy ships": two verbs

@@ -297,10 +297,11 @@ pub struct VerbLexicon {
     pub vocab: FxHashMap<String, Sym>,
     /// Per symbol: the verb lemmas it is a form of.
     pub lemmas_of: Vec<Vec<u32>>,
-    /// Per symbol: it is a past participle of some pattern verb.
-    pub participle: Vec<bool>,
-    /// Per symbol: it is an -ing form of some pattern verb.
-    pub gerund: Vec<bool>,
+    /// Per symbol: what kind of verb form it is ([`VerbLexicon::FORM`],
+    /// [`VerbLexicon::PARTICIPLE`], [`VerbLexicon::GERUND`]), in one byte:
+    /// the verb group asks all three of a head, from a table that stays
+    /// in cache.
+    forms: Vec<u8>,
     pub lemma_names: Vec<String>,
     pub by_head: FxHashMap<u64, Vec<u32>>,
     pub patterns: Vec<Pattern>,
@@ -514,6 +515,18 @@ impl VerbLexicon {
             self.followed[start..].sort_unstable();
         }
         self.loose_ends.push(self.loose.len() as u32);
+    }
+
+    /// [`VerbLexicon::forms`]: a form of some pattern verb.
+    pub const FORM: u8 = 1;
+    /// A past participle of some pattern verb.
+    pub const PARTICIPLE: u8 = 2;
+    /// An -ing form of some pattern verb.
+    pub const GERUND: u8 = 4;
+
+    /// Whether the symbol is a verb form of every kind in `kinds`.
+    pub fn is(&self, sym: Sym, kinds: u8) -> bool {
+        self.forms[sym as usize] & kinds == kinds
     }
 
     /// The words of the alternatives `Elem::Alt(id)`.
@@ -1162,17 +1175,20 @@ fn compile_verbs(src: Vec<VerbPattern>, irregular: Vec<(inflect::Forms, Loc)>, o
     for ids in by_head.values_mut() {
         ids.sort_by_key(|&i| (std::cmp::Reverse(patterns[i as usize].specificity), i));
     }
-    let mut gerund = vec![false; vocab.len()];
+    let mut forms: Vec<u8> = lemmas_of
+        .iter()
+        .zip(&participle)
+        .map(|(lemmas, &p)| if lemmas.is_empty() { 0 } else { VerbLexicon::FORM } | if p { VerbLexicon::PARTICIPLE } else { 0 })
+        .collect();
     for f in &gerund_forms {
         if let Some(&s) = vocab.get(f) {
-            gerund[s as usize] = true;
+            forms[s as usize] |= VerbLexicon::GERUND;
         }
     }
     let mut verbs = VerbLexicon {
         vocab,
         lemmas_of,
-        participle,
-        gerund,
+        forms,
         lemma_names,
         by_head,
         patterns,
