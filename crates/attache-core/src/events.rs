@@ -523,6 +523,10 @@ pub struct Work {
     bound: Vec<(Option<usize>, Option<usize>)>,
     clause_done: Vec<usize>,
     after: Vec<u128>,
+    /// A match's rule: its pattern and what changed its code.
+    rule: String,
+    /// An event's rule: its match's, then how source and target were found.
+    event_rule: String,
 }
 
 /// Codes one sentence: the verb matches (with their fate) and the events.
@@ -534,7 +538,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         return;
     }
     let norm = input.norm;
-    let Work { syms, is_head, clause, bound, clause_done, after } = work;
+    let Work { syms, is_head, clause, bound, clause_done, after, rule, event_rule } = work;
     syms.clear();
     syms.extend(norm.words.iter().map(|w| w.verb));
     // No word that heads a pattern: nothing can match, so no events.
@@ -779,7 +783,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         let mut code = p.code;
         // Written piece by piece: `format!` here was a measurable share of
         // coding time.
-        let mut rule = String::with_capacity(p.loc.file.len() + p.text.len() + 64);
+        rule.clear();
         rule.push_str(&p.loc.file);
         rule.push(':');
         rule.push_str(itoa::Buffer::new().format(p.loc.line));
@@ -1229,7 +1233,9 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 if events.iter().any(same) {
                     continue;
                 }
-                let mut r = rule.clone();
+                let r = &mut *event_rule;
+                r.clear();
+                r.push_str(rule);
                 r.push_str(" source:");
                 r.push_str(s.via);
                 if let Some(t) = t {
