@@ -275,8 +275,9 @@ pub fn find_mentions(dicts: &Dictionaries, doc: &str, tokens: &[Token], norm: &N
         }
     }
     {
-        // First person, merged in token order (resolved to the speaker, if any).
-        let mut fp = Vec::new();
+        // First person, merged in token order (resolved to the speaker, if
+        // any): pushed after the dictionary's mentions, which are `out[..found]`.
+        let mut found = out.len();
         for i in 0..tokens.len() {
             let c = norm.words[i].class;
             let (person, possessive) = (FIRST_PERSON.of(c), FIRST_PERSON_POSSESSIVE.of(c));
@@ -292,15 +293,24 @@ pub fn find_mentions(dicts: &Dictionaries, doc: &str, tokens: &[Token], norm: &N
                 .then(|| (1..=2).find(|&k| i + k < tokens.len() && OWN_WORDS.contains(&norm.token(i + k)) && tokens[i + 1].kind == TokKind::Word))
                 .flatten();
             if pronoun || our_side || own.is_some() {
-                if !out.iter().any(|m| m.tokens.contains(&i)) {
+                if !out[..found].iter().any(|m| m.tokens.contains(&i)) {
                     let end = if let Some(k) = own { i + k + 1 } else if our_side { i + 2 } else { i + 1 };
-                    fp.push(Mention { tokens: i..end, kind: MentionKind::FirstPerson, person: None });
+                    out.push(Mention { tokens: i..end, kind: MentionKind::FirstPerson, person: None });
                 }
             }
         }
-        if !fp.is_empty() {
-            out.retain(|m| !fp.iter().any(|f| f.tokens.start < m.tokens.end && m.tokens.start < f.tokens.end));
-            out.extend(fp);
+        if out.len() > found {
+            // A dictionary mention that overlaps a first person gives way to it.
+            let mut k = 0;
+            while k < found {
+                let m = &out[k];
+                if out[found..].iter().any(|f| f.tokens.start < m.tokens.end && m.tokens.start < f.tokens.end) {
+                    out.remove(k);
+                    found -= 1;
+                } else {
+                    k += 1;
+                }
+            }
             out.sort_by_key(|m| m.tokens.start);
         }
     }
@@ -357,9 +367,10 @@ fn person_kind(p: &crate::dict::Person, date: Option<NaiveDate>) -> MentionKind 
 
 fn same_exact(surface: &str, exact: &str) -> bool {
     // Exact entries are short acronyms; compare ignoring spacing differences.
-    let a: String = surface.chars().filter(|c| !c.is_whitespace()).collect();
-    let b: String = exact.chars().filter(|c| !c.is_whitespace()).collect();
-    a == b
+    fn unspaced(s: &str) -> impl Iterator<Item = char> + '_ {
+        s.chars().filter(|c| !c.is_whitespace())
+    }
+    unspaced(surface).eq(unspaced(exact))
 }
 
 /// Words that may sit inside an actor phrase between two mentions.
@@ -558,10 +569,7 @@ fn resolve(_doc: &str, _tokens: &[Token], norm: &Normalized, ms: &[Mention], idx
             // A role alone: the speaker's own institutions in a transcript.
             // Only institutions ("the Foreign Ministry", "the government"):
             // "the president" alone may be anyone's.
-            let institution = ms.iter().any(|m| {
-                let words: Vec<&str> = m.tokens.clone().map(|t| norm.token(t)).collect();
-                words.iter().any(|w| matches!(*w, "ministry" | "government" | "cabinet" | "kremlin"))
-            });
+            let institution = ms.iter().any(|m| m.tokens.clone().any(|t| matches!(norm.token(t), "ministry" | "government" | "cabinet" | "kremlin")));
             // "Our military", "our prosecutors": the speaker's country's.
             let ours = toks.start > 0 && FIRST_PERSON_POSSESSIVE.of(norm.words[toks.start - 1].class);
             if let (Some(r), Some(sp), true) = (&np.role, ctx.speaker_code, institution || ours) {

@@ -524,6 +524,21 @@ pub struct Work {
     bound: Vec<(Option<usize>, Option<usize>)>,
     clause_done: Vec<usize>,
     after: Vec<u128>,
+    /// A match's rule: its pattern and what changed its code.
+    rule: String,
+    /// An event's rule: its match's, then how source and target were found.
+    event_rule: String,
+    /// A match's parties.
+    sources: Vec<Party>,
+    targets: Vec<Party>,
+    /// Per coded match: its clause and the range of `subjects` holding its
+    /// grammatical subject (what a later "… and will resign" shares).
+    clause_subject: Vec<(usize, Range<usize>)>,
+    subjects: Vec<Party>,
+    /// Clauses that complete an appeal, demand, intent or threat.
+    complements: Vec<usize>,
+    /// Clauses dated years before the document.
+    background: Vec<usize>,
 }
 
 /// Codes one sentence: the verb matches (with their fate) and the events.
@@ -535,7 +550,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         return;
     }
     let norm = input.norm;
-    let Work { syms, is_head, clause, bound, clause_done, after } = work;
+    let Work { syms, is_head, clause, bound, clause_done, after, rule, event_rule, sources, targets, clause_subject, subjects, complements, background } = work;
     syms.clear();
     syms.extend(norm.words.iter().map(|w| w.verb));
     // No word that heads a pattern: nothing can match, so no events.
@@ -560,7 +575,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
     let conditional = (0..n).any(|i| CLAUSE_WORDS.of(norm.words[i].class) && matches!(norm.token(i), "if" | "unless" | "whether") && (i == 0 || clause[i] != clause[i - 1]));
     // Whether a discard phrase occurs is asked only of a sentence with matches.
     let discarded = || dicts.discards.as_ref().is_some_and(|ac| ac.is_match(norm.text()));
-    let background = background_clauses(input, &clause);
+    background_clauses(input, clause, background);
     let sentence_block = || {
         if input.press {
             Some("press question")
@@ -681,20 +696,20 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
     // that Iran release …") describe what is wanted, not what happened; an
     // accusation's ("determined that the military committed genocide")
     // what is alleged.
-    let mut complement_of: rustc_hash::FxHashMap<usize, &'static str> = rustc_hash::FxHashMap::default();
+    complements.clear();
     for m in matches.iter() {
         let root = dicts.verbs.patterns[m.pattern as usize].code.root_number();
         if matches!(root, 2 | 3 | 10 | 11 | 13) {
             for t in [m.tokens.end - 1, m.tokens.end] {
                 if t < n && clause[t] != m.clause {
-                    complement_of.insert(clause[t], "complement of an appeal, demand, intent or threat");
+                    complements.push(clause[t]);
                 }
             }
             // "warned NATO on Wednesday that Russia would …": the that-clause
             // a few words on, past the addressee and a time.
             let that = (m.tokens.end..(m.tokens.end + 4).min(n)).take_while(|&k| clause[k] == m.clause || norm.token(k) == "that").find(|&k| norm.token(k) == "that" && clause[k] != m.clause);
             if let Some(t) = that {
-                complement_of.insert(clause[t], "complement of an appeal, demand, intent or threat");
+                complements.push(clause[t]);
             }
         }
     }
@@ -702,7 +717,8 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
     // 2. One event family per clause: the first match in the clause.
     let sentence_block = if matches.is_empty() { None } else { sentence_block() };
     clause_done.clear();
-    let mut clause_source: Vec<(usize, Vec<Party>)> = Vec::new();
+    clause_subject.clear();
+    subjects.clear();
     for mi in 0..matches.len() {
         let m = matches[mi].clone();
         // The first token of the match's clause (the head is in it).
@@ -727,7 +743,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         // "Nigeria will withdraw its force from Chad unless …": a forceful
         // or punitive act promised on a condition is an ultimatum, a threat.
         let ultimatum = m.future && !threat && will_before(&ctx, m.head) && dicts.ontology.intent_of(p.code).root_number() == 13 && !clause_starts_with(&ctx, m.clause, "if") && !clause_starts_with(&ctx, m.clause, "unless");
-        let embedded = complement_of.get(&m.clause).copied().or_else(|| {
+        let embedded = complements.contains(&m.clause).then_some("complement of an appeal, demand, intent or threat").or_else(|| {
             // "asked how Japan would address …": an indirect question asserts nothing.
             let asked = clause_first > 0 && matches!(norm.token(clause_first - 1), "about" | "asked" | "ask" | "asks" | "asking" | "wonder" | "wondered" | "know" | "knows" | "unclear" | "questions" | "inquired" | "inquire" | "to");
             (asked && matches!(norm.token(clause_first), "how" | "why" | "what" | "whether")).then_some("indirect question")
@@ -781,7 +797,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         let mut code = p.code;
         // Written piece by piece: `format!` here was a measurable share of
         // coding time.
-        let mut rule = String::with_capacity(p.loc.file.len() + p.text.len() + 64);
+        rule.clear();
         rule.push_str(&p.loc.file);
         rule.push(':');
         rule.push_str(itoa::Buffer::new().format(p.loc.line));
@@ -843,8 +859,8 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             }
         }
         // Sources.
-        let mut sources: Vec<Party> = Vec::new();
-        let mut targets: Vec<Party> = Vec::new();
+        sources.clear();
+        targets.clear();
         let party = |i: usize, via: &'static str| -> Option<Party> {
             let np = &input.nps[i];
             // A place ("around Kyiv and Chernihiv") is its country, not its government.
@@ -930,8 +946,8 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 // subject of its own, even one we do not know.
             } else if starts_with_conjunction(&ctx, m.clause) {
                 // "… and agreed that": the subject of the previous clause.
-                if let Some((_, prev)) = clause_source.iter().rev().find(|(c, _)| *c < m.clause) {
-                    sources.extend(prev.iter().cloned().map(|mut p| {
+                if let Some((_, prev)) = clause_subject.iter().rev().find(|(c, _)| *c < m.clause) {
+                    sources.extend(subjects[prev.clone()].iter().cloned().map(|mut p| {
                         p.via = "shared-subject";
                         p
                     }));
@@ -971,8 +987,13 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         }
         // What a later "… and will resign" shares is the grammatical
         // subject: in the passive, the one acted on, not the agent.
-        let grammatical = if m.passive { subject.map(|s| compound(&ctx, s).filter_map(|i| party(i, "subject")).collect()).unwrap_or_default() } else { sources.clone() };
-        clause_source.push((m.clause, grammatical));
+        let start = subjects.len();
+        if !m.passive {
+            subjects.extend_from_slice(sources);
+        } else if let Some(s) = subject {
+            subjects.extend(compound(&ctx, s).filter_map(|i| party(i, "subject")));
+        }
+        clause_subject.push((m.clause, start..subjects.len()));
         // "vetoed a U.S.-drafted resolution": a veto of a resolution is cast
         // at the UN, whoever drafted it or whatever it condemns.
         let resolution = || (m.head + 1..(m.head + 8).min(n)).any(|k| matches!(norm.token(k), "resolution" | "resolutions"));
@@ -1162,7 +1183,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 }
             }
         }
-        let sc = sources[0].code.get(..3).unwrap_or("").to_string();
+        let sc = sources[0].code.get(..3).unwrap_or("");
         let other = |np: &ActorNp| !np.place && !np.first_person && np.code.is_some() && np.country.as_deref().is_some_and(|c| c != sc);
         if targets.is_empty() && p.speaker_judgement {
             // A judgement on someone named in the same clause.
@@ -1220,18 +1241,19 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         // domestic target; any other party of the source's own is none.
         let locality = |t: &Party| t.tokens.as_ref().is_some_and(|r| input.nps.iter().any(|np| np.locality && np.tokens == *r));
         let own = |s: &Party, t: &Party| !distinct(&s.code, &t.code) && !t.via.starts_with("domestic") && !locality(t);
-        for s in &sources {
-            let mut ts: Vec<Option<&Party>> = targets.iter().filter(|t| !own(s, t)).map(Some).collect();
-            if ts.is_empty() {
-                ts.push(None);
-            }
-            for t in ts {
+        for s in sources.iter() {
+            // The targets not of the source's own side, or none.
+            let mut ts = targets.iter().filter(|t| !own(s, t)).map(Some).peekable();
+            let alone = ts.peek().is_none().then_some(None);
+            for t in ts.chain(alone) {
                 // "in Melitopol and Kherson": two phrases, one party.
                 let same = |e: &RawEvent| e.verb == m.tokens && e.source.code == s.code && e.target.as_ref().map(|x| &x.code) == t.map(|x| &x.code);
                 if events.iter().any(same) {
                     continue;
                 }
-                let mut r = rule.clone();
+                let r = &mut *event_rule;
+                r.clear();
+                r.push_str(rule);
                 r.push_str(" source:");
                 r.push_str(s.via);
                 if let Some(t) = t {
@@ -1374,12 +1396,12 @@ fn preceded_by(norm: &Normalized, k: usize, word: &str) -> Option<usize> {
 /// Clauses dated well before the document: "in 2008", "in May 1993", "on
 /// 12 March 1999", "in the 1990s" (two or more years before the document's
 /// year), "ten years ago", "decades ago".
-fn background_clauses(input: &SentenceInput<'_>, clause: &[usize]) -> Vec<usize> {
+fn background_clauses(input: &SentenceInput<'_>, clause: &[usize], out: &mut Vec<usize>) {
     let norm = input.norm;
     let tok = |k: usize| norm.token(k);
     let is_month = |k: usize| MONTHS.of(norm.words[k].class);
     let is_day = |k: usize| tok(k).len() <= 2 && tok(k).bytes().all(|b| b.is_ascii_digit());
-    let mut out = Vec::new();
+    out.clear();
     for k in 0..input.tokens.len() {
         // Only "ago" and years (numbers) date a clause.
         if input.tokens[k].kind != TokKind::Number && norm.spans[k].len() != 3 {
@@ -1405,7 +1427,6 @@ fn background_clauses(input: &SentenceInput<'_>, clause: &[usize]) -> Vec<usize>
             out.push(clause[k]);
         }
     }
-    out
 }
 
 static MONTHS: WordSet = WordSet::class(17, &[
@@ -1496,13 +1517,13 @@ fn reporter_of_pronoun(ctx: &Ctx<'_>, clause: usize) -> Option<usize> {
 fn subject_np(ctx: &Ctx<'_>, head: usize, clause: usize) -> Option<usize> {
     let nps = ctx.input.nps;
     let norm = ctx.input.norm;
-    let before: Vec<usize> = (0..nps.len())
-        .filter(|&i| {
+    let before = || {
+        (0..nps.len()).filter(|&i| {
             let np = &nps[i];
             np.tokens.end <= head && ctx.clause[np.tokens.start] == clause && np.code.is_some() && !np.place
         })
-        .collect();
-    let free = before.iter().copied().find(|&i| {
+    };
+    let free = before().find(|&i| {
         let s = nps[i].tokens.start;
         // Skip determiners and adjectives back to a preposition, if any.
         let mut k = s;
@@ -1541,7 +1562,7 @@ fn subject_np(ctx: &Ctx<'_>, head: usize, clause: usize) -> Option<usize> {
     if unknown_subject() {
         return None;
     }
-    free.or_else(|| before.first().copied())
+    free.or_else(|| before().next())
 }
 
 /// Actor phrases joined to `i` by "and" or commas (always a run of
