@@ -311,20 +311,21 @@ pub struct VerbLexicon {
     /// another's ([`VerbLexicon::steps`]): what matching a candidate reads,
     /// without reading its [`Pattern`].
     steps: Vec<Elem>,
-    /// Per symbol: what [`VerbLexicon::candidates_of`] returns, computed
-    /// once (`heads[sym]..heads[sym + 1]` in `head_patterns`).
-    heads: Vec<u32>,
+    /// Per symbol (and one past the last): where its lists start, side by
+    /// side so that a head's bounds are read together: `[candidate, loose]`.
+    /// `head_patterns[starts[sym][0]..starts[sym + 1][0]]` is what
+    /// [`VerbLexicon::candidates_of`] returns, computed once.
+    starts: Vec<[u32; 2]>,
     head_patterns: Vec<Candidate>,
     /// Per symbol, positions in its candidate list: of the candidates
-    /// that need no particular next word (`loose[heads[sym]..heads[sym + 1]]`
-    /// holds `loose_ends[sym]..loose_ends[sym + 1]` of them), and of the
-    /// others by next word (`followed` sorted by word, then position).
+    /// that need no particular next word (`loose[starts[sym][1]..starts[sym + 1][1]]`),
+    /// and of the others by next word (`followed`, sorted by word, then
+    /// position, holds the rest of its candidates).
     loose: Vec<u32>,
     /// [`Candidate::required_words`] of each of `loose`, beside it: a
     /// sentence skips the loose candidates it cannot match by scanning
     /// these, without reading the candidates.
     loose_required: Vec<u128>,
-    loose_ends: Vec<u32>,
     followed: Vec<(Sym, u32)>,
 }
 
@@ -422,7 +423,7 @@ impl VerbLexicon {
     /// it is a form of, each group most specific first.
     pub fn candidates_of(&self, sym: Sym) -> &[Candidate] {
         let s = sym as usize;
-        &self.head_patterns[self.heads[s] as usize..self.heads[s + 1] as usize]
+        &self.head_patterns[self.starts[s][0] as usize..self.starts[s + 1][0] as usize]
     }
 
     /// The symbol heads a pattern and is a form of a pattern verb (a verb
@@ -438,9 +439,9 @@ impl VerbLexicon {
     /// of those that need none, those left out need a word not there.
     pub fn candidates_followed_by(&self, sym: Sym, next: Option<Sym>, words: u128) -> FollowedBy<'_> {
         let s = sym as usize;
-        let loose_range = self.loose_ends[s] as usize..self.loose_ends[s + 1] as usize;
-        let (loose, loose_required) = (&self.loose[loose_range.clone()], &self.loose_required[loose_range]);
-        let followed = &self.followed[self.heads[s] as usize - self.loose_ends[s] as usize..self.heads[s + 1] as usize - self.loose_ends[s + 1] as usize];
+        let ([head, loose_at], [head_end, loose_end]) = (self.starts[s].map(|x| x as usize), self.starts[s + 1].map(|x| x as usize));
+        let (loose, loose_required) = (&self.loose[loose_at..loose_end], &self.loose_required[loose_at..loose_end]);
+        let followed = &self.followed[head - loose_at..head_end - loose_end];
         let followed = match next {
             Some(w) => {
                 let from = followed.partition_point(|&(x, _)| x < w);
@@ -482,10 +483,10 @@ impl VerbLexicon {
             })
             .collect();
         let n = self.vocab.len();
-        self.heads = Vec::with_capacity(n + 1);
+        let mut heads = Vec::with_capacity(n + 1);
         self.head_patterns.clear();
         for sym in 0..n as Sym {
-            self.heads.push(self.head_patterns.len() as u32);
+            heads.push(self.head_patterns.len() as u32);
             if let Some(v) = self.by_head.get(&head_key(false, sym)) {
                 self.head_patterns.extend(v.iter().map(|&p| candidate[p as usize]));
             }
@@ -495,14 +496,14 @@ impl VerbLexicon {
                 }
             }
         }
-        self.heads.push(self.head_patterns.len() as u32);
+        heads.push(self.head_patterns.len() as u32);
         self.loose.clear();
         self.loose_required.clear();
-        self.loose_ends = Vec::with_capacity(n + 1);
+        self.starts = Vec::with_capacity(n + 1);
         self.followed.clear();
         for sym in 0..n {
-            self.loose_ends.push(self.loose.len() as u32);
-            let list = &self.head_patterns[self.heads[sym] as usize..self.heads[sym + 1] as usize];
+            self.starts.push([heads[sym], self.loose.len() as u32]);
+            let list = &self.head_patterns[heads[sym] as usize..heads[sym + 1] as usize];
             let start = self.followed.len();
             for (pos, c) in list.iter().enumerate() {
                 if c.next_word == NO_WORD {
@@ -514,7 +515,7 @@ impl VerbLexicon {
             }
             self.followed[start..].sort_unstable();
         }
-        self.loose_ends.push(self.loose.len() as u32);
+        self.starts.push([heads[n], self.loose.len() as u32]);
     }
 
     /// [`VerbLexicon::forms`]: a form of some pattern verb.
@@ -1194,11 +1195,10 @@ fn compile_verbs(src: Vec<VerbPattern>, irregular: Vec<(inflect::Forms, Loc)>, o
         patterns,
         alternatives,
         steps: Vec::new(),
-        heads: Vec::new(),
+        starts: Vec::new(),
         head_patterns: Vec::new(),
         loose: Vec::new(),
         loose_required: Vec::new(),
-        loose_ends: Vec::new(),
         followed: Vec::new(),
     };
     verbs.index_heads();
