@@ -458,7 +458,7 @@ impl VerbLexicon {
         let mut steps_at = Vec::with_capacity(self.patterns.len());
         for p in &self.patterns {
             let after = &p.elems[p.head + 1..];
-            assert!(self.steps.len() < 1 << 24 && after.len() < 1 << 8, "too many pattern elements");
+            assert!(self.steps.len() < 1 << 24 && after.len() <= MAX_PATTERN_ELEMS, "too many pattern elements");
             steps_at.push((self.steps.len() as u32) << 8 | after.len() as u32);
             self.steps.extend_from_slice(after);
         }
@@ -1132,6 +1132,11 @@ fn compile_verbs(src: Vec<VerbPattern>, irregular: Vec<(inflect::Forms, Loc)>, o
             problems.push(v.loc.error(DictErrorKind::Unreachable(msg)));
             continue;
         }
+        // A candidate counts its pattern's elements in a byte.
+        if elems.len() > MAX_PATTERN_ELEMS {
+            problems.push(v.loc.error(DictErrorKind::Unreachable(format!("{} elements; a pattern has at most {MAX_PATTERN_ELEMS}", elems.len()))));
+            continue;
+        }
         let key = {
             let mut h = FxHasher::default();
             elems.hash(&mut h);
@@ -1204,6 +1209,9 @@ fn compile_verbs(src: Vec<VerbPattern>, irregular: Vec<(inflect::Forms, Loc)>, o
     verbs.index_heads();
     (verbs, problems)
 }
+
+/// The most elements a verb pattern may have.
+const MAX_PATTERN_ELEMS: usize = 255;
 
 /// Negation words: a pattern containing one is itself about a negation.
 pub const NEGATIONS: &[&str] = &["not", "n't", "never", "no", "neither", "nor", "without"];
@@ -1356,6 +1364,19 @@ mod tests {
         let lists: std::collections::HashSet<&[Sym]> = v.alternatives.iter().map(|a| &a[..]).collect();
         assert_eq!(lists.len(), v.alternatives.len());
         assert!(v.patterns.iter().flat_map(|p| &p.elems).any(|e| matches!(e, Elem::Alt(_))));
+    }
+
+    #[test]
+    fn a_pattern_too_long_is_skipped_where_it_is_written() {
+        let long = vec!["peace"; 300].join(" ");
+        let text = format!("[036] Express intent to meet or negotiate\nMEET +\nMEET + {long}\n");
+        let (mut src, mut problems) = (DictSource::default(), Vec::new());
+        native::read_text(&mut src, &mut problems, native::FileKind::Verbs, "verbs.txt", &text);
+        assert!(problems.is_empty(), "{problems:?}");
+        let (verbs, problems) = compile_verbs(src.verbs, src.irregular, &Ontology::embedded());
+        assert_eq!(verbs.patterns.len(), 1);
+        let msgs: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(msgs, ["verbs.txt:3: pattern can never match: 302 elements; a pattern has at most 255"]);
     }
 
     #[test]
