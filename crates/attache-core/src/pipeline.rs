@@ -216,18 +216,17 @@ fn prepare(dicts: &Dictionaries, doc: &Document, opts: &Options, s: &mut Scratch
     if let Some(h) = &tm.headline {
         let head = &text[h.clone()];
         let lower = head.to_lowercase();
-        let (mentions, nps) = actors_of(dicts, head, &base_ctx);
-        let people: Vec<(Code, Option<Code>, Option<Code>)> = mentions
-            .iter()
-            .filter_map(|m| match &m.kind {
-                MentionKind::Person { name, code, country } => Some((name.clone(), code.clone(), country.clone())),
-                _ => None,
-            })
-            .collect();
-        if TRANSCRIPT_WORDS.iter().any(|w| lower.contains(w)) {
-            if let Some((name, code, _)) = people.first() {
-                main_speaker = Some((name.to_string(), code.as_deref().map(str::to_string)));
-            }
+        // Only a transcript's headline names its main speaker (the first
+        // person it names), and only then its counterpart: a news headline's
+        // actors are not read here.
+        let transcript = TRANSCRIPT_WORDS.iter().any(|w| lower.contains(w));
+        let (mentions, nps) = if transcript { actors_of(dicts, head, &base_ctx) } else { (Vec::new(), Vec::new()) };
+        let first_named = mentions.iter().find_map(|m| match &m.kind {
+            MentionKind::Person { name, code, .. } => Some((name, code)),
+            _ => None,
+        });
+        if let Some((name, code)) = first_named {
+            main_speaker = Some((name.to_string(), code.as_deref().map(str::to_string)));
         }
         let main_country = main_speaker.as_ref().and_then(|(_, c)| c.as_deref()).map(|c| &c[..3.min(c.len())]);
         if main_country.is_some() {
