@@ -303,8 +303,9 @@ fn code_sentences(dicts: &Dictionaries, doc: &Document, opts: &Options, p: &Prep
         }
     };
     named_people.clear();
-    // Per sentence of a batch: who speaks it, once attribution is done.
-    let mut spoken: Vec<(Option<&str>, Option<Cow<'_, str>>)> = Vec::with_capacity(BATCH);
+    // Per sentence of a batch: its byte span, and who speaks it once
+    // attribution is done.
+    let mut spoken: Vec<(Range<usize>, Option<&str>, Option<Cow<'_, str>>)> = Vec::with_capacity(BATCH);
     // Per sentence of a batch: how many people were named before it.
     let mut named_before: Vec<usize> = Vec::with_capacity(BATCH);
 
@@ -372,11 +373,11 @@ fn code_sentences(dicts: &Dictionaries, doc: &Document, opts: &Options, p: &Prep
                 year: date.map(|d| d.year()),
             };
             code_sentence(dicts, &input, &mut verbs[j], &mut events[j], work);
-            spoken.push((speaker, speaker_code));
+            spoken.push((span, speaker, speaker_code));
         }
-        for (j, ((tr, turn), (speaker, speaker_code))) in batch.iter().cloned().zip(spoken.iter()).enumerate() {
+        for (j, ((tr, turn), (span, speaker, speaker_code))) in batch.iter().cloned().zip(spoken.iter()).enumerate() {
             let toks = &tokens[tr.clone()];
-            let span = toks[0].start as usize..toks[toks.len() - 1].end as usize;
+            let span = span.clone();
             let (mentions, nps, verbs, events) = (&mut mentions[j], &mut nps[j], &mut verbs[j], &mut events[j]);
             let index = b * BATCH + j;
             f(Sentence { index, span, tokens: tr, toks, turn, speaker: *speaker, speaker_code: speaker_code.as_deref(), mentions, nps, verbs, events });

@@ -218,30 +218,12 @@ fn is_verb_token(w: &str) -> bool {
     }
 }
 
-/// The words of an ASCII text without a vertical tab, split where
-/// `split_whitespace` splits it (a vertical tab is Unicode whitespace but
-/// not ASCII whitespace): one pass over the bytes.
-struct AsciiWords<'a> {
-    text: &'a str,
-}
-
-impl<'a> Iterator for AsciiWords<'a> {
-    type Item = &'a str;
-
-    fn next(&mut self) -> Option<&'a str> {
-        let b = self.text.as_bytes();
-        let start = b.iter().position(|c| !c.is_ascii_whitespace())?;
-        let end = b[start..].iter().position(u8::is_ascii_whitespace).map_or(b.len(), |n| start + n);
-        let word = &self.text[start..end];
-        self.text = &self.text[end..];
-        Some(word)
-    }
-}
-
 /// Parses one verb pattern as written in `verbs*.txt`.
 pub fn parse_pattern(text: &str) -> Result<(Vec<PatternToken>, bool), String> {
+    // An ASCII text without a vertical tab (Unicode whitespace, not ASCII
+    // whitespace) splits the same at ASCII whitespace, byte by byte.
     if text.bytes().all(|c| c.is_ascii() && c != 0x0b) {
-        parse_words(AsciiWords { text })
+        parse_words(text.split_ascii_whitespace())
     } else {
         parse_words(text.split_whitespace())
     }
