@@ -524,6 +524,8 @@ pub struct Work {
     bound: Vec<(Option<usize>, Option<usize>)>,
     clause_done: Vec<usize>,
     after: Vec<u128>,
+    /// The loose candidates of a head that the words after it let through.
+    loose_passing: Vec<u32>,
     /// A match's rule: its pattern and what changed its code.
     rule: String,
     /// An event's rule: its match's, then how source and target were found
@@ -552,7 +554,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         return;
     }
     let norm = input.norm;
-    let Work { syms, is_head, clause, bound, clause_done, after, rule, event_rule, sources, targets, clause_subject, subjects, complements, background } = work;
+    let Work { syms, is_head, clause, bound, clause_done, after, loose_passing, rule, event_rule, sources, targets, clause_subject, subjects, complements, background } = work;
     syms.clear();
     syms.extend(norm.words.iter().map(|w| w.verb));
     // No word that heads a pattern: nothing can match, so no events.
@@ -626,7 +628,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         let mut found = None;
         let cands = dicts.verbs.candidates_of(s);
         let words = after[i];
-        let mut likely = dicts.verbs.candidates_followed_by(s, next, words);
+        let mut likely = dicts.verbs.candidates_followed_by(s, next, words, loose_passing);
         let mut k = 0;
         loop {
             // Until a pattern matches, nothing can end the search early, so
@@ -672,7 +674,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         if let Some((pid, end, b)) = found {
             let p = &dicts.verbs.patterns[pid as usize];
             // A noun pattern as the object of a support verb is read as that verb.
-            let support = (p.head == 0 && !has_verb(p)).then(|| support_verb(&ctx, i)).flatten();
+            let support = (p.head == 0 && !p.has_verb).then(|| support_verb(&ctx, i)).flatten();
             let support_group = support.map(|v| verb_group(&ctx, v));
             let g = support_group.as_ref().or(group.as_ref()).expect("a pattern was tried");
             matches.push(VerbMatch {
@@ -738,7 +740,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         // detail of the expulsion.)
         let message = |k: usize| COMMUNICATION_NOUNS.of(norm.words[k].class) && (k.saturating_sub(3)..k).any(|j| ISSUING_VERBS.of(norm.words[j].class));
         let speech_participle = m.nonfinite
-            && has_verb(p)
+            && p.has_verb
             && (matches!(p.code.root_number(), 10..=12) || threat && matches!(head_lemma(dicts, p), "threaten" | "warn"))
             && m.head > 0
             && (norm.token(m.head - 1) == "," || (m.head.saturating_sub(2)..m.head).any(message));
@@ -778,7 +780,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             Some("clause already coded")
         } else if m.negated && !p.negated && !refusal {
             Some("negated")
-        } else if m.nonfinite && (has_verb(p) || m.support.is_some()) && !speech_participle {
+        } else if m.nonfinite && (p.has_verb || m.support.is_some()) && !speech_participle {
             Some("-ing form without an auxiliary (gerund or participle phrase)")
         } else if m.modal && !m.future {
             Some("modal (can/could/may/might/should/must)")
@@ -809,7 +811,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         // participle phrase in the clause that names the same kind of act
         // more precisely gives its code.
         let refinement = matches.iter().filter(|o| o.clause == m.clause && o.nonfinite && !o.negated && o.head != m.head).map(|o| &dicts.verbs.patterns[o.pattern as usize]).find(|o| {
-            has_verb(o) && o.code.root_number() == code.root_number() && o.code.as_str().len() > code.as_str().len()
+            o.has_verb && o.code.root_number() == code.root_number() && o.code.as_str().len() > code.as_str().len()
         });
         if let Some(o) = refinement {
             rule.push_str(" +participle:");
@@ -911,7 +913,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                         party(i, via)
                     }));
                 }
-            } else if !has_verb(p) {
+            } else if !p.has_verb {
                 // A noun pattern ("talks with +", "joint exercises") reports an
                 // event only with its actor at hand: right before it
                 // ("Russia's condemnation"), or as a headline's subject.
@@ -967,7 +969,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 targets.extend(compound(&ctx, t).filter_map(|i| party(i, "target-slot")));
             }
         }
-        if sources.is_empty() && code.root_number() == 14 && has_verb(p) {
+        if sources.is_empty() && code.root_number() == 14 && p.has_verb {
             // "Thousands of students across Indonesia demonstrated": protesters
             // no one names are the people of the place they protest in.
             let place = input.nps.iter().find(|np| np.place && clause[np.tokens.start] == m.clause);
@@ -1078,7 +1080,7 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 targets.extend(compound(&ctx, t).filter_map(|i| party(i, "complement-subject")));
             } else if let Some(t) = matches!(code.root_number(), 9 | 11 | 12).then(maker).flatten() {
                 targets.extend(compound(&ctx, t).filter_map(|i| party(i, "agent-of-object")));
-            } else if let Some(t) = has_verb(p).then(coordinated).flatten() {
+            } else if let Some(t) = p.has_verb.then(coordinated).flatten() {
                 targets.extend(compound(&ctx, t).filter_map(|i| party(i, "coordinated-object")));
             } else if act.root_number() >= 13 || act.starts_with("087") || act.root_number() == 8 && domestic_act(act) {
                 // Force lands somewhere: "exercises around Taiwan", "strikes in
@@ -1479,10 +1481,6 @@ fn will_before(ctx: &Ctx<'_>, head: usize) -> bool {
     let group = || (head.saturating_sub(6)..head).rev().take_while(|&k| ctx.clause[k] == ctx.clause[head]);
     let reported = || (0..head).any(|k| REPORTING.of(norm.words[k].class));
     group().any(|k| matches!(norm.token(k), "will" | "'ll" | "shall" | "wo")) || group().any(|k| norm.token(k) == "would") && reported()
-}
-
-fn has_verb(p: &Pattern) -> bool {
-    p.elems.iter().any(|e| matches!(e, Elem::Verb(_)))
 }
 
 fn clause_starts_with(ctx: &Ctx<'_>, clause: usize, word: &str) -> bool {

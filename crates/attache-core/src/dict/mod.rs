@@ -59,6 +59,10 @@ pub struct Pattern {
     pub speaker_judgement: bool,
     /// The pattern itself contains a negation ("BE not subject to discussion").
     pub negated: bool,
+    /// Some element is a verb lemma (`Elem::Verb`): a verb pattern, not a
+    /// noun one ("condemnation of"). Kept beside the pattern's other fields
+    /// so that asking does not read its elements.
+    pub has_verb: bool,
     /// Literal words and slots: the more, the more specific.
     pub specificity: u16,
     pub text: String,
@@ -312,10 +316,10 @@ pub struct VerbLexicon {
     /// without reading its [`Pattern`].
     steps: Vec<Elem>,
     /// Per symbol (and one past the last): where its lists start, side by
-    /// side so that a head's bounds are read together: `[candidate, loose]`.
-    /// `head_patterns[starts[sym][0]..starts[sym + 1][0]]` is what
-    /// [`VerbLexicon::candidates_of`] returns, computed once.
-    starts: Vec<[u32; 2]>,
+    /// side so that a head's bounds are read together: `[candidate, loose,
+    /// followed]`. `head_patterns[starts[sym][0]..starts[sym + 1][0]]` is
+    /// what [`VerbLexicon::candidates_of`] returns, computed once.
+    starts: Vec<[u32; 3]>,
     head_patterns: Vec<Candidate>,
     /// Per symbol, positions in its candidate list: of the candidates
     /// that need no particular next word (`loose[starts[sym][1]..starts[sym + 1][1]]`),
@@ -325,9 +329,28 @@ pub struct VerbLexicon {
     /// [`Candidate::required_words`] of each of `loose`, beside it: a
     /// sentence skips the loose candidates it cannot match by scanning
     /// these, without reading the candidates.
+    ///
+    /// A head with more than [`INDEXED_LOOSE`] loose candidates ("hold",
+    /// "make", "take": a few heads, but a third of the heads met in text
+    /// and most of the bytes a scan would read) has them grouped by one
+    /// word each requires, so that a sentence reads only the groups of the
+    /// words it has. Its lists then open with a header: in `loose_required`
+    /// the [`word_bit`]s the groups are keyed by, in `loose` where its
+    /// group ends start in `loose_groups`. Its candidates follow: first
+    /// those that require no word, then a group per key bit in ascending
+    /// order, each in candidate order.
     loose_required: Vec<u128>,
+    /// The group ends of every indexed head, one head's after another's:
+    /// the end of the group that requires nothing, then of each key's
+    /// group, counted from the head's first loose candidate.
+    loose_groups: Vec<u32>,
     followed: Vec<(Sym, u32)>,
 }
+
+/// Loose lists longer than this are grouped (see
+/// [`VerbLexicon::loose_required`]); shorter ones are scanned whole, a line
+/// or two of memory.
+const INDEXED_LOOSE: usize = 16;
 
 /// A pattern as the matcher first sees it: what decides whether to try
 /// it, next to each other in memory.
@@ -353,12 +376,9 @@ pub struct Candidate {
 /// Ascending positions of candidates (see
 /// [`VerbLexicon::candidates_followed_by`]).
 pub struct FollowedBy<'a> {
+    /// The loose candidates the words after the head let through.
     loose: &'a [u32],
-    /// [`Candidate::required_words`] of each of `loose`.
-    loose_required: &'a [u128],
     followed: &'a [(Sym, u32)],
-    /// The words after the head ([`word_bit`]s).
-    words: u128,
 }
 
 impl Iterator for FollowedBy<'_> {
@@ -366,17 +386,6 @@ impl Iterator for FollowedBy<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<usize> {
-        // Most loose candidates need a word missing after the head: passed
-        // here on their bits alone.
-        let mut skip = 0;
-        while let Some(&r) = self.loose_required.get(skip) {
-            if r & !self.words == 0 {
-                break;
-            }
-            skip += 1;
-        }
-        self.loose = &self.loose[skip..];
-        self.loose_required = &self.loose_required[skip..];
         let take_loose = match (self.loose.first(), self.followed.first()) {
             (Some(&a), Some(&(_, b))) => a < b,
             (Some(_), None) => true,
@@ -386,7 +395,6 @@ impl Iterator for FollowedBy<'_> {
         if take_loose {
             let (&p, rest) = self.loose.split_first()?;
             self.loose = rest;
-            self.loose_required = &self.loose_required[1..];
             Some(p as usize)
         } else {
             let (&(_, p), rest) = self.followed.split_first()?;
@@ -437,11 +445,31 @@ impl VerbLexicon {
     /// followed by the word `next`, and the words after it have the
     /// [`word_bit`]s `words`: all the others need another next word, and
     /// of those that need none, those left out need a word not there.
-    pub fn candidates_followed_by(&self, sym: Sym, next: Option<Sym>, words: u128) -> FollowedBy<'_> {
+    /// `passing` holds the latter (it is kept by the caller from one head
+    /// to the next).
+    pub fn candidates_followed_by<'a>(&'a self, sym: Sym, next: Option<Sym>, words: u128, passing: &'a mut Vec<u32>) -> FollowedBy<'a> {
         let s = sym as usize;
-        let ([head, loose_at], [head_end, loose_end]) = (self.starts[s].map(|x| x as usize), self.starts[s + 1].map(|x| x as usize));
+        let ([_, loose_at, followed_at], [_, loose_end, followed_end]) = (self.starts[s].map(|x| x as usize), self.starts[s + 1].map(|x| x as usize));
         let (loose, loose_required) = (&self.loose[loose_at..loose_end], &self.loose_required[loose_at..loose_end]);
-        let followed = &self.followed[head - loose_at..head_end - loose_end];
+        passing.clear();
+        // Most loose candidates need a word missing after the head: passed
+        // here on their bits alone.
+        if loose.len() <= INDEXED_LOOSE {
+            passing.extend(loose.iter().zip(loose_required).filter(|&(_, r)| r & !words == 0).map(|(&p, _)| p));
+        } else {
+            let (keys, ends) = (loose_required[0], &self.loose_groups[loose[0] as usize..]);
+            let (loose, loose_required) = (&loose[1..], &loose_required[1..]);
+            passing.extend_from_slice(&loose[..ends[0] as usize]);
+            let mut present = keys & words;
+            while present != 0 {
+                let group = (keys & ((1 << present.trailing_zeros()) - 1)).count_ones() as usize;
+                let (from, to) = (ends[group] as usize, ends[group + 1] as usize);
+                passing.extend(loose[from..to].iter().zip(&loose_required[from..to]).filter(|&(_, r)| r & !words == 0).map(|(&p, _)| p));
+                present &= present - 1;
+            }
+            passing.sort_unstable();
+        }
+        let followed = &self.followed[followed_at..followed_end];
         let followed = match next {
             Some(w) => {
                 let from = followed.partition_point(|&(x, _)| x < w);
@@ -450,7 +478,7 @@ impl VerbLexicon {
             }
             None => &[],
         };
-        FollowedBy { loose, loose_required, followed, words }
+        FollowedBy { loose: passing, followed }
     }
 
     fn index_heads(&mut self) {
@@ -499,10 +527,28 @@ impl VerbLexicon {
         heads.push(self.head_patterns.len() as u32);
         self.loose.clear();
         self.loose_required.clear();
+        self.loose_groups.clear();
         self.starts = Vec::with_capacity(n + 1);
         self.followed.clear();
+        // A loose candidate is filed under the word bit it requires that
+        // fewest patterns require: "with" or "to" are in most sentences,
+        // "ceasefire" in few.
+        let bits = |mut r: u128| {
+            std::iter::from_fn(move || {
+                let bit = (r != 0).then(|| r.trailing_zeros() as usize)?;
+                r &= r - 1;
+                Some(bit)
+            })
+        };
+        let mut required_by = [0u32; 128];
+        for c in candidate.iter().filter(|c| c.next_word == NO_WORD) {
+            bits(c.required_words).for_each(|bit| required_by[bit] += 1);
+        }
+        let key = |r: u128| bits(r).min_by_key(|&bit| (required_by[bit], bit));
+        let mut grouped = Vec::new();
         for sym in 0..n {
-            self.starts.push([heads[sym], self.loose.len() as u32]);
+            let loose_at = self.loose.len();
+            self.starts.push([heads[sym], loose_at as u32, self.followed.len() as u32]);
             let list = &self.head_patterns[heads[sym] as usize..heads[sym + 1] as usize];
             let start = self.followed.len();
             for (pos, c) in list.iter().enumerate() {
@@ -514,8 +560,41 @@ impl VerbLexicon {
                 }
             }
             self.followed[start..].sort_unstable();
+            if self.loose.len() - loose_at > INDEXED_LOOSE {
+                // Grouped, in candidate order within a group (a counting
+                // sort): those that require nothing, then by key.
+                let slot = |r: u128| key(r).map_or(0, |bit| bit + 1);
+                let mut ends = [0u32; 129];
+                for &r in &self.loose_required[loose_at..] {
+                    ends[slot(r)] += 1;
+                }
+                let mut keys = 0u128;
+                let mut at = 0;
+                let groups = self.loose_groups.len() as u32;
+                for (s, n) in ends.iter_mut().enumerate() {
+                    at += *n;
+                    if s == 0 || *n > 0 {
+                        self.loose_groups.push(at);
+                        keys |= if s == 0 { 0 } else { 1 << (s - 1) };
+                    }
+                    *n = at;
+                }
+                grouped.clear();
+                grouped.resize(self.loose.len() - loose_at, (0, 0));
+                for k in (loose_at..self.loose.len()).rev() {
+                    let end = &mut ends[slot(self.loose_required[k])];
+                    *end -= 1;
+                    grouped[*end as usize] = (self.loose[k], self.loose_required[k]);
+                }
+                self.loose.truncate(loose_at);
+                self.loose_required.truncate(loose_at);
+                self.loose.push(groups);
+                self.loose_required.push(keys);
+                self.loose.extend(grouped.iter().map(|g| g.0));
+                self.loose_required.extend(grouped.iter().map(|g| g.1));
+            }
         }
-        self.starts.push([heads[n], self.loose.len() as u32]);
+        self.starts.push([heads[n], self.loose.len() as u32, self.followed.len() as u32]);
     }
 
     /// [`VerbLexicon::forms`]: a form of some pattern verb.
@@ -1175,7 +1254,8 @@ fn compile_verbs(src: Vec<VerbPattern>, irregular: Vec<(inflect::Forms, Loc)>, o
             }
             _ => unreachable!("parse_pattern requires a word, alternatives or a verb first"),
         }
-        patterns.push(Pattern { code, elems, head: head_at, speaker_judgement: v.speaker_judgement, negated, specificity, text: v.text, loc: v.loc });
+        let has_verb = elems.iter().any(|e| matches!(e, Elem::Verb(_)));
+        patterns.push(Pattern { code, elems, head: head_at, speaker_judgement: v.speaker_judgement, negated, has_verb, specificity, text: v.text, loc: v.loc });
     }
     // Most specific first, then file order: the first full match wins.
     for ids in by_head.values_mut() {
@@ -1204,6 +1284,7 @@ fn compile_verbs(src: Vec<VerbPattern>, irregular: Vec<(inflect::Forms, Loc)>, o
         head_patterns: Vec::new(),
         loose: Vec::new(),
         loose_required: Vec::new(),
+        loose_groups: Vec::new(),
         followed: Vec::new(),
     };
     verbs.index_heads();
@@ -1324,14 +1405,19 @@ mod tests {
         // every candidate `may_match` lets through.
         let d = Dictionaries::builtin().expect("built-in dictionaries");
         let v = &d.verbs;
-        let masks = [0, u128::MAX, !1, !(1 << 77), 0x5555_5555_5555_5555_5555_5555_5555_5555];
+        let mut passing = Vec::new();
         let mut checked = 0;
         for sym in 0..v.vocab.len() as Sym {
             let cands = v.candidates_of(sym);
+            // Dense sets of words, and sparse ones as text has: the words
+            // some of its own candidates require (of an indexed head, these
+            // pass some groups and skip others).
+            let own = |k: usize| cands.iter().map(|c| c.required_words).filter(|&r| r != 0).nth(k).unwrap_or(0);
+            let masks = [0, u128::MAX, !1, !(1 << 77), 0x5555_5555_5555_5555_5555_5555_5555_5555, own(0), own(1) | own(5), own(2) | 1 << 9 | 1 << 100];
             let nexts: Vec<Option<Sym>> = std::iter::once(None).chain(cands.iter().filter(|c| c.next_word != NO_WORD).map(|c| Some(c.next_word))).collect();
             for &next in &nexts {
                 for &words in &masks {
-                    let given: Vec<usize> = v.candidates_followed_by(sym, next, words).collect();
+                    let given: Vec<usize> = v.candidates_followed_by(sym, next, words, &mut passing).collect();
                     assert!(given.windows(2).all(|w| w[0] < w[1]), "ascending");
                     let wanted: Vec<usize> = (0..cands.len()).filter(|&p| cands[p].may_match(words, next)).collect();
                     let kept: Vec<usize> = given.iter().copied().filter(|&p| cands[p].may_match(words, next)).collect();
