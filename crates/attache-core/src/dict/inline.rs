@@ -1,8 +1,9 @@
-//! A string-keyed map for the lookups made once per token of every
-//! sentence, from tables too large for the nearer caches: keys of up to `N`
-//! bytes (nearly all words and most actor phrases) are stored inline in the
-//! buckets, so a lookup reads its bucket and follows no pointer to the key;
-//! longer keys go to a map of their own.
+//! A string-keyed map for lookups made at most tokens of every sentence,
+//! from tables too large for the nearer caches (the actor phrases; the word
+//! table has a table of its own, [`super::words`], and this map only while
+//! it is built): keys of up to `N` bytes (most actor phrases) are stored
+//! inline in the buckets, so a lookup reads its bucket and follows no
+//! pointer to the key; longer keys go to a map of their own.
 
 use std::hash::{Hash, Hasher};
 
@@ -102,12 +103,16 @@ impl<const N: usize, V> InlineMap<N, V> {
         self.short.reserve(additional);
     }
 
-    pub fn len(&self) -> usize {
-        self.short.len() + self.long.len()
+    /// The entries, in no order, their keys as bytes (those of `str`s,
+    /// given as bytes because a short key's would be checked again for
+    /// UTF-8 to no purpose).
+    pub fn iter(&self) -> impl Iterator<Item = (&[u8], &V)> {
+        let short = self.short.iter().map(|(k, v)| (&k.bytes[..usize::from(k.len)], v));
+        short.chain(self.long.iter().map(|(k, v)| (k.as_bytes(), v)))
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
+    pub fn len(&self) -> usize {
+        self.short.len() + self.long.len()
     }
 }
 

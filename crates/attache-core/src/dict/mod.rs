@@ -12,6 +12,7 @@ mod inline;
 pub mod native;
 pub mod phoenix;
 pub mod source;
+mod words;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -27,6 +28,8 @@ use crate::ontology::{CameoCode, Ontology};
 use crate::text::normalize_phrase;
 use inflect::Irregulars;
 pub use source::{DictSource, Example, Loc, PatternToken, PhraseKind};
+pub use words::Words;
+use words::WordsBuilder;
 use source::{ActorPhrase, PersonTerm, RoleWord, VerbPattern};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_dictionaries.rs"));
@@ -226,72 +229,6 @@ impl WordInfo {
         }
         let run = words[i + 1..].iter().take(62).take_while(|w| w.class & WordInfo::CONTINUES_PHRASE != 0).count();
         lengths & u64::MAX >> (62 - run)
-    }
-}
-
-/// Every word of the actor phrases and verb patterns, with its
-/// [`WordInfo`] (looked up once per token, so kept inline: [`inline`]).
-#[derive(Debug, Default)]
-pub struct Words {
-    map: inline::InlineMap<16, WordInfo>,
-}
-
-impl Words {
-    /// Bytes of padding after a sentence's normalised text that let every
-    /// lookup in it read a whole window ([`inline::InlineMap::get_within`]):
-    /// the widest inline key of the word and phrase tables.
-    pub const PADDING: usize = 24;
-
-    /// What the dictionaries know of a normalised word (nothing: the default).
-    #[inline]
-    pub fn get(&self, word: &str) -> WordInfo {
-        self.map.get(word).copied().unwrap_or_default()
-    }
-
-    /// [`get`](Words::get) of the word `text[range]`.
-    #[inline]
-    pub fn get_within(&self, text: &str, range: std::ops::Range<usize>) -> WordInfo {
-        self.map.get_within(text, range).copied().unwrap_or_default()
-    }
-
-    /// The entry of `word`, made empty if it has none.
-    fn entry(&mut self, word: &str) -> &mut WordInfo {
-        self.map.entry(word)
-    }
-
-    /// The number of words.
-    pub fn len(&self) -> usize {
-        self.map.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
-    }
-
-    /// Adds the verb vocabulary's symbols, and the bits of the words that
-    /// head patterns.
-    fn add_verbs(&mut self, verbs: &VerbLexicon) {
-        self.map.reserve(verbs.vocab.len());
-        for (w, &s) in &verbs.vocab {
-            let info = self.entry(w);
-            info.verb = Some(s);
-            if !verbs.candidates_of(s).is_empty() {
-                info.class |= WordInfo::HEADS_PATTERN;
-            }
-            if verbs.is_verb_head(s) {
-                info.class |= WordInfo::VERB_HEAD;
-            }
-        }
-    }
-
-    /// Adds the words of the event rules' word classes, with their bits.
-    fn add_classes(&mut self, classes: &[&crate::text::WordSet]) {
-        for set in classes {
-            debug_assert_eq!(set.bit() & WordInfo::RESERVED, 0, "bits 61-63 are not word classes");
-            for &w in set.iter() {
-                self.entry(w).class |= set.bit();
-            }
-        }
     }
 }
 
@@ -764,7 +701,7 @@ impl Dictionaries {
     fn assemble(
         ontology: Ontology,
         actors: ActorLexicon,
-        mut words: Words,
+        mut words: WordsBuilder,
         verbs: VerbLexicon,
         examples: Vec<Example>,
         discards: Option<AhoCorasick>,
@@ -774,6 +711,7 @@ impl Dictionaries {
     ) -> (Dictionaries, Vec<DictError>) {
         words.add_verbs(&verbs);
         words.add_classes(&crate::events::WORD_CLASSES);
+        let words = words.build();
         for e in &examples {
             if ontology.code(&e.code).is_none() {
                 problems.push(e.loc.error(DictErrorKind::UnknownCode(format!("example expects CAMEO code {:?}", e.code))));
@@ -921,7 +859,7 @@ fn normalized(phrase: &str) -> Cow<'_, str> {
 /// Actor phrases into the whole-token phrase table and their entries.
 /// The actor lexicon, and the words that start its phrases (their
 /// [`WordInfo::phrase_lengths`]; the verbs' symbols are added later).
-fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Vec<PersonTerm>, not_actors: Vec<(String, Loc)>) -> (ActorLexicon, Words, Vec<DictError>) {
+fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Vec<PersonTerm>, not_actors: Vec<(String, Loc)>) -> (ActorLexicon, WordsBuilder, Vec<DictError>) {
     let mut problems = Vec::new();
     let mut phrases: FxHashMap<Box<str>, u32> = FxHashMap::default();
     let mut entries: Vec<Vec<Entry>> = Vec::new();
@@ -1048,8 +986,8 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
     for (p, _) in &not_actors {
         add(&normalized(p), Entry { kind: EntryKind::NotActor, exact: None, capitalized: false }, &mut phrases, &mut entries);
     }
-    let mut words = Words::default();
-    words.map.reserve(phrases.len());
+    let mut words = WordsBuilder::default();
+    words.reserve(phrases.len());
     for p in phrases.keys() {
         let mut ws = p.split(' ');
         let first = ws.next().unwrap_or(p);
@@ -1471,8 +1409,9 @@ mod tests {
         for (n, set) in crate::events::WORD_CLASSES.iter().enumerate() {
             assert_eq!(set.bit(), 1 << n, "class {n}");
         }
-        let mut words = Words::default();
+        let mut words = WordsBuilder::default();
         words.add_classes(&crate::events::WORD_CLASSES);
+        let words = words.build();
         // Every word of every class carries the class's bit, and a token's
         // classes answer exactly what the sets' own lookups answer.
         for set in crate::events::WORD_CLASSES {
@@ -1506,7 +1445,7 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         let (lex, words, problems) = compile_actors(src.actors, src.roles, src.people, src.not_actors);
         assert!(problems.is_empty(), "{problems:?}");
-        (lex, words)
+        (lex, words.build())
     }
 
     #[test]
