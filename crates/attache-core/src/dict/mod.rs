@@ -258,25 +258,21 @@ pub struct VerbLexicon {
     /// what [`VerbLexicon::candidates_of`] returns, computed once.
     starts: Vec<[u32; 3]>,
     head_patterns: Vec<Candidate>,
-    /// Per symbol, positions in its candidate list: of the candidates
-    /// that need no particular next word (`loose[starts[sym][1]..starts[sym + 1][1]]`),
-    /// and of the others by next word (`followed`, sorted by word, then
-    /// position, holds the rest of its candidates).
-    loose: Vec<u32>,
-    /// [`Candidate::required_words`] of each of `loose`, beside it: a
-    /// sentence skips the loose candidates it cannot match by scanning
-    /// these, without reading the candidates.
+    /// Per symbol, its candidates that need no particular next word
+    /// (`loose[starts[sym][1]..starts[sym + 1][1]]`, each a [`Loose`]), and
+    /// the others by next word (`followed`, sorted by word, then position,
+    /// holds the rest of its candidates).
     ///
     /// A head with more than [`INDEXED_LOOSE`] loose candidates ("hold",
     /// "make", "take": a few heads, but a third of the heads met in text
     /// and most of the bytes a scan would read) has them grouped by one
     /// word each requires, so that a sentence reads only the groups of the
-    /// words it has. Its lists then open with a header: in `loose_required`
-    /// the [`word_bit`]s the groups are keyed by, in `loose` where its
-    /// group ends start in `loose_groups`. Its candidates follow: first
+    /// words it has. Its list then opens with a header, a [`Loose`] whose
+    /// bits are those the groups are keyed by and whose position is where
+    /// its group ends start in `loose_groups`. Its candidates follow: first
     /// those that require no word, then a group per key bit in ascending
     /// order, each in candidate order.
-    loose_required: Vec<u128>,
+    loose: Vec<Loose>,
     /// The group ends of every indexed head, one head's after another's:
     /// the end of the group that requires nothing, then of each key's
     /// group, counted from the head's first loose candidate.
@@ -285,9 +281,41 @@ pub struct VerbLexicon {
 }
 
 /// Loose lists longer than this are grouped (see
-/// [`VerbLexicon::loose_required`]); shorter ones are scanned whole, a line
-/// or two of memory.
+/// [`VerbLexicon::loose`]); shorter ones are scanned whole, a line or two
+/// of memory.
 const INDEXED_LOOSE: usize = 16;
+
+/// A loose candidate as a sentence first sees it: its
+/// [`Candidate::required_words`] and its position in its head's candidate
+/// list, in 20 bytes. A sentence skips the candidates it cannot match by
+/// scanning these, without reading the candidates; the position is in the
+/// line its bits are read from.
+#[derive(Clone, Copy, Debug)]
+#[repr(C, packed(4))]
+struct Loose {
+    bits: u128,
+    pos: u32,
+}
+
+impl Loose {
+    fn new(pos: u32, bits: u128) -> Loose {
+        Loose { bits, pos }
+    }
+
+    fn pos(self) -> u32 {
+        self.pos
+    }
+
+    fn bits(self) -> u128 {
+        self.bits
+    }
+
+    /// The candidate may match a sentence whose words after the head have
+    /// the bits `words`.
+    fn passes(self, words: u128) -> bool {
+        self.bits & !words == 0
+    }
+}
 
 /// A pattern as the matcher first sees it: what decides whether to try
 /// it, next to each other in memory.
@@ -387,21 +415,21 @@ impl VerbLexicon {
     pub fn candidates_followed_by<'a>(&'a self, sym: Sym, next: Option<Sym>, words: u128, passing: &'a mut Vec<u32>) -> FollowedBy<'a> {
         let s = sym as usize;
         let ([_, loose_at, followed_at], [_, loose_end, followed_end]) = (self.starts[s].map(|x| x as usize), self.starts[s + 1].map(|x| x as usize));
-        let (loose, loose_required) = (&self.loose[loose_at..loose_end], &self.loose_required[loose_at..loose_end]);
+        let loose = &self.loose[loose_at..loose_end];
+        let passed = |l: &'a [Loose]| l.iter().filter(move |l| l.passes(words)).map(|l| l.pos());
         passing.clear();
         // Most loose candidates need a word missing after the head: passed
         // here on their bits alone.
         if loose.len() <= INDEXED_LOOSE {
-            passing.extend(loose.iter().zip(loose_required).filter(|&(_, r)| r & !words == 0).map(|(&p, _)| p));
+            passing.extend(passed(loose));
         } else {
-            let (keys, ends) = (loose_required[0], &self.loose_groups[loose[0] as usize..]);
-            let (loose, loose_required) = (&loose[1..], &loose_required[1..]);
-            passing.extend_from_slice(&loose[..ends[0] as usize]);
+            let (keys, ends) = (loose[0].bits(), &self.loose_groups[loose[0].pos() as usize..]);
+            let loose = &loose[1..];
+            passing.extend(loose[..ends[0] as usize].iter().map(|l| l.pos()));
             let mut present = keys & words;
             while present != 0 {
                 let group = (keys & ((1 << present.trailing_zeros()) - 1)).count_ones() as usize;
-                let (from, to) = (ends[group] as usize, ends[group + 1] as usize);
-                passing.extend(loose[from..to].iter().zip(&loose_required[from..to]).filter(|&(_, r)| r & !words == 0).map(|(&p, _)| p));
+                passing.extend(passed(&loose[ends[group] as usize..ends[group + 1] as usize]));
                 present &= present - 1;
             }
             passing.sort_unstable();
@@ -463,7 +491,6 @@ impl VerbLexicon {
         }
         heads.push(self.head_patterns.len() as u32);
         self.loose.clear();
-        self.loose_required.clear();
         self.loose_groups.clear();
         self.starts = Vec::with_capacity(n + 1);
         self.followed.clear();
@@ -490,8 +517,7 @@ impl VerbLexicon {
             let start = self.followed.len();
             for (pos, c) in list.iter().enumerate() {
                 if c.next_word == NO_WORD {
-                    self.loose.push(pos as u32);
-                    self.loose_required.push(c.required_words);
+                    self.loose.push(Loose::new(pos as u32, c.required_words));
                 } else {
                     self.followed.push((c.next_word, pos as u32));
                 }
@@ -500,10 +526,10 @@ impl VerbLexicon {
             if self.loose.len() - loose_at > INDEXED_LOOSE {
                 // Grouped, in candidate order within a group (a counting
                 // sort): those that require nothing, then by key.
-                let slot = |r: u128| key(r).map_or(0, |bit| bit + 1);
+                let slot = |l: &Loose| key(l.bits()).map_or(0, |bit| bit + 1);
                 let mut ends = [0u32; 129];
-                for &r in &self.loose_required[loose_at..] {
-                    ends[slot(r)] += 1;
+                for l in &self.loose[loose_at..] {
+                    ends[slot(l)] += 1;
                 }
                 let mut keys = 0u128;
                 let mut at = 0;
@@ -517,18 +543,15 @@ impl VerbLexicon {
                     *n = at;
                 }
                 grouped.clear();
-                grouped.resize(self.loose.len() - loose_at, (0, 0));
-                for k in (loose_at..self.loose.len()).rev() {
-                    let end = &mut ends[slot(self.loose_required[k])];
+                grouped.resize(self.loose.len() - loose_at, Loose::new(0, 0));
+                for &l in self.loose[loose_at..].iter().rev() {
+                    let end = &mut ends[slot(&l)];
                     *end -= 1;
-                    grouped[*end as usize] = (self.loose[k], self.loose_required[k]);
+                    grouped[*end as usize] = l;
                 }
                 self.loose.truncate(loose_at);
-                self.loose_required.truncate(loose_at);
-                self.loose.push(groups);
-                self.loose_required.push(keys);
-                self.loose.extend(grouped.iter().map(|g| g.0));
-                self.loose_required.extend(grouped.iter().map(|g| g.1));
+                self.loose.push(Loose::new(groups, keys));
+                self.loose.extend_from_slice(&grouped);
             }
         }
         self.starts.push([heads[n], self.loose.len() as u32, self.followed.len() as u32]);
@@ -1221,7 +1244,6 @@ fn compile_verbs(src: Vec<VerbPattern>, irregular: Vec<(inflect::Forms, Loc)>, o
         starts: Vec::new(),
         head_patterns: Vec::new(),
         loose: Vec::new(),
-        loose_required: Vec::new(),
         loose_groups: Vec::new(),
         followed: Vec::new(),
     };
