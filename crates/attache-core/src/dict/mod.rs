@@ -254,9 +254,12 @@ pub struct VerbLexicon {
     steps: Vec<Elem>,
     /// Per symbol (and one past the last): where its lists start, side by
     /// side so that a head's bounds are read together: `[candidate, loose,
-    /// followed]`. `head_patterns[starts[sym][0]..starts[sym + 1][0]]` is
-    /// what [`VerbLexicon::candidates_of`] returns, computed once.
-    starts: Vec<[u32; 3]>,
+    /// followed, next words]`. `head_patterns[starts[sym][0]..starts[sym + 1][0]]`
+    /// is what [`VerbLexicon::candidates_of`] returns, computed once. The
+    /// last is the [`next_bit`]s of the words its `followed` candidates
+    /// need next: most heads are followed by none of them, and then the
+    /// list is not searched.
+    starts: Vec<[u32; 4]>,
     head_patterns: Vec<Candidate>,
     /// Per symbol, its candidates that need no particular next word
     /// (`loose[starts[sym][1]..starts[sym + 1][1]]`, each a [`Loose`]), and
@@ -383,6 +386,12 @@ pub fn word_bit(sym: Sym) -> u128 {
     1 << (sym.wrapping_mul(0x9e37_79b9) >> 25)
 }
 
+/// A word's bit in a 32-bit set of the words that follow a head (see
+/// [`VerbLexicon::starts`]).
+fn next_bit(sym: Sym) -> u32 {
+    1 << (sym.wrapping_mul(0x9e37_79b9) >> 27)
+}
+
 /// [`Candidate::next_word`] of a pattern whose head is not followed by a word.
 const NO_WORD: Sym = Sym::MAX;
 
@@ -414,7 +423,7 @@ impl VerbLexicon {
     /// to the next).
     pub fn candidates_followed_by<'a>(&'a self, sym: Sym, next: Option<Sym>, words: u128, passing: &'a mut Vec<u32>) -> FollowedBy<'a> {
         let s = sym as usize;
-        let ([_, loose_at, followed_at], [_, loose_end, followed_end]) = (self.starts[s].map(|x| x as usize), self.starts[s + 1].map(|x| x as usize));
+        let ([_, loose_at, followed_at, nexts], [_, loose_end, followed_end, _]) = (self.starts[s].map(|x| x as usize), self.starts[s + 1].map(|x| x as usize));
         let loose = &self.loose[loose_at..loose_end];
         let passed = |l: &'a [Loose]| l.iter().filter(move |l| l.passes(words)).map(|l| l.pos());
         passing.clear();
@@ -435,7 +444,7 @@ impl VerbLexicon {
             passing.sort_unstable();
         }
         let followed = &self.followed[followed_at..followed_end];
-        let followed = match next {
+        let followed = match next.filter(|&w| nexts as u32 & next_bit(w) != 0) {
             Some(w) => {
                 let from = followed.partition_point(|&(x, _)| x < w);
                 let to = followed.partition_point(|&(x, _)| x <= w);
@@ -512,7 +521,7 @@ impl VerbLexicon {
         let mut grouped = Vec::new();
         for sym in 0..n {
             let loose_at = self.loose.len();
-            self.starts.push([heads[sym], loose_at as u32, self.followed.len() as u32]);
+            self.starts.push([heads[sym], loose_at as u32, self.followed.len() as u32, 0]);
             let list = &self.head_patterns[heads[sym] as usize..heads[sym + 1] as usize];
             let start = self.followed.len();
             for (pos, c) in list.iter().enumerate() {
@@ -523,6 +532,7 @@ impl VerbLexicon {
                 }
             }
             self.followed[start..].sort_unstable();
+            self.starts[sym][3] = self.followed[start..].iter().fold(0, |bits, &(w, _)| bits | next_bit(w));
             if self.loose.len() - loose_at > INDEXED_LOOSE {
                 // Grouped, in candidate order within a group (a counting
                 // sort): those that require nothing, then by key.
@@ -554,7 +564,7 @@ impl VerbLexicon {
                 self.loose.extend_from_slice(&grouped);
             }
         }
-        self.starts.push([heads[n], self.loose.len() as u32, self.followed.len() as u32]);
+        self.starts.push([heads[n], self.loose.len() as u32, self.followed.len() as u32, 0]);
     }
 
     /// [`VerbLexicon::forms`]: a form of some pattern verb.
@@ -1374,7 +1384,10 @@ mod tests {
             // pass some groups and skip others).
             let own = |k: usize| cands.iter().map(|c| c.required_words).filter(|&r| r != 0).nth(k).unwrap_or(0);
             let masks = [0, u128::MAX, !1, !(1 << 77), 0x5555_5555_5555_5555_5555_5555_5555_5555, own(0), own(1) | own(5), own(2) | 1 << 9 | 1 << 100];
-            let nexts: Vec<Option<Sym>> = std::iter::once(None).chain(cands.iter().filter(|c| c.next_word != NO_WORD).map(|c| Some(c.next_word))).collect();
+            // Next words its candidates name, none, and words they may not
+            // name (whose bit may or may not be the head's).
+            let named = cands.iter().filter(|c| c.next_word != NO_WORD).map(|c| Some(c.next_word));
+            let nexts: Vec<Option<Sym>> = [None, Some(0), Some(sym), Some(sym / 2 + 7)].into_iter().chain(named).collect();
             for &next in &nexts {
                 for &words in &masks {
                     let given: Vec<usize> = v.candidates_followed_by(sym, next, words, &mut passing).collect();
