@@ -456,7 +456,7 @@ impl VerbLexicon {
     }
 
     fn index_heads(&mut self) {
-        self.steps.clear();
+        self.steps = Vec::with_capacity(self.patterns.iter().map(|p| p.elems.len() - p.head - 1).sum());
         let mut steps_at = Vec::with_capacity(self.patterns.len());
         for p in &self.patterns {
             let after = &p.elems[p.head + 1..];
@@ -484,25 +484,33 @@ impl VerbLexicon {
                 steps: steps_at[i],
             })
             .collect();
+        // Each symbol's lists of patterns, found first: copied into
+        // `head_patterns` (a verb's list once for each of its forms: several
+        // megabytes) they are not copied again as it grows.
         let n = self.vocab.len();
         let mut heads = Vec::with_capacity(n + 1);
-        self.head_patterns.clear();
+        let mut lists: Vec<&[u32]> = Vec::with_capacity(n);
+        let mut total = 0;
         for sym in 0..n as Sym {
-            heads.push(self.head_patterns.len() as u32);
-            if let Some(v) = self.by_head.get(&head_key(false, sym)) {
-                self.head_patterns.extend(v.iter().map(|&p| candidate[p as usize]));
-            }
-            for &l in &self.lemmas_of[sym as usize] {
-                if let Some(v) = self.by_head.get(&head_key(true, l)) {
-                    self.head_patterns.extend(v.iter().map(|&p| candidate[p as usize]));
-                }
+            heads.push(total as u32);
+            let lemmas = self.lemmas_of[sym as usize].iter().map(|&l| head_key(true, l));
+            for v in std::iter::once(head_key(false, sym)).chain(lemmas).filter_map(|k| self.by_head.get(&k)) {
+                lists.push(v);
+                total += v.len();
             }
         }
-        heads.push(self.head_patterns.len() as u32);
-        self.loose.clear();
+        heads.push(total as u32);
+        self.head_patterns = Vec::with_capacity(total);
+        for v in lists {
+            self.head_patterns.extend(v.iter().map(|&p| candidate[p as usize]));
+        }
+        // A loose candidate goes to `loose`, another to `followed`; a head
+        // whose loose ones are grouped has a header too.
+        let loose = self.head_patterns.iter().filter(|c| c.next_word == NO_WORD).count();
+        self.loose = Vec::with_capacity(loose + loose / (INDEXED_LOOSE + 1));
         self.loose_groups.clear();
         self.starts = Vec::with_capacity(n + 1);
-        self.followed.clear();
+        self.followed = Vec::with_capacity(total - loose);
         // A loose candidate is filed under the word bit it requires that
         // fewest patterns require: "with" or "to" are in most sentences,
         // "ceasefire" in few.
@@ -1079,9 +1087,16 @@ fn compile_verbs(src: Vec<VerbPattern>, irregular: Vec<(inflect::Forms, Loc)>, o
     let mut by_head: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
     // Patterns already compiled, by a hash of (elements, speaker judgement);
     // a different pattern with the same hash takes the next free key.
-    let mut seen_patterns: FxHashMap<u64, u32> = FxHashMap::default();
+    let mut seen_patterns: FxHashMap<u64, u32> = FxHashMap::with_capacity_and_hasher(src.len(), Default::default());
+    // A section's patterns come one after another: its code is looked up
+    // once, not once a pattern.
+    let mut last_code: Option<(Code, Option<CameoCode>)> = None;
     for v in src {
-        let Some(code) = ontology.code(&v.code) else {
+        let code = match &last_code {
+            Some((c, code)) if *c == v.code => *code,
+            _ => last_code.insert((v.code.clone(), ontology.code(&v.code))).1,
+        };
+        let Some(code) = code else {
             problems.push(v.loc.error(DictErrorKind::UnknownCode(format!("CAMEO code {:?}", v.code))));
             continue;
         };
@@ -1110,7 +1125,7 @@ fn compile_verbs(src: Vec<VerbPattern>, irregular: Vec<(inflect::Forms, Loc)>, o
                     continue;
                 }
                 PatternToken::Alternatives(ws) => {
-                    let mut syms = Vec::new();
+                    let mut syms = Vec::with_capacity(ws.len());
                     for w in ws {
                         match word(w) {
                             Some(n) => {
@@ -1137,12 +1152,12 @@ fn compile_verbs(src: Vec<VerbPattern>, irregular: Vec<(inflect::Forms, Loc)>, o
                 PatternToken::Verb(base) => {
                     specificity += 1;
                     // A verb's forms are interned once, at its first pattern.
-                    let l = match lemma_ids.get(base) {
+                    let l = match lemma_ids.get(base.as_str()) {
                         Some(&l) => l,
                         None => {
                             let l = lemma_names.len() as u32;
-                            lemma_ids.insert(base.clone(), l);
-                            lemma_names.push(base.clone());
+                            lemma_ids.insert(base.to_string(), l);
+                            lemma_names.push(base.to_string());
                             let forms = irregulars.forms(base);
                             for f in forms.all() {
                                 let n = normalized(f);

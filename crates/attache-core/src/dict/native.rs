@@ -142,7 +142,7 @@ fn strip_comment(raw: &str) -> &str {
 /// Reads one file's text as `kind`, appending to `src`.
 pub fn read_text(src: &mut DictSource, problems: &mut Vec<DictError>, kind: FileKind, file: &str, text: &str) {
     let file_loc = Loc::new(file, 0);
-    let mut section: Option<(String, usize)> = None;
+    let mut section: Option<(crate::dict::Code, usize)> = None;
     for (n, raw) in text.lines().enumerate() {
         let line = strip_comment(raw).trim();
         if line.is_empty() {
@@ -250,7 +250,7 @@ pub fn read_text(src: &mut DictSource, problems: &mut Vec<DictError>, kind: File
                         syntax("section header without ']'".into());
                         continue;
                     };
-                    section = Some((rest[..close].trim().to_string(), n + 1));
+                    section = Some((rest[..close].trim().into(), n + 1));
                     continue;
                 }
                 let Some((code, _)) = &section else {

@@ -6,6 +6,7 @@
 //! from, so every problem and every coded event can point back to it.
 
 use chrono::NaiveDate;
+use compact_str::CompactString;
 
 use std::sync::Arc;
 
@@ -92,14 +93,16 @@ pub struct PersonTerm {
     pub loc: Loc,
 }
 
-/// A pattern token, as written.
+/// A pattern token, as written. Its words are kept inline (nearly every
+/// word fits): tens of thousands of them are read at each start, and then
+/// dropped once compiled.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PatternToken {
-    Word(String),
-    Alternatives(Vec<String>),
-    Optional(String),
+    Word(CompactString),
+    Alternatives(Vec<CompactString>),
+    Optional(CompactString),
     /// A verb with all its forms.
-    Verb(String),
+    Verb(CompactString),
     Gap,
     Target,
     Source,
@@ -107,7 +110,9 @@ pub enum PatternToken {
 
 #[derive(Clone, Debug)]
 pub struct VerbPattern {
-    pub code: String,
+    /// Inline (a CAMEO code is a few bytes): the code of a section is
+    /// copied to each of its patterns without an allocation apiece.
+    pub code: crate::dict::Code,
     pub tokens: Vec<PatternToken>,
     /// `@`: the speaker's judgement; the source is the speaker.
     pub speaker_judgement: bool,
@@ -194,11 +199,13 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 }
 
 /// Lowercase, without the Unicode tables for ASCII (nearly every pattern word).
-fn lowercase(w: &str) -> String {
+fn lowercase(w: &str) -> CompactString {
     if w.is_ascii() {
-        w.to_ascii_lowercase()
+        let mut s = CompactString::from(w);
+        s.make_ascii_lowercase();
+        s
     } else {
-        w.to_lowercase()
+        w.to_lowercase().into()
     }
 }
 
@@ -222,7 +229,7 @@ fn is_verb_token(w: &str) -> bool {
 pub fn parse_pattern(text: &str) -> Result<(Vec<PatternToken>, bool), String> {
     // An ASCII text without a vertical tab (Unicode whitespace, not ASCII
     // whitespace) splits the same at ASCII whitespace, byte by byte.
-    if text.bytes().all(|c| c.is_ascii() && c != 0x0b) {
+    if text.is_ascii() && !text.as_bytes().contains(&0x0b) {
         parse_words(text.split_ascii_whitespace())
     } else {
         parse_words(text.split_whitespace())

@@ -263,7 +263,7 @@ impl Reader<'_> {
     /// Irregular forms from `{…}`, when our rules would not produce them.
     fn irregular(&mut self, tokens: &[PatternToken], forms: Vec<String>, loc: &Loc) {
         let Some(base) = tokens.iter().find_map(|t| match t {
-            PatternToken::Verb(v) => Some(v.clone()),
+            PatternToken::Verb(v) => Some(v.to_string()),
             _ => None,
         }) else {
             return;
@@ -357,7 +357,7 @@ impl Reader<'_> {
         for t in tmpl {
             match t {
                 Tmpl::Token(tok) => out.iter_mut().for_each(|o| o.push(tok.clone())),
-                Tmpl::Words(ws) => out.iter_mut().for_each(|o| o.extend(ws.iter().map(|w| PatternToken::Word(w.clone())))),
+                Tmpl::Words(ws) => out.iter_mut().for_each(|o| o.extend(ws.iter().map(|w| PatternToken::Word(w.as_str().into())))),
                 Tmpl::Synset(name) => {
                     let Some(variants) = self.synset_variants(name) else {
                         self.syntax(loc, format!("synset &{name} is not defined before this line"));
@@ -405,7 +405,7 @@ impl Reader<'_> {
         let mut tokens = Vec::with_capacity(verb.len() + rest.len());
         tokens.extend_from_slice(verb);
         tokens.extend_from_slice(rest);
-        self.src.verbs.push(VerbPattern { code: code.to_string(), tokens, speaker_judgement: false, text, loc: loc.clone() });
+        self.src.verbs.push(VerbPattern { code: code.into(), tokens, speaker_judgement: false, text, loc: loc.clone() });
     }
 
     fn report(&mut self) {
@@ -462,7 +462,7 @@ fn synset_variants(s: &Synset) -> Variants {
         if firsts.len() > 1 {
             let (last, middle) = rest.split_last().expect("two words or more");
             let mut seq = vec![alternatives(firsts)];
-            seq.extend(middle.iter().cloned().map(PatternToken::Word));
+            seq.extend(middle.iter().map(|w| PatternToken::Word(w.as_str().into())));
             seq.push(alternatives(with_plural(last, plural)));
             out.push(seq);
             continue;
@@ -476,7 +476,7 @@ fn synset_variants(s: &Synset) -> Variants {
         }
     }
     for (head, plural, lasts) in by_head {
-        let mut seq: Vec<PatternToken> = head.into_iter().map(PatternToken::Word).collect();
+        let mut seq: Vec<PatternToken> = head.into_iter().map(|w| PatternToken::Word(w.into())).collect();
         let mut forms = Vec::new();
         for l in lasts {
             for f in with_plural(&l, plural) {
@@ -507,9 +507,9 @@ fn with_plural(w: &str, plural: bool) -> Vec<String> {
 /// One word, or an alternative of several.
 fn alternatives(mut ws: Vec<String>) -> PatternToken {
     if ws.len() == 1 {
-        PatternToken::Word(ws.remove(0))
+        PatternToken::Word(ws.remove(0).into())
     } else {
-        PatternToken::Alternatives(ws)
+        PatternToken::Alternatives(ws.into_iter().map(Into::into).collect())
     }
 }
 
@@ -545,7 +545,7 @@ fn parse_verb_line(line: &str) -> Result<(Vec<PatternToken>, Option<String>, Opt
             for f in rest[open + 1..close].split(|c: char| c.is_whitespace() || c == ',').filter(|f| !f.is_empty()) {
                 let (tokens, _) = verb_tokens(f)?;
                 if let Some(PatternToken::Verb(v)) = tokens.into_iter().find(|t| matches!(t, PatternToken::Verb(_))) {
-                    forms.push(v);
+                    forms.push(v.to_string());
                 }
             }
             (rest[..open].trim(), Some(forms))
@@ -580,7 +580,7 @@ fn verb_tokens(spec: &str) -> Result<(Vec<PatternToken>, String), String> {
             return Err(format!("bad word {p:?} in verb {spec:?}"));
         }
         if i != at {
-            tokens.push(PatternToken::Word(p.to_lowercase()));
+            tokens.push(PatternToken::Word(p.to_lowercase().into()));
             continue;
         }
         // "RE-ACTIVATE": the last piece is the verb, the others literal words.
@@ -589,9 +589,9 @@ fn verb_tokens(spec: &str) -> Result<(Vec<PatternToken>, String), String> {
         if !v.chars().all(char::is_alphabetic) {
             return Err(format!("verb {v:?} is not a word"));
         }
-        tokens.extend(pieces.iter().map(|w| PatternToken::Word(w.to_lowercase())));
+        tokens.extend(pieces.iter().map(|w| PatternToken::Word(w.to_lowercase().into())));
         verb = v.to_lowercase();
-        tokens.push(PatternToken::Verb(verb.clone()));
+        tokens.push(PatternToken::Verb(verb.as_str().into()));
     }
     Ok((tokens, verb))
 }
@@ -673,7 +673,7 @@ fn literal(w: &str) -> Result<Tmpl, String> {
         return Ok(Tmpl::Synset(name.to_string()));
     }
     if w.contains('/') {
-        let alts: Vec<String> = w.split('/').map(normalize_phrase).collect();
+        let alts: Vec<compact_str::CompactString> = w.split('/').map(|a| normalize_phrase(a).into()).collect();
         if alts.iter().all(|a| !a.is_empty() && !a.contains(' ')) {
             return Ok(Tmpl::Token(PatternToken::Alternatives(alts)));
         }
