@@ -903,22 +903,28 @@ fn normalized(phrase: &str) -> Cow<'_, str> {
 fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Vec<PersonTerm>, not_actors: Vec<(String, Loc)>) -> (ActorLexicon, WordsBuilder, Vec<DictError>) {
     let mut problems = Vec::new();
     let mut phrases: FxHashMap<Box<str>, u32> = FxHashMap::default();
-    let mut entries: Vec<Vec<Entry>> = Vec::new();
+    // Room for about every phrase (plurals and names included), so that
+    // the list of lists is not copied again and again as it grows. (The
+    // map is left to grow as before: the order it is read in is the order
+    // the word and phrase tables are filled in, which places their keys.)
+    let names: usize = people_src.iter().map(|t| t.names.len()).sum();
+    let mut entries: Vec<Vec<Entry>> = Vec::with_capacity(actors.len() + 2 * roles.len() + names + people_src.len() + not_actors.len());
     // `norm` is the phrase in matching form.
     let add = |norm: &str, entry: Entry, phrases: &mut FxHashMap<Box<str>, u32>, entries: &mut Vec<Vec<Entry>>| {
         if norm.is_empty() {
             return;
         }
-        let id = match phrases.get(norm) {
-            Some(&id) => id as usize,
+        match phrases.get(norm) {
+            Some(&id) => {
+                let id = id as usize;
+                if !entries[id].iter().any(|e| e.kind == entry.kind && e.exact == entry.exact) {
+                    entries[id].push(entry);
+                }
+            }
             None => {
                 phrases.insert(norm.into(), entries.len() as u32);
-                entries.push(Vec::new());
-                entries.len() - 1
+                entries.push(vec![entry]);
             }
-        };
-        if !entries[id].iter().any(|e| e.kind == entry.kind && e.exact == entry.exact) {
-            entries[id].push(entry);
         }
     };
     let exact_form = |p: &str| -> Option<String> {
@@ -952,7 +958,7 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
             }
         }
         let entry = Entry {
-            kind: EntryKind::Phrase { kind: a.kind, code: Code::from(a.code.as_str()) },
+            kind: EntryKind::Phrase { kind: a.kind, code: a.code.clone() },
             exact: exact_form(&a.phrase),
             // Places are always proper names; the others only where the
             // name is also a word ("Chad", "Turkey").
@@ -963,12 +969,12 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
         add(&norms[i], entry, &mut phrases, &mut entries);
         if a.kind == PhraseKind::Demonym {
             for p in plurals(&a.phrase) {
-                add(&normalized(&p), Entry { kind: EntryKind::Phrase { kind: a.kind, code: Code::from(a.code.as_str()) }, exact: None, capitalized: false }, &mut phrases, &mut entries);
+                add(&normalized(&p), Entry { kind: EntryKind::Phrase { kind: a.kind, code: a.code.clone() }, exact: None, capitalized: false }, &mut phrases, &mut entries);
             }
         }
     }
     for r in &roles {
-        let kind = EntryKind::Role { role: Code::from(r.role.as_str()), prefix: r.prefix };
+        let kind = EntryKind::Role { role: r.role.clone(), prefix: r.prefix };
         add(&normalized(&r.phrase), Entry { kind: kind.clone(), exact: exact_form(&r.phrase), capitalized: false }, &mut phrases, &mut entries);
         if r.plural {
             for p in plurals(&r.phrase) {
@@ -980,12 +986,13 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
     let mut people: Vec<Person> = Vec::new();
     let mut person_ids: FxHashMap<String, u32> = FxHashMap::default();
     for t in people_src {
-        let key = normalized(&t.names[0]).into_owned();
-        let id = match person_ids.get(&key) {
+        // The full name, normalised once: the key and the first phrase.
+        let full = normalized(&t.names[0]);
+        let id = match person_ids.get(&*full) {
             Some(&id) => id,
             None => {
                 people.push(Person { name: Code::from(t.names[0].as_str()), terms: Vec::new() });
-                person_ids.insert(key, (people.len() - 1) as u32);
+                person_ids.insert(full.to_string(), (people.len() - 1) as u32);
                 (people.len() - 1) as u32
             }
         };
@@ -1000,10 +1007,11 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
                 problems.push(t.loc.error(DictErrorKind::Overlap(format!("{} as {} overlaps {}", t.names[0], t.office, prev.loc))));
             }
         }
-        for n in &t.names {
+        add(&full, Entry { kind: EntryKind::Person(id), exact: None, capitalized: true }, &mut phrases, &mut entries);
+        for n in &t.names[1..] {
             add(&normalized(n), Entry { kind: EntryKind::Person(id), exact: None, capitalized: true }, &mut phrases, &mut entries);
         }
-        p.terms.push(Term { code: Code::from(t.code), from: t.from, to: t.to, office: t.office, loc: t.loc });
+        p.terms.push(Term { code: t.code, from: t.from, to: t.to, office: t.office, loc: t.loc });
     }
     // Surnames, derived.
     let mut surnames: BTreeMap<String, (String, Vec<u32>)> = BTreeMap::new();
@@ -1020,8 +1028,10 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
         .filter(|(norm, _)| !phrases.contains_key(norm.as_str()) && norm.len() >= 2) // not a country, role or full name already
         .map(|(norm, (_, ids))| (norm, ids))
         .collect();
+    // A set: thousands of surnames are looked up in it.
+    let stop: FxHashSet<&str> = SURNAME_STOP.iter().copied().collect();
     for (norm, ids) in surnames {
-        let needs_antecedent = SURNAME_STOP.contains(&norm.as_str()) || norm.len() < 3;
+        let needs_antecedent = stop.contains(norm.as_str()) || norm.len() < 3;
         add(&norm, Entry { kind: EntryKind::Surname { people: ids, needs_antecedent }, exact: None, capitalized: true }, &mut phrases, &mut entries);
     }
     for (p, _) in &not_actors {

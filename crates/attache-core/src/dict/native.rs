@@ -127,8 +127,10 @@ pub fn reserve_for<'a>(src: &mut DictSource, files: impl Iterator<Item = (FileKi
     src.not_actors.reserve(not_actors);
 }
 
-fn list(field: &str) -> Vec<String> {
-    field.split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+/// The items of a `;`-separated field, trimmed, empty ones left out
+/// (borrowed: most go straight into an entry, without a list of their own).
+fn list(field: &str) -> impl Iterator<Item = &str> {
+    field.split(';').map(str::trim).filter(|s| !s.is_empty())
 }
 
 fn strip_comment(raw: &str) -> &str {
@@ -165,7 +167,7 @@ pub fn read_text(src: &mut DictSource, problems: &mut Vec<DictError>, kind: File
                 }
                 for (i, kind) in [(1, PhraseKind::CountryName), (2, PhraseKind::Adjective), (3, PhraseKind::Demonym), (4, PhraseKind::Capital)] {
                     for p in list(f[i]) {
-                        src.actors.push(ActorPhrase { phrase: p, kind, code: f[0].to_string(), loc: loc.clone() });
+                        src.actors.push(ActorPhrase { phrase: p.to_string(), kind, code: f[0].into(), loc: loc.clone() });
                     }
                 }
             }
@@ -186,7 +188,7 @@ pub fn read_text(src: &mut DictSource, problems: &mut Vec<DictError>, kind: File
                     continue;
                 }
                 for p in list(f[1]) {
-                    src.actors.push(ActorPhrase { phrase: p, kind, code: f[0].to_string(), loc: loc.clone() });
+                    src.actors.push(ActorPhrase { phrase: p.to_string(), kind, code: f[0].into(), loc: loc.clone() });
                 }
             }
             FileKind::Roles => {
@@ -202,7 +204,7 @@ pub fn read_text(src: &mut DictSource, problems: &mut Vec<DictError>, kind: File
                     continue;
                 }
                 for p in list(f[1]) {
-                    src.roles.push(RoleWord { phrase: p, role: f[0].to_string(), prefix: false, plural: true, loc: loc.clone() });
+                    src.roles.push(RoleWord { phrase: p.to_string(), role: f[0].into(), prefix: false, plural: true, loc: loc.clone() });
                 }
             }
             FileKind::People => {
@@ -213,7 +215,7 @@ pub fn read_text(src: &mut DictSource, problems: &mut Vec<DictError>, kind: File
                         continue;
                     }
                 };
-                let names = list(f[0]);
+                let names: Vec<String> = list(f[0]).map(str::to_string).collect();
                 if names.is_empty() {
                     syntax("no name".into());
                     continue;
@@ -242,7 +244,7 @@ pub fn read_text(src: &mut DictSource, problems: &mut Vec<DictError>, kind: File
                         continue;
                     }
                 }
-                src.people.push(PersonTerm { names, code: f[1].to_string(), from, to, office: f[4].to_string(), loc: loc.clone() });
+                src.people.push(PersonTerm { names, code: f[1].into(), from, to, office: f[4].to_string(), loc: loc.clone() });
             }
             FileKind::Verbs => {
                 if let Some(rest) = line.strip_prefix('[') {
@@ -292,7 +294,7 @@ pub fn read_text(src: &mut DictSource, problems: &mut Vec<DictError>, kind: File
             }
             FileKind::NotActors => {
                 for p in list(line) {
-                    src.not_actors.push((p, loc.clone()));
+                    src.not_actors.push((p.to_string(), loc.clone()));
                 }
             }
             FileKind::Irregular => {
@@ -303,7 +305,7 @@ pub fn read_text(src: &mut DictSource, problems: &mut Vec<DictError>, kind: File
                         continue;
                     }
                 };
-                let l = |s: &str| list(s).into_iter().map(|w| w.to_lowercase()).collect::<Vec<_>>();
+                let l = |s: &str| list(s).map(str::to_lowercase).collect::<Vec<_>>();
                 let forms = Forms { base: l(f[0]), past: l(f[1]), participle: l(f[2]), third: l(f[3]), gerund: l(f[4]) };
                 if forms.base.is_empty() || forms.past.is_empty() || forms.participle.is_empty() {
                     syntax("base, past and participle are required".into());

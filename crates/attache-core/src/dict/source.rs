@@ -65,7 +65,8 @@ pub enum PhraseKind {
 pub struct ActorPhrase {
     pub phrase: String,
     pub kind: PhraseKind,
-    pub code: String,
+    /// Inline, as the compiled entry's: copied without an allocation.
+    pub code: crate::dict::Code,
     pub loc: Loc,
 }
 
@@ -74,7 +75,7 @@ pub struct ActorPhrase {
 #[derive(Clone, Debug)]
 pub struct RoleWord {
     pub phrase: String,
-    pub role: String,
+    pub role: crate::dict::Code,
     pub prefix: bool,
     /// Generate the plural ("soldier" → "soldiers").
     pub plural: bool,
@@ -86,7 +87,7 @@ pub struct RoleWord {
 pub struct PersonTerm {
     /// All names; the first is the full name.
     pub names: Vec<String>,
-    pub code: String,
+    pub code: crate::dict::Code,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub office: String,

@@ -243,7 +243,7 @@ fn finish(src: &mut DictSource, problems: &mut Vec<DictError>, seen: &mut FxHash
         for (w, loc) in &names {
             let phrase = phrase_surface(w, kind);
             if seen.insert((phrase.to_lowercase(), kind, code.to_string())) {
-                src.actors.push(ActorPhrase { phrase, kind, code: code.to_string(), loc: (*loc).clone() });
+                src.actors.push(ActorPhrase { phrase, kind, code: code.into(), loc: (*loc).clone() });
             }
         }
         return;
@@ -253,7 +253,7 @@ fn finish(src: &mut DictSource, problems: &mut Vec<DictError>, seen: &mut FxHash
         let Some(code) = group.code else { continue };
         // PETRARCH has no office: the code stands for it (and names the
         // term in overlap warnings).
-        src.people.push(PersonTerm { names: person_names.clone(), office: code.clone(), code, from: group.from, to: group.to, loc });
+        src.people.push(PersonTerm { names: person_names.clone(), code: code.as_str().into(), office: code, from: group.from, to: group.to, loc });
     }
 }
 

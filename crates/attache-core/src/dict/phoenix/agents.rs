@@ -67,7 +67,7 @@ pub(crate) fn read(src: &mut DictSource, problems: &mut Vec<DictError>, file: &s
         let push = |src: &mut DictSource, p: &str, plural: bool| {
             let phrase = words(p).map(str::to_lowercase).collect::<Vec<_>>().join(" ");
             if !phrase.is_empty() {
-                src.roles.push(RoleWord { phrase, role: role.clone(), prefix, plural, loc: loc.clone() });
+                src.roles.push(RoleWord { phrase, role: role.as_str().into(), prefix, plural, loc: loc.clone() });
             }
         };
         if phrase.contains('!') {
