@@ -267,8 +267,8 @@ pub struct VerbLexicon {
     /// holds the rest of its candidates).
     ///
     /// A head with more than [`INDEXED_LOOSE`] loose candidates ("hold",
-    /// "make", "take": a few heads, but a third of the heads met in text
-    /// and most of the bytes a scan would read) has them grouped by one
+    /// "make", "take": a few heads, but a fifth of the heads met in text
+    /// and nine tenths of the bytes a scan would read) has them grouped by one
     /// word each requires, so that a sentence reads only the groups of the
     /// words it has. Its list then opens with a header, a [`Loose`] whose
     /// bits are those the groups are keyed by and whose position is where
