@@ -423,7 +423,8 @@ impl VerbLexicon {
     /// to the next).
     pub fn candidates_followed_by<'a>(&'a self, sym: Sym, next: Option<Sym>, words: u128, passing: &'a mut Vec<u32>) -> FollowedBy<'a> {
         let s = sym as usize;
-        let ([_, loose_at, followed_at, nexts], [_, loose_end, followed_end, _]) = (self.starts[s].map(|x| x as usize), self.starts[s + 1].map(|x| x as usize));
+        let ([_, loose_at, followed_at, nexts], [_, loose_end, followed_end, _]) = (self.starts[s], self.starts[s + 1]);
+        let (loose_at, loose_end, followed_at, followed_end) = (loose_at as usize, loose_end as usize, followed_at as usize, followed_end as usize);
         let loose = &self.loose[loose_at..loose_end];
         let passed = |l: &'a [Loose]| l.iter().filter(move |l| l.passes(words)).map(|l| l.pos());
         passing.clear();
@@ -444,7 +445,7 @@ impl VerbLexicon {
             passing.sort_unstable();
         }
         let followed = &self.followed[followed_at..followed_end];
-        let followed = match next.filter(|&w| nexts as u32 & next_bit(w) != 0) {
+        let followed = match next.filter(|&w| nexts & next_bit(w) != 0) {
             Some(w) => {
                 let from = followed.partition_point(|&(x, _)| x < w);
                 let to = followed.partition_point(|&(x, _)| x <= w);
@@ -526,7 +527,7 @@ impl VerbLexicon {
             bits(c.required_words).for_each(|bit| required_by[bit] += 1);
         }
         let key = |r: u128| bits(r).min_by_key(|&bit| (required_by[bit], bit));
-        let mut grouped = Vec::new();
+        let (mut slots, mut grouped) = (Vec::new(), Vec::new());
         for sym in 0..n {
             let loose_at = self.loose.len();
             self.starts.push([heads[sym], loose_at as u32, self.followed.len() as u32, 0]);
@@ -544,10 +545,12 @@ impl VerbLexicon {
             if self.loose.len() - loose_at > INDEXED_LOOSE {
                 // Grouped, in candidate order within a group (a counting
                 // sort): those that require nothing, then by key.
-                let slot = |l: &Loose| key(l.bits()).map_or(0, |bit| bit + 1);
+                // Each one's group: 0 for none, else its key bit + 1.
+                slots.clear();
+                slots.extend(self.loose[loose_at..].iter().map(|l| key(l.bits()).map_or(0, |bit| bit as u8 + 1)));
                 let mut ends = [0u32; 129];
-                for l in &self.loose[loose_at..] {
-                    ends[slot(l)] += 1;
+                for &slot in &slots {
+                    ends[usize::from(slot)] += 1;
                 }
                 let mut keys = 0u128;
                 let mut at = 0;
@@ -562,8 +565,8 @@ impl VerbLexicon {
                 }
                 grouped.clear();
                 grouped.resize(self.loose.len() - loose_at, Loose::new(0, 0));
-                for &l in self.loose[loose_at..].iter().rev() {
-                    let end = &mut ends[slot(&l)];
+                for (&l, &slot) in self.loose[loose_at..].iter().zip(&slots).rev() {
+                    let end = &mut ends[usize::from(slot)];
                     *end -= 1;
                     grouped[*end as usize] = l;
                 }
