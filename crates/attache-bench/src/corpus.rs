@@ -61,36 +61,246 @@ struct Country {
 }
 
 const COUNTRIES: &[Country] = &[
-    Country { name: "Russia", adj: "Russian", capital: "Moscow", leader: ("President", "Vladimir Putin"), minister: "Sergey Lavrov", minister_title: "Foreign Minister" },
-    Country { name: "Japan", adj: "Japanese", capital: "Tokyo", leader: ("Prime Minister", "Shinzo Abe"), minister: "Taro Kono", minister_title: "Foreign Minister" },
-    Country { name: "China", adj: "Chinese", capital: "Beijing", leader: ("President", "Xi Jinping"), minister: "Wang Yi", minister_title: "Foreign Minister" },
-    Country { name: "the United States", adj: "U.S.", capital: "Washington", leader: ("President", "Donald Trump"), minister: "Mike Pompeo", minister_title: "Secretary of State" },
-    Country { name: "Germany", adj: "German", capital: "Berlin", leader: ("Chancellor", "Angela Merkel"), minister: "Heiko Maas", minister_title: "Foreign Minister" },
-    Country { name: "France", adj: "French", capital: "Paris", leader: ("President", "Emmanuel Macron"), minister: "Jean-Yves Le Drian", minister_title: "Foreign Minister" },
-    Country { name: "Britain", adj: "British", capital: "London", leader: ("Prime Minister", "Theresa May"), minister: "Jeremy Hunt", minister_title: "Foreign Secretary" },
-    Country { name: "Turkey", adj: "Turkish", capital: "Ankara", leader: ("President", "Recep Tayyip Erdogan"), minister: "Mevlut Cavusoglu", minister_title: "Foreign Minister" },
-    Country { name: "Iran", adj: "Iranian", capital: "Tehran", leader: ("President", "Hassan Rouhani"), minister: "Javad Zarif", minister_title: "Foreign Minister" },
-    Country { name: "India", adj: "Indian", capital: "New Delhi", leader: ("Prime Minister", "Narendra Modi"), minister: "Sushma Swaraj", minister_title: "External Affairs Minister" },
-    Country { name: "Canada", adj: "Canadian", capital: "Ottawa", leader: ("Prime Minister", "Justin Trudeau"), minister: "Chrystia Freeland", minister_title: "Foreign Minister" },
-    Country { name: "South Korea", adj: "South Korean", capital: "Seoul", leader: ("President", "Moon Jae-in"), minister: "Kang Kyung-wha", minister_title: "Foreign Minister" },
-    Country { name: "Australia", adj: "Australian", capital: "Canberra", leader: ("Prime Minister", "Scott Morrison"), minister: "Marise Payne", minister_title: "Foreign Minister" },
-    Country { name: "Ukraine", adj: "Ukrainian", capital: "Kiev", leader: ("President", "Petro Poroshenko"), minister: "Pavlo Klimkin", minister_title: "Foreign Minister" },
-    Country { name: "Poland", adj: "Polish", capital: "Warsaw", leader: ("President", "Andrzej Duda"), minister: "Jacek Czaputowicz", minister_title: "Foreign Minister" },
-    Country { name: "Egypt", adj: "Egyptian", capital: "Cairo", leader: ("President", "Abdel Fattah al-Sisi"), minister: "Sameh Shoukry", minister_title: "Foreign Minister" },
-    Country { name: "Saudi Arabia", adj: "Saudi", capital: "Riyadh", leader: ("King", "Salman bin Abdulaziz"), minister: "Ibrahim al-Assaf", minister_title: "Foreign Minister" },
-    Country { name: "Pakistan", adj: "Pakistani", capital: "Islamabad", leader: ("Prime Minister", "Imran Khan"), minister: "Shah Mahmood Qureshi", minister_title: "Foreign Minister" },
-    Country { name: "Brazil", adj: "Brazilian", capital: "Brasilia", leader: ("President", "Jair Bolsonaro"), minister: "Ernesto Araujo", minister_title: "Foreign Minister" },
-    Country { name: "Mexico", adj: "Mexican", capital: "Mexico City", leader: ("President", "Andres Manuel Lopez Obrador"), minister: "Marcelo Ebrard", minister_title: "Foreign Minister" },
-    Country { name: "Italy", adj: "Italian", capital: "Rome", leader: ("Prime Minister", "Giuseppe Conte"), minister: "Enzo Moavero Milanesi", minister_title: "Foreign Minister" },
-    Country { name: "Spain", adj: "Spanish", capital: "Madrid", leader: ("Prime Minister", "Pedro Sanchez"), minister: "Josep Borrell", minister_title: "Foreign Minister" },
-    Country { name: "Syria", adj: "Syrian", capital: "Damascus", leader: ("President", "Bashar al-Assad"), minister: "Walid al-Muallem", minister_title: "Foreign Minister" },
-    Country { name: "Israel", adj: "Israeli", capital: "Jerusalem", leader: ("Prime Minister", "Benjamin Netanyahu"), minister: "Israel Katz", minister_title: "Foreign Minister" },
-    Country { name: "Venezuela", adj: "Venezuelan", capital: "Caracas", leader: ("President", "Nicolas Maduro"), minister: "Jorge Arreaza", minister_title: "Foreign Minister" },
-    Country { name: "Nigeria", adj: "Nigerian", capital: "Abuja", leader: ("President", "Muhammadu Buhari"), minister: "Geoffrey Onyeama", minister_title: "Foreign Minister" },
-    Country { name: "Indonesia", adj: "Indonesian", capital: "Jakarta", leader: ("President", "Joko Widodo"), minister: "Retno Marsudi", minister_title: "Foreign Minister" },
-    Country { name: "Vietnam", adj: "Vietnamese", capital: "Hanoi", leader: ("Prime Minister", "Nguyen Xuan Phuc"), minister: "Pham Binh Minh", minister_title: "Foreign Minister" },
-    Country { name: "the Philippines", adj: "Philippine", capital: "Manila", leader: ("President", "Rodrigo Duterte"), minister: "Teodoro Locsin", minister_title: "Foreign Secretary" },
-    Country { name: "North Korea", adj: "North Korean", capital: "Pyongyang", leader: ("leader", "Kim Jong Un"), minister: "Ri Yong Ho", minister_title: "Foreign Minister" },
+    Country {
+        name: "Russia",
+        adj: "Russian",
+        capital: "Moscow",
+        leader: ("President", "Vladimir Putin"),
+        minister: "Sergey Lavrov",
+        minister_title: "Foreign Minister",
+    },
+    Country {
+        name: "Japan",
+        adj: "Japanese",
+        capital: "Tokyo",
+        leader: ("Prime Minister", "Shinzo Abe"),
+        minister: "Taro Kono",
+        minister_title: "Foreign Minister",
+    },
+    Country {
+        name: "China",
+        adj: "Chinese",
+        capital: "Beijing",
+        leader: ("President", "Xi Jinping"),
+        minister: "Wang Yi",
+        minister_title: "Foreign Minister",
+    },
+    Country {
+        name: "the United States",
+        adj: "U.S.",
+        capital: "Washington",
+        leader: ("President", "Donald Trump"),
+        minister: "Mike Pompeo",
+        minister_title: "Secretary of State",
+    },
+    Country {
+        name: "Germany",
+        adj: "German",
+        capital: "Berlin",
+        leader: ("Chancellor", "Angela Merkel"),
+        minister: "Heiko Maas",
+        minister_title: "Foreign Minister",
+    },
+    Country {
+        name: "France",
+        adj: "French",
+        capital: "Paris",
+        leader: ("President", "Emmanuel Macron"),
+        minister: "Jean-Yves Le Drian",
+        minister_title: "Foreign Minister",
+    },
+    Country {
+        name: "Britain",
+        adj: "British",
+        capital: "London",
+        leader: ("Prime Minister", "Theresa May"),
+        minister: "Jeremy Hunt",
+        minister_title: "Foreign Secretary",
+    },
+    Country {
+        name: "Turkey",
+        adj: "Turkish",
+        capital: "Ankara",
+        leader: ("President", "Recep Tayyip Erdogan"),
+        minister: "Mevlut Cavusoglu",
+        minister_title: "Foreign Minister",
+    },
+    Country {
+        name: "Iran",
+        adj: "Iranian",
+        capital: "Tehran",
+        leader: ("President", "Hassan Rouhani"),
+        minister: "Javad Zarif",
+        minister_title: "Foreign Minister",
+    },
+    Country {
+        name: "India",
+        adj: "Indian",
+        capital: "New Delhi",
+        leader: ("Prime Minister", "Narendra Modi"),
+        minister: "Sushma Swaraj",
+        minister_title: "External Affairs Minister",
+    },
+    Country {
+        name: "Canada",
+        adj: "Canadian",
+        capital: "Ottawa",
+        leader: ("Prime Minister", "Justin Trudeau"),
+        minister: "Chrystia Freeland",
+        minister_title: "Foreign Minister",
+    },
+    Country {
+        name: "South Korea",
+        adj: "South Korean",
+        capital: "Seoul",
+        leader: ("President", "Moon Jae-in"),
+        minister: "Kang Kyung-wha",
+        minister_title: "Foreign Minister",
+    },
+    Country {
+        name: "Australia",
+        adj: "Australian",
+        capital: "Canberra",
+        leader: ("Prime Minister", "Scott Morrison"),
+        minister: "Marise Payne",
+        minister_title: "Foreign Minister",
+    },
+    Country {
+        name: "Ukraine",
+        adj: "Ukrainian",
+        capital: "Kiev",
+        leader: ("President", "Petro Poroshenko"),
+        minister: "Pavlo Klimkin",
+        minister_title: "Foreign Minister",
+    },
+    Country {
+        name: "Poland",
+        adj: "Polish",
+        capital: "Warsaw",
+        leader: ("President", "Andrzej Duda"),
+        minister: "Jacek Czaputowicz",
+        minister_title: "Foreign Minister",
+    },
+    Country {
+        name: "Egypt",
+        adj: "Egyptian",
+        capital: "Cairo",
+        leader: ("President", "Abdel Fattah al-Sisi"),
+        minister: "Sameh Shoukry",
+        minister_title: "Foreign Minister",
+    },
+    Country {
+        name: "Saudi Arabia",
+        adj: "Saudi",
+        capital: "Riyadh",
+        leader: ("King", "Salman bin Abdulaziz"),
+        minister: "Ibrahim al-Assaf",
+        minister_title: "Foreign Minister",
+    },
+    Country {
+        name: "Pakistan",
+        adj: "Pakistani",
+        capital: "Islamabad",
+        leader: ("Prime Minister", "Imran Khan"),
+        minister: "Shah Mahmood Qureshi",
+        minister_title: "Foreign Minister",
+    },
+    Country {
+        name: "Brazil",
+        adj: "Brazilian",
+        capital: "Brasilia",
+        leader: ("President", "Jair Bolsonaro"),
+        minister: "Ernesto Araujo",
+        minister_title: "Foreign Minister",
+    },
+    Country {
+        name: "Mexico",
+        adj: "Mexican",
+        capital: "Mexico City",
+        leader: ("President", "Andres Manuel Lopez Obrador"),
+        minister: "Marcelo Ebrard",
+        minister_title: "Foreign Minister",
+    },
+    Country {
+        name: "Italy",
+        adj: "Italian",
+        capital: "Rome",
+        leader: ("Prime Minister", "Giuseppe Conte"),
+        minister: "Enzo Moavero Milanesi",
+        minister_title: "Foreign Minister",
+    },
+    Country {
+        name: "Spain",
+        adj: "Spanish",
+        capital: "Madrid",
+        leader: ("Prime Minister", "Pedro Sanchez"),
+        minister: "Josep Borrell",
+        minister_title: "Foreign Minister",
+    },
+    Country {
+        name: "Syria",
+        adj: "Syrian",
+        capital: "Damascus",
+        leader: ("President", "Bashar al-Assad"),
+        minister: "Walid al-Muallem",
+        minister_title: "Foreign Minister",
+    },
+    Country {
+        name: "Israel",
+        adj: "Israeli",
+        capital: "Jerusalem",
+        leader: ("Prime Minister", "Benjamin Netanyahu"),
+        minister: "Israel Katz",
+        minister_title: "Foreign Minister",
+    },
+    Country {
+        name: "Venezuela",
+        adj: "Venezuelan",
+        capital: "Caracas",
+        leader: ("President", "Nicolas Maduro"),
+        minister: "Jorge Arreaza",
+        minister_title: "Foreign Minister",
+    },
+    Country {
+        name: "Nigeria",
+        adj: "Nigerian",
+        capital: "Abuja",
+        leader: ("President", "Muhammadu Buhari"),
+        minister: "Geoffrey Onyeama",
+        minister_title: "Foreign Minister",
+    },
+    Country {
+        name: "Indonesia",
+        adj: "Indonesian",
+        capital: "Jakarta",
+        leader: ("President", "Joko Widodo"),
+        minister: "Retno Marsudi",
+        minister_title: "Foreign Minister",
+    },
+    Country {
+        name: "Vietnam",
+        adj: "Vietnamese",
+        capital: "Hanoi",
+        leader: ("Prime Minister", "Nguyen Xuan Phuc"),
+        minister: "Pham Binh Minh",
+        minister_title: "Foreign Minister",
+    },
+    Country {
+        name: "the Philippines",
+        adj: "Philippine",
+        capital: "Manila",
+        leader: ("President", "Rodrigo Duterte"),
+        minister: "Teodoro Locsin",
+        minister_title: "Foreign Secretary",
+    },
+    Country {
+        name: "North Korea",
+        adj: "North Korean",
+        capital: "Pyongyang",
+        leader: ("leader", "Kim Jong Un"),
+        minister: "Ri Yong Ho",
+        minister_title: "Foreign Minister",
+    },
 ];
 
 const ORGANISATIONS: &[&str] = &[
@@ -114,9 +324,15 @@ const OFFENCES: &[&str] = &[
     "breaching the arms embargo", "mistreating its citizens", "obstructing the investigation",
 ];
 const DEMANDS: &[&str] = &[
-    "release the detained sailors", "withdraw its troops from the border", "return to the negotiating table",
-    "halt the missile tests", "respect the ceasefire", "lift the trade restrictions", "allow humanitarian access",
-    "hand over the suspects", "stop the construction of military facilities",
+    "release the detained sailors",
+    "withdraw its troops from the border",
+    "return to the negotiating table",
+    "halt the missile tests",
+    "respect the ceasefire",
+    "lift the trade restrictions",
+    "allow humanitarian access",
+    "hand over the suspects",
+    "stop the construction of military facilities",
 ];
 const COOP: &[&str] = &[
     "expand economic cooperation", "resume direct flights", "boost trade", "hold regular consultations",
@@ -132,7 +348,10 @@ const THINGS: &[&str] = &[
     "decision to expel diplomats", "nuclear activities", "trade policy", "treatment of minorities",
 ];
 const DISASTERS: &[&str] = &["the earthquake", "the floods", "the typhoon", "the drought", "the cyclone"];
-const SUMMITS: &[&str] = &["the G20 summit", "the U.N. General Assembly", "the Munich Security Conference", "the ASEAN summit", "the Davos forum"];
+const SUMMITS: &[&str] = &[
+    "the G20 summit", "the U.N. General Assembly", "the Munich Security Conference", "the ASEAN summit",
+    "the Davos forum",
+];
 
 /// Sentences without an event: the filler of real reports.
 const FILLER: &[&str] = &[
@@ -291,7 +510,14 @@ impl Generator {
             14 => format!("{s} denied accusations by {t} of {}.", r.pick(OFFENCES)),
             15 => format!("{s} called for talks with {t} on {}.", r.pick(ISSUES)),
             16 => format!("{s} expelled {} {} diplomats on {day}.", 2 + r.below(20), b.adj),
-            17 => format!("{} {} met {} {} on the sidelines of {}.", a.leader.0, a.leader.1, b.leader.0, b.leader.1, r.pick(SUMMITS)),
+            17 => format!(
+                "{} {} met {} {} on the sidelines of {}.",
+                a.leader.0,
+                a.leader.1,
+                b.leader.0,
+                b.leader.1,
+                r.pick(SUMMITS)
+            ),
             18 => format!("{s} and {t} agreed to {}.", r.pick(COOP)),
             19 => format!("{s} welcomed the decision by {t} to {}.", r.pick(DEMANDS)),
             20 => format!("{s} criticized {t} over {}.", r.pick(ISSUES)),
@@ -344,7 +570,15 @@ impl Generator {
             let s = match self.rng.below(10) {
                 0..=4 => {
                     // Mostly about the two countries of the story; now and then others.
-                    let (x, y) = if self.rng.chance(70) { if self.rng.chance(70) { (a, b) } else { (b, a) } } else { self.two_countries() };
+                    let (x, y) = if self.rng.chance(70) {
+                        if self.rng.chance(70) {
+                            (a, b)
+                        } else {
+                            (b, a)
+                        }
+                    } else {
+                        self.two_countries()
+                    };
                     self.event_sentence(x, y)
                 }
                 5 => self.quote(a, b),
@@ -391,8 +625,16 @@ impl Generator {
             let s = if turn_left == 0 {
                 turn_left = 3 + self.rng.below(6);
                 let q = match self.rng.below(3) {
-                    0 => format!("Question: What is your assessment of the position of {} on {}?", b.name, self.rng.pick(ISSUES)),
-                    1 => format!("Question: Minister {surname}, will {} impose sanctions on {}?", a.name, self.two_countries().1.name),
+                    0 => format!(
+                        "Question: What is your assessment of the position of {} on {}?",
+                        b.name,
+                        self.rng.pick(ISSUES)
+                    ),
+                    1 => format!(
+                        "Question: Minister {surname}, will {} impose sanctions on {}?",
+                        a.name,
+                        self.two_countries().1.name
+                    ),
                     _ => format!("Question: Did you discuss {} today?", self.rng.pick(ISSUES)),
                 };
                 // A turn label opens a line.
@@ -410,11 +652,19 @@ impl Generator {
                 let s = match r.below(14) {
                     0 => format!("We discussed {} with our {} colleagues.", r.pick(ISSUES), b.adj),
                     1 => format!("We have agreed to continue our dialogue on {}.", r.pick(ISSUES)),
-                    2 => format!("We reject any attempts by {} to {}.", r.pick(COUNTRIES).name, r.pick(DEMANDS).replace("its", "their")),
+                    2 => format!(
+                        "We reject any attempts by {} to {}.",
+                        r.pick(COUNTRIES).name,
+                        r.pick(DEMANDS).replace("its", "their")
+                    ),
                     3 => format!("I would like to thank my colleague {} for the constructive talks.", b.minister),
                     4 => format!("We are ready to cooperate with {} on {}.", b.name, r.pick(FIELDS)),
                     5 => format!("Our {} partners assured us that they would {}.", b.adj, r.pick(COOP)),
-                    6 => format!("We have pointed out to our {} colleagues that {} is not subject to discussion.", b.adj, r.pick(ISSUES)),
+                    6 => format!(
+                        "We have pointed out to our {} colleagues that {} is not subject to discussion.",
+                        b.adj,
+                        r.pick(ISSUES)
+                    ),
                     7 => format!("We condemned the attempts to {}.", r.pick(DEMANDS).replace("its", "their")),
                     8 => {
                         let (x, y) = self.two_countries();

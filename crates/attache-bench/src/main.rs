@@ -68,7 +68,9 @@ enum Cmd {
 fn main() -> ExitCode {
     let r = match Cli::parse().command {
         Cmd::Corpus { sentences, seed, output } => write_corpus(sentences, seed, output.as_deref()),
-        Cmd::Throughput { corpus, threads, runs, attache, events_out } => throughput(&corpus, &threads, runs.max(1), attache, &events_out),
+        Cmd::Throughput { corpus, threads, runs, attache, events_out } => {
+            throughput(&corpus, &threads, runs.max(1), attache, &events_out)
+        }
         Cmd::Scan { corpus, runs, raw } => scan(&corpus, runs.max(1), raw),
     };
     match r {
@@ -139,9 +141,7 @@ fn run_attache(attache: &Path, corpus: &Path, threads: usize, events_out: &Path)
         }
     }
     let start = Instant::now();
-    let mut child = cmd
-        .spawn()
-        .with_context(|| format!("running {}", attache.display()))?;
+    let mut child = cmd.spawn().with_context(|| format!("running {}", attache.display()))?;
     let mut stderr = String::new();
     child.stderr.take().expect("piped").read_to_string(&mut stderr)?;
     // wait4, not Child::wait: the child's own peak resident memory comes with it.
@@ -156,7 +156,10 @@ fn run_attache(attache: &Path, corpus: &Path, threads: usize, events_out: &Path)
     if !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
         bail!("attache code failed ({status}):\n{stderr}");
     }
-    let line = stderr.lines().find(|l| l.starts_with("attache: stats ")).with_context(|| format!("no stats line from attache:\n{stderr}"))?;
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("attache: stats "))
+        .with_context(|| format!("no stats line from attache:\n{stderr}"))?;
     let mut r = Run { wall, max_rss_kb: usage.ru_maxrss as u64, ..Run::default() };
     for kv in line["attache: stats ".len()..].split_whitespace() {
         let Some((k, v)) = kv.split_once('=') else { continue };
@@ -172,7 +175,13 @@ fn run_attache(attache: &Path, corpus: &Path, threads: usize, events_out: &Path)
     Ok(r)
 }
 
-fn throughput(corpus: &Path, threads: &[usize], runs: usize, attache: Option<PathBuf>, events_out: &Path) -> anyhow::Result<()> {
+fn throughput(
+    corpus: &Path,
+    threads: &[usize],
+    runs: usize,
+    attache: Option<PathBuf>,
+    events_out: &Path,
+) -> anyhow::Result<()> {
     let attache = match attache {
         Some(p) => p,
         None => std::env::current_exe()?.with_file_name("attache"),
@@ -186,7 +195,10 @@ fn throughput(corpus: &Path, threads: &[usize], runs: usize, attache: Option<Pat
     // process holding the automaton would count it in attache's peak memory.
     let base = Baseline { corpus, size };
     println!("corpus {} ({mb:.1} MB); attache {}; {runs} rounds, medians", corpus.display(), attache.display());
-    println!("{:>8} {:>9} {:>12} {:>9} {:>11} {:>9} {:>9}", "threads", "wall s", "sentences/s", "MB/s", "events/s", "peak MB", "load ms");
+    println!(
+        "{:>8} {:>9} {:>12} {:>9} {:>11} {:>9} {:>9}",
+        "threads", "wall s", "sentences/s", "MB/s", "events/s", "peak MB", "load ms"
+    );
     let mut one_thread_mbs = None;
     let mut base_runs = Vec::new();
     let mut by_threads: Vec<Vec<Run>> = vec![Vec::new(); threads.len()];
@@ -209,14 +221,23 @@ fn throughput(corpus: &Path, threads: &[usize], runs: usize, attache: Option<Pat
         let load = median(rs.iter().map(|r| r.load_ms).collect());
         let sps = first.sentences as f64 / wall;
         let mbs = mb / wall;
-        println!("{t:>8} {wall:>9.2} {sps:>12.0} {mbs:>9.2} {:>11.0} {peak:>9.1} {load:>9.1}", first.events as f64 / wall);
+        println!(
+            "{t:>8} {wall:>9.2} {sps:>12.0} {mbs:>9.2} {:>11.0} {peak:>9.1} {load:>9.1}",
+            first.events as f64 / wall
+        );
         if t == 1 {
             one_thread_mbs = Some(mbs);
         }
         per_threads.push((t, sps, first.clone()));
     }
     if let Some((_, _, r)) = per_threads.first() {
-        println!("coded {} documents, {} sentences, {} events ({:.0} bytes/sentence)", r.documents, r.sentences, r.events, size as f64 / r.sentences.max(1) as f64);
+        println!(
+            "coded {} documents, {} sentences, {} events ({:.0} bytes/sentence)",
+            r.documents,
+            r.sentences,
+            r.events,
+            size as f64 / r.sentences.max(1) as f64
+        );
     }
     if let (Some((_, s1, _)), true) = (per_threads.iter().find(|p| p.0 == 1), per_threads.len() > 1) {
         for (t, s, _) in per_threads.iter().filter(|p| p.0 != 1) {
@@ -253,12 +274,18 @@ struct ScanRun {
 impl Baseline<'_> {
     fn run(&self) -> anyhow::Result<ScanRun> {
         let exe = std::env::current_exe()?;
-        let out = Command::new(&exe).args(["scan", "--raw", "--runs", "1", "--corpus"]).arg(self.corpus).stdin(Stdio::null()).output()?;
+        let out = Command::new(&exe)
+            .args(["scan", "--raw", "--runs", "1", "--corpus"])
+            .arg(self.corpus)
+            .stdin(Stdio::null())
+            .output()?;
         let stdout = String::from_utf8_lossy(&out.stdout);
         anyhow::ensure!(out.status.success(), "the baseline failed: {}", String::from_utf8_lossy(&out.stderr));
         let fields: Vec<&str> = stdout.split_whitespace().collect();
         match fields[..] {
-            [wall, matches, patterns] => Ok(ScanRun { wall: wall.parse()?, matches: matches.parse()?, patterns: patterns.parse()? }),
+            [wall, matches, patterns] => {
+                Ok(ScanRun { wall: wall.parse()?, matches: matches.parse()?, patterns: patterns.parse()? })
+            }
             _ => bail!("the baseline printed {stdout:?}"),
         }
     }
@@ -277,8 +304,10 @@ impl Baseline<'_> {
 /// median MB/s, or with `raw` each run's seconds, matches and patterns.
 fn scan(corpus: &Path, runs: usize, raw: bool) -> anyhow::Result<()> {
     let size = std::fs::metadata(corpus).with_context(|| format!("reading {}", corpus.display()))?.len();
-    let src = Dictionaries::builtin_source().map_err(|(_, p)| anyhow::anyhow!("built-in dictionaries: {} problems", p.len()))?;
-    let dicts = Dictionaries::compile(src.clone()).map_err(|p| anyhow::anyhow!("built-in dictionaries: {} errors", p.len()))?;
+    let src = Dictionaries::builtin_source()
+        .map_err(|(_, p)| anyhow::anyhow!("built-in dictionaries: {} problems", p.len()))?;
+    let dicts =
+        Dictionaries::compile(src.clone()).map_err(|p| anyhow::anyhow!("built-in dictionaries: {} errors", p.len()))?;
     let scan = ScanBaseline::new(&src, &dicts);
     let mut runs_done = Vec::new();
     for _ in 0..runs {

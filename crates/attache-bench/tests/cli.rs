@@ -37,7 +37,10 @@ fn raw_scan_runs_agree_and_count_the_whole_vocabulary() {
 
     let summary = bench(&["scan", "--runs", "1", "--corpus", &path]);
     let summary = String::from_utf8(summary.stdout).unwrap();
-    assert!(summary.starts_with("baseline: Aho-Corasick scan, ") && summary.contains(&format!(" {matches} matches: ")), "{summary}");
+    assert!(
+        summary.starts_with("baseline: Aho-Corasick scan, ") && summary.contains(&format!(" {matches} matches: ")),
+        "{summary}"
+    );
 }
 
 #[test]

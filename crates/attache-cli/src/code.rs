@@ -72,7 +72,11 @@ struct Coded {
 /// that document's error, so the rest of the batch is still coded.
 pub(crate) fn guarded<T>(id: &str, f: impl FnOnce() -> T) -> Result<T, InputError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|p| {
-        let msg = p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default();
+        let msg = p
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
         InputError::new(id, None, attache_core::error::InputErrorKind::Internal(msg))
     })
 }

@@ -47,7 +47,8 @@ fn read_text(path: &PathBuf) -> anyhow::Result<String> {
     } else {
         bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     }
-    String::from_utf8(bytes).map_err(|e| anyhow::anyhow!("{}: invalid UTF-8 at byte {}", path.display(), e.utf8_error().valid_up_to()))
+    String::from_utf8(bytes)
+        .map_err(|e| anyhow::anyhow!("{}: invalid UTF-8 at byte {}", path.display(), e.utf8_error().valid_up_to()))
 }
 
 pub fn run(a: EvalArgs) -> anyhow::Result<ExitCode> {
@@ -77,7 +78,8 @@ pub fn run(a: EvalArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let report = eval::score(&gold, &events, a.label);
-    let out = if a.json { serde_json::to_string_pretty(&report)? + "\n" } else { eval::render_text(&report, a.verbose) };
+    let out =
+        if a.json { serde_json::to_string_pretty(&report)? + "\n" } else { eval::render_text(&report, a.verbose) };
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(out.as_bytes())?;
     stdout.flush()?;

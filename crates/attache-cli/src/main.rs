@@ -21,7 +21,11 @@ use clap::{Args, Parser, Subcommand};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
-#[command(name = "attache", version, about = "Political event data from diplomatic transcripts and news (CAMEO, PLOVER)")]
+#[command(
+    name = "attache",
+    version,
+    about = "Political event data from diplomatic transcripts and news (CAMEO, PLOVER)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -70,7 +74,11 @@ impl DictArgs {
                 for e in &errors {
                     eprintln!("attache: {}: {e}", dir.display());
                 }
-                eprintln!("attache: {} problems in {}; those lines are skipped (see `attache dict check`)", errors.len(), dir.display());
+                eprintln!(
+                    "attache: {} problems in {}; those lines are skipped (see `attache dict check`)",
+                    errors.len(),
+                    dir.display()
+                );
             }
             src.extend(s);
         }

@@ -59,7 +59,12 @@ pub fn render(dicts: &Dictionaries, text: &str, a: &Analysis) -> String {
     let mut o = String::new();
     let opt = |s: &Option<String>| s.clone().unwrap_or_else(|| "-".into());
     let _ = writeln!(o, "document   {}", a.doc);
-    let _ = writeln!(o, "date       {} (from {})", a.date.map(|d| d.to_string()).unwrap_or_else(|| "-".into()), a.date_from);
+    let _ = writeln!(
+        o,
+        "date       {} (from {})",
+        a.date.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
+        a.date_from
+    );
     let _ = writeln!(o, "place      {}", opt(&a.place));
     if let Some(h) = &a.headline {
         let _ = writeln!(o, "headline   {}", &text[h.clone()]);
@@ -75,22 +80,56 @@ pub fn render(dicts: &Dictionaries, text: &str, a: &Analysis) -> String {
     let _ = writeln!(o, "\nturns");
     for (i, t) in a.turns.iter().enumerate() {
         let label = t.label.as_ref().map(|l| &text[l.clone()]).unwrap_or("(opening)");
-        let _ = writeln!(o, "  {i}. {label} → {} {}{}", opt(&t.speaker), opt(&t.speaker_code), if t.press { " [press]" } else { "" });
+        let _ = writeln!(
+            o,
+            "  {i}. {label} → {} {}{}",
+            opt(&t.speaker),
+            opt(&t.speaker_code),
+            if t.press { " [press]" } else { "" }
+        );
     }
     let _ = writeln!(o, "\nsentences");
     for s in &a.sentences {
         let toks = &a.tokens[s.tokens.clone()];
         let words = |r: &std::ops::Range<usize>| &text[toks[r.start].start as usize..toks[r.end - 1].end as usize];
-        let _ = writeln!(o, "  [{}] turn {} speaker {} — {}", s.index, s.turn.map(|t| t.to_string()).unwrap_or_else(|| "-".into()), opt(&s.speaker_code), &text[s.span.clone()]);
+        let _ = writeln!(
+            o,
+            "  [{}] turn {} speaker {} — {}",
+            s.index,
+            s.turn.map(|t| t.to_string()).unwrap_or_else(|| "-".into()),
+            opt(&s.speaker_code),
+            &text[s.span.clone()]
+        );
         for np in &s.actors {
             let code = np.code.clone().unwrap_or_else(|| "(uncoded)".into());
-            let _ = writeln!(o, "      actor  {:<40} {}{}", words(&np.tokens), code, if np.place { " [place]" } else { "" });
+            let _ = writeln!(
+                o,
+                "      actor  {:<40} {}{}",
+                words(&np.tokens),
+                code,
+                if np.place { " [place]" } else { "" }
+            );
         }
         for v in &s.verbs {
             let p = &dicts.verbs.patterns[v.pattern as usize];
-            let flags: Vec<&str> = [(v.passive, "passive"), (v.negated, "negated"), (v.future, "future"), (v.modal, "modal")].iter().filter(|f| f.0).map(|f| f.1).collect();
+            let flags: Vec<&str> =
+                [(v.passive, "passive"), (v.negated, "negated"), (v.future, "future"), (v.modal, "modal")]
+                    .iter()
+                    .filter(|f| f.0)
+                    .map(|f| f.1)
+                    .collect();
             let fate = v.suppressed.map(|r| format!("not coded: {r}")).unwrap_or_else(|| "coded".into());
-            let _ = writeln!(o, "      verb   {:<40} {} «{}» {}:{} {} — {}", words(&v.tokens), p.code, p.text, p.loc.file, p.loc.line, flags.join(","), fate);
+            let _ = writeln!(
+                o,
+                "      verb   {:<40} {} «{}» {}:{} {} — {}",
+                words(&v.tokens),
+                p.code,
+                p.text,
+                p.loc.file,
+                p.loc.line,
+                flags.join(","),
+                fate
+            );
         }
         for e in &s.events {
             let t = e.target.as_ref().map(|t| t.code.as_str()).unwrap_or("-");

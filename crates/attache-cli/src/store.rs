@@ -14,7 +14,10 @@ use attache_core::ingest::{self, InputFormat, JsonlReader};
 use attache_core::output::{EventWriter, OutputFormat};
 use attache_core::pipeline::Options;
 use attache_core::InputError;
-use attache_store::{code_document, document_hash, CodedDocument, Filter, Group, Grouped, Order, RunConfig, RunDiff, Store, StoredEvent, WriteStats};
+use attache_store::{
+    code_document, document_hash, CodedDocument, Filter, Group, Grouped, Order, RunConfig, RunDiff, Store, StoredEvent,
+    WriteStats,
+};
 use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -59,7 +62,12 @@ pub struct DbArg {
 }
 
 fn open_existing(db: &DbArg) -> anyhow::Result<Store> {
-    anyhow::ensure!(db.db.exists(), "{} does not exist (create it with `attache ingest FILE... --db {}`)", db.db.display(), db.db.display());
+    anyhow::ensure!(
+        db.db.exists(),
+        "{} does not exist (create it with `attache ingest FILE... --db {}`)",
+        db.db.display(),
+        db.db.display()
+    );
     Ok(Store::open_read_only(&db.db)?)
 }
 
@@ -68,7 +76,11 @@ fn progress(len: Option<u64>, what: &str) -> ProgressBar {
         Some(n) => ProgressBar::new(n),
         None => ProgressBar::new_spinner(),
     };
-    let template = if len.is_some() { "{spinner} [{elapsed_precise}] {wide_bar} {percent:>3}% {msg}" } else { "{spinner} [{elapsed_precise}] {msg}" };
+    let template = if len.is_some() {
+        "{spinner} [{elapsed_precise}] {wide_bar} {percent:>3}% {msg}"
+    } else {
+        "{spinner} [{elapsed_precise}] {msg}"
+    };
     bar.set_style(ProgressStyle::with_template(template).expect("valid template"));
     bar.set_message(what.to_string());
     bar
@@ -143,16 +155,25 @@ impl Ingester<'_> {
             self.bar.inc(bytes);
         }
         let (dicts, opts) = (self.dicts, &self.opts);
-        let results: Vec<Result<CodedDocument, InputError>> = fresh.into_par_iter().map(|d| code_guarded(dicts, d, opts)).collect();
+        let results: Vec<Result<CodedDocument, InputError>> =
+            fresh.into_par_iter().map(|d| code_guarded(dicts, d, opts)).collect();
         let coded = keep_coded(results, &self.bar, &mut self.failed);
         self.stats += self.store.write(self.run, &coded)?;
-        self.bar.set_message(format!("{} documents, {} events", self.stats.new_documents + self.stats.recoded, self.stats.events));
+        self.bar.set_message(format!(
+            "{} documents, {} events",
+            self.stats.new_documents + self.stats.recoded,
+            self.stats.events
+        ));
         Ok(())
     }
 }
 
 /// The documents coded; the others are counted in `failed` and reported.
-fn keep_coded(results: Vec<Result<CodedDocument, InputError>>, bar: &ProgressBar, failed: &mut usize) -> Vec<CodedDocument> {
+fn keep_coded(
+    results: Vec<Result<CodedDocument, InputError>>,
+    bar: &ProgressBar,
+    failed: &mut usize,
+) -> Vec<CodedDocument> {
     let mut coded = Vec::with_capacity(results.len());
     for r in results {
         match r {
@@ -168,7 +189,11 @@ fn keep_coded(results: Vec<Result<CodedDocument, InputError>>, bar: &ProgressBar
 
 /// Codes one document for the store; a panic while coding it (a bug)
 /// becomes its error, as in `attache code`.
-fn code_guarded(dicts: &attache_core::dict::Dictionaries, d: Document, opts: &Options) -> Result<CodedDocument, InputError> {
+fn code_guarded(
+    dicts: &attache_core::dict::Dictionaries,
+    d: Document,
+    opts: &Options,
+) -> Result<CodedDocument, InputError> {
     let id = d.id.clone();
     crate::code::guarded(&id, move || code_document(dicts, d, opts))
 }
@@ -187,7 +212,8 @@ fn ingest(a: IngestArgs) -> anyhow::Result<ExitCode> {
     let mut store = Store::open(&a.db.db).with_context(|| format!("opening {}", a.db.db.display()))?;
     let run = store.run_for(&RunConfig::new(&dicts, &opts))?;
     // Progress in bytes of input: known for files, not for stdin.
-    let total: Option<u64> = a.inputs.iter().map(|p| if p == "-" { None } else { std::fs::metadata(p).ok().map(|m| m.len()) }).sum();
+    let total: Option<u64> =
+        a.inputs.iter().map(|p| if p == "-" { None } else { std::fs::metadata(p).ok().map(|m| m.len()) }).sum();
     let bar = if a.quiet { ProgressBar::hidden() } else { progress(total, "reading") };
     // A large load into a small store builds the dyad index once at the end
     // instead of inserting into it event by event.
@@ -301,7 +327,8 @@ fn recode(a: RecodeArgs) -> anyhow::Result<ExitCode> {
         let Some(last) = docs.last() else { break };
         after = last.id;
         let n = docs.len() as u64;
-        let results: Vec<Result<CodedDocument, InputError>> = docs.into_par_iter().map(|d| code_guarded(&dicts, d.doc, &opts)).collect();
+        let results: Vec<Result<CodedDocument, InputError>> =
+            docs.into_par_iter().map(|d| code_guarded(&dicts, d.doc, &opts)).collect();
         let coded = keep_coded(results, &bar, &mut failed);
         stats += store.write(run, &coded)?;
         bar.inc(n);
@@ -631,7 +658,14 @@ fn diff(a: DiffArgs) -> anyhow::Result<ExitCode> {
                 "run {} → run {}: {} documents compared ({} only in run {}, {} only in run {})",
                 d.run_a, d.run_b, d.documents, d.only_in_a, d.run_a, d.only_in_b, d.run_b
             )?;
-            writeln!(out, "{} unchanged, {} added, {} removed, {} changed", d.unchanged, d.added.len(), d.removed.len(), d.changed.len())?;
+            writeln!(
+                out,
+                "{} unchanged, {} added, {} removed, {} changed",
+                d.unchanged,
+                d.added.len(),
+                d.removed.len(),
+                d.changed.len()
+            )?;
             for e in &d.added {
                 writeln!(out, "+ {}", describe(e))?;
             }
@@ -641,9 +675,22 @@ fn diff(a: DiffArgs) -> anyhow::Result<ExitCode> {
             for c in &d.changed {
                 let (b, n) = (&c.before.event, &c.after.event);
                 let side = |e: &attache_core::output::Event| {
-                    format!("{} → {} {}", e.source.code, e.target.as_ref().map(|t| t.code.as_str()).unwrap_or("-"), e.cameo)
+                    format!(
+                        "{} → {} {}",
+                        e.source.code,
+                        e.target.as_ref().map(|t| t.code.as_str()).unwrap_or("-"),
+                        e.cameo
+                    )
                 };
-                writeln!(out, "~ {} #{}  {}  ⇒  {}  {}", b.doc, b.sentence_index, side(b), side(n), truncate(&n.sentence.replace('\n', " "), 60))?;
+                writeln!(
+                    out,
+                    "~ {} #{}  {}  ⇒  {}  {}",
+                    b.doc,
+                    b.sentence_index,
+                    side(b),
+                    side(n),
+                    truncate(&n.sentence.replace('\n', " "), 60)
+                )?;
             }
         }
     }
@@ -682,7 +729,12 @@ fn runs(a: RunsArgs) -> anyhow::Result<ExitCode> {
                 ]
             })
             .collect();
-        write_table(&mut out, &["run", "started", "attache", "dictionaries", "options", "documents", "events"], &rows, &[0, 5, 6])?;
+        write_table(
+            &mut out,
+            &["run", "started", "attache", "dictionaries", "options", "documents", "events"],
+            &rows,
+            &[0, 5, 6],
+        )?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
@@ -708,7 +760,10 @@ fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
         .with_writer(std::io::stderr)
         .init();
     if !a.addr.ip().is_loopback() {
-        eprintln!("attache: warning: listening on {}, reachable from other machines; the API has no authentication", a.addr.ip());
+        eprintln!(
+            "attache: warning: listening on {}, reachable from other machines; the API has no authentication",
+            a.addr.ip()
+        );
     }
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")?;
     let db = a.db.db.display().to_string();

@@ -45,7 +45,9 @@ fn repo() -> PathBuf {
 }
 
 fn screenshot_dir() -> PathBuf {
-    let dir = std::env::var_os("ATTACHE_SCREENSHOT_DIR").map(PathBuf::from).unwrap_or_else(|| repo().join("target/browser-test"));
+    let dir = std::env::var_os("ATTACHE_SCREENSHOT_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("target/browser-test"));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
@@ -66,18 +68,30 @@ fn serve(db: &Path) -> (Kill, String) {
     let mut line = String::new();
     let mut reader = BufReader::new(stderr);
     reader.read_line(&mut line).unwrap();
-    let url = line.split(" at ").nth(1).and_then(|r| r.split_whitespace().next()).unwrap_or_else(|| panic!("attache serve said {line:?}")).to_string();
+    let url = line
+        .split(" at ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap_or_else(|| panic!("attache serve said {line:?}"))
+        .to_string();
     // Keep draining stderr so the server never blocks on a full pipe.
     std::thread::spawn(move || for _ in reader.lines() {});
     (guard, url)
 }
 
 async fn wait_ready(c: &Client, selector: &str) {
-    c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(selector)).await.unwrap_or_else(|e| panic!("waiting for {selector}: {e}"));
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(selector))
+        .await
+        .unwrap_or_else(|e| panic!("waiting for {selector}: {e}"));
 }
 
 async fn texts(c: &Client, selector: &str) -> Vec<String> {
-    let v = c.execute("return [...document.querySelectorAll(arguments[0])].map(e => e.textContent)", vec![json!(selector)]).await.unwrap();
+    let v = c
+        .execute("return [...document.querySelectorAll(arguments[0])].map(e => e.textContent)", vec![json!(selector)])
+        .await
+        .unwrap();
     serde_json::from_value(v).unwrap()
 }
 
@@ -87,7 +101,10 @@ fn mean(m: Option<f64>) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dashboard_in_chromium() {
-    let (Some(chromium), Some(driver)) = (which(&["chromium", "chromium-browser"], "ATTACHE_CHROMIUM"), which(&["chromedriver"], "ATTACHE_CHROMEDRIVER")) else {
+    let (Some(chromium), Some(driver)) = (
+        which(&["chromium", "chromium-browser"], "ATTACHE_CHROMIUM"),
+        which(&["chromedriver"], "ATTACHE_CHROMEDRIVER"),
+    ) else {
         eprintln!("browser test skipped: chromium and chromedriver are not installed (apt-get install chromium chromium-driver, or .ci/browser-deps)");
         return;
     };
@@ -118,7 +135,14 @@ async fn dashboard_in_chromium() {
     let (_server, url) = serve(&db);
 
     let port = free_port();
-    let _driver = Kill(Command::new(&driver).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap());
+    let _driver = Kill(
+        Command::new(&driver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let profile = tempfile::tempdir().unwrap();
     let mut caps = serde_json::Map::new();
     caps.insert("browserName".into(), json!("chrome"));
@@ -136,7 +160,11 @@ async fn dashboard_in_chromium() {
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
     let started = Instant::now();
     let c = loop {
-        match ClientBuilder::new(connector.clone()).capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
+        match ClientBuilder::new(connector.clone())
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
             Ok(c) => break c,
             Err(e) if started.elapsed() < Duration::from_secs(30) => {
                 let _ = e;
@@ -158,7 +186,8 @@ async fn check_dashboard(c: &Client, url: &str, store: &Store) -> Result<(), Str
     let series = store.series(&rus_jpn, Period::Month).unwrap();
     assert!(series.len() >= 2, "the corpus has RUS→JPN events in February and March 2019");
     let rows = texts(c, "#series-table tbody tr").await;
-    let expected: Vec<String> = series.iter().map(|p| format!("{}{}{}", p.period, p.count, mean(p.mean_goldstein))).collect();
+    let expected: Vec<String> =
+        series.iter().map(|p| format!("{}{}{}", p.period, p.count, mean(p.mean_goldstein))).collect();
     assert_eq!(rows, expected, "the series figures");
     // The chart: a canvas with something drawn on it.
     let drawn = c
@@ -202,7 +231,10 @@ async fn check_dashboard(c: &Client, url: &str, store: &Store) -> Result<(), Str
     c.goto(&format!("{url}?source=RUS&target=USA")).await.unwrap();
     wait_ready(c, "body[data-ready='1']").await;
     let sentences = texts(c, "#events td.sentence").await;
-    let i = sentences.iter().position(|s| s.contains("missile defence")).ok_or("no missile-defence event in the RUS→USA table")?;
+    let i = sentences
+        .iter()
+        .position(|s| s.contains("missile defence"))
+        .ok_or("no missile-defence event in the RUS→USA table")?;
     let rows = c.find_all(Locator::Css("#events tbody tr")).await.unwrap();
     rows[i].click().await.unwrap();
     wait_ready(c, "#document[data-ready='1']").await;
@@ -218,7 +250,10 @@ async fn check_dashboard(c: &Client, url: &str, store: &Store) -> Result<(), Str
         .to_string();
     assert_eq!(evidence, sentences[i], "the evidence marked is the event's sentence");
     let who = texts(c, "#document .turn .who").await;
-    assert!(who.iter().any(|w| w.starts_with("Sergey Lavrov")) && who.iter().any(|w| w == "Press"), "speaker turns: {who:?}");
+    assert!(
+        who.iter().any(|w| w.starts_with("Sergey Lavrov")) && who.iter().any(|w| w == "Press"),
+        "speaker turns: {who:?}"
+    );
     std::fs::write(screenshot_dir().join("evidence.png"), c.screenshot().await.unwrap()).unwrap();
 
     // ---- A document holding markup shows it as text.
@@ -232,7 +267,10 @@ async fn check_dashboard(c: &Client, url: &str, store: &Store) -> Result<(), Str
     let title = texts(c, "#doc-title").await;
     assert_eq!(title, ["<script>alert(1)</script> \"><img src=x onerror=alert(2)>"]);
     let body: String = texts(c, "#doc-turns").await.concat();
-    assert!(body.contains("\"><img src=x onerror=\"window.__xss = 2\">") && body.contains("<b>bold</b> & more"), "{body}");
+    assert!(
+        body.contains("\"><img src=x onerror=\"window.__xss = 2\">") && body.contains("<b>bold</b> & more"),
+        "{body}"
+    );
     let injected: Value = c
         .execute(
             "return { xss: window.__xss === undefined ? null : window.__xss,

@@ -16,7 +16,11 @@ fn run(args: &[&str]) -> Output {
 }
 
 fn events(out: &Output) -> Vec<serde_json::Value> {
-    String::from_utf8(out.stdout.clone()).unwrap().lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect()
+    String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect()
 }
 
 #[test]
@@ -34,7 +38,9 @@ fn codes_the_bundled_example() {
         assert_eq!(&text[a..b], e["sentence"].as_str().unwrap(), "span points at the evidence");
     }
     // Talks with the counterpart, and no event from the press questions or the trailing links.
-    assert!(ev.iter().any(|e| e["source"]["code"] == "AUSGOV" && e["target"]["code"].as_str().is_some_and(|t| t.starts_with("CHN")) && e["root"] == "04"));
+    assert!(ev.iter().any(|e| e["source"]["code"] == "AUSGOV"
+        && e["target"]["code"].as_str().is_some_and(|t| t.starts_with("CHN"))
+        && e["root"] == "04"));
     assert!(ev.iter().all(|e| !e["sentence"].as_str().unwrap().contains("Will you visit Beijing")));
     assert!(ev.iter().all(|e| !e["sentence"].as_str().unwrap().contains("Share this page")));
     // Deterministic: the same bytes twice.
@@ -75,7 +81,12 @@ fn html_boilerplate_is_not_coded() {
     let out = run(&["code", "testdata/inputs/article-with-chrome.html"]);
     assert!(out.status.success());
     let ev = events(&out);
-    assert!(ev.iter().any(|e| e["source"]["code"].as_str().unwrap().starts_with("JPN") && e["target"]["code"].as_str().is_some_and(|t| t.starts_with("CHN")) && e["root"] == "11"), "{ev:?}");
+    assert!(
+        ev.iter().any(|e| e["source"]["code"].as_str().unwrap().starts_with("JPN")
+            && e["target"]["code"].as_str().is_some_and(|t| t.starts_with("CHN"))
+            && e["root"] == "11"),
+        "{ev:?}"
+    );
     for e in &ev {
         let s = e["sentence"].as_str().unwrap();
         for junk in ["Russia", "Iran", "Reader comment", "Related"] {
@@ -87,7 +98,12 @@ fn html_boilerplate_is_not_coded() {
 
 #[test]
 fn stdin_csv_and_output_file() {
-    let mut child = bin().args(["code", "-", "--output-format", "csv", "--date", "2019-01-14"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut child = bin()
+        .args(["code", "-", "--output-format", "csv", "--date", "2019-01-14"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
     std::io::Write::write_all(child.stdin.as_mut().unwrap(), b"Russia condemned Japan on Monday.").unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
@@ -135,7 +151,8 @@ fn dict_check_and_stats_on_our_dictionaries() {
 #[test]
 fn dict_check_reports_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("countries.txt"), "JPN | Japan | Japanese | Japanese | Tokyo\nXX | Nowhere | | |\n").unwrap();
+    std::fs::write(dir.path().join("countries.txt"), "JPN | Japan | Japanese | Japanese | Tokyo\nXX | Nowhere | | |\n")
+        .unwrap();
     std::fs::write(dir.path().join("verbs.txt"), "[042] Make a visit\nVISIT +\n[999] nothing\nVISIT +\n").unwrap();
     let out = bin().args(["dict", "check", dir.path().to_str().unwrap()]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
@@ -156,11 +173,19 @@ fn golden_sentences_through_the_cli() {
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let mut c: serde_json::Value = serde_json::from_str(line).unwrap();
         c["id"] = c["name"].clone();
-        expect.push((c["name"].as_str().unwrap().to_string(), c["expect"].as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_string()).collect::<Vec<_>>()));
+        expect.push((
+            c["name"].as_str().unwrap().to_string(),
+            c["expect"].as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_string()).collect::<Vec<_>>(),
+        ));
         input.push_str(&c.to_string());
         input.push('\n');
     }
-    let mut child = bin().args(["code", "--input-format", "jsonl", "-"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut child = bin()
+        .args(["code", "--input-format", "jsonl", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
     std::io::Write::write_all(child.stdin.as_mut().unwrap(), input.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());

@@ -41,7 +41,9 @@ fn score_py_lines(text: &str) -> Vec<String> {
 
 /// The reference scorer, or `None` (with a note) when it cannot run here.
 fn score_py() -> Option<PathBuf> {
-    let script = std::env::var_os("ATTACHE_SCORE_PY").map(PathBuf::from).unwrap_or_else(|| root().join("../shared/eval/score.py"));
+    let script = std::env::var_os("ATTACHE_SCORE_PY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/eval/score.py"));
     if !script.exists() {
         eprintln!("note: {} not found; skipping the comparison with score.py", script.display());
         return None;
@@ -83,7 +85,11 @@ fn agrees_with_score_py() {
                     args.push("-v");
                 }
                 let ours = stdout(&attache(&args, None));
-                assert_eq!(score_py_lines(&ours), reference.lines().collect::<Vec<_>>(), "{name} --label {label} verbose={verbose}");
+                assert_eq!(
+                    score_py_lines(&ours),
+                    reference.lines().collect::<Vec<_>>(),
+                    "{name} --label {label} verbose={verbose}"
+                );
             }
         }
     }
@@ -106,7 +112,10 @@ fn agrees_with_score_py() {
 /// ```
 #[test]
 fn hand_computed_figures() {
-    let out = stdout(&attache(&["eval", "--gold", "testdata/eval/hand-gold.jsonl", "--events", "testdata/eval/hand-events.jsonl"], None));
+    let out = stdout(&attache(
+        &["eval", "--gold", "testdata/eval/hand-gold.jsonl", "--events", "testdata/eval/hand-events.jsonl"],
+        None,
+    ));
     assert_eq!(
         score_py_lines(&out),
         [
@@ -118,7 +127,10 @@ fn hand_computed_figures() {
             "sentences: F1 dyad+root 0.364",
         ]
     );
-    let out = stdout(&attache(&["eval", "--gold", "testdata/eval/plover-gold.jsonl", "--events", "testdata/eval/plover-events.jsonl"], None));
+    let out = stdout(&attache(
+        &["eval", "--gold", "testdata/eval/plover-gold.jsonl", "--events", "testdata/eval/plover-events.jsonl"],
+        None,
+    ));
     assert_eq!(
         score_py_lines(&out),
         [
@@ -132,16 +144,28 @@ fn hand_computed_figures() {
     );
     // Per label: AGREE gold 3 system 2, label-only tp 2 (p1, p3), dyad+label tp 1 (p1).
     let agree = out.lines().find(|l| l.starts_with("AGREE ")).unwrap();
-    assert_eq!(agree.split_whitespace().collect::<Vec<_>>(), ["AGREE", "3", "2", "1.000", "0.667", "0.800", "2", "0", "1", "0.500", "0.333", "0.400", "1", "1", "2"]);
+    assert_eq!(
+        agree.split_whitespace().collect::<Vec<_>>(),
+        ["AGREE", "3", "2", "1.000", "0.667", "0.800", "2", "0", "1", "0.500", "0.333", "0.400", "1", "1", "2"]
+    );
     // Confusion: THREATEN coded as ACCUSE on the right dyad; two AGREEs whose dyad the system missed.
-    let threaten = out.lines().skip_while(|l| !l.starts_with("gold\\system")).find(|l| l.starts_with("THREATEN")).unwrap();
+    let threaten =
+        out.lines().skip_while(|l| !l.starts_with("gold\\system")).find(|l| l.starts_with("THREATEN")).unwrap();
     assert_eq!(threaten.split_whitespace().collect::<Vec<_>>(), ["THREATEN", "1", ".", ".", ".", ".", ".", "."]);
 }
 
 #[test]
 fn verbose_lists_misses_and_false_positives_with_rules() {
-    let out = stdout(&attache(&["eval", "--gold", "testdata/eval/plover-gold.jsonl", "--events", "testdata/eval/plover-events.jsonl", "-v"], None));
-    let list: Vec<&str> = out.lines().skip_while(|l| !l.starts_with("misses and false positives")).skip(1).take_while(|l| !l.is_empty()).collect();
+    let out = stdout(&attache(
+        &["eval", "--gold", "testdata/eval/plover-gold.jsonl", "--events", "testdata/eval/plover-events.jsonl", "-v"],
+        None,
+    ));
+    let list: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("misses and false positives"))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .collect();
     let expected = [
         "p1  «Czech and Slovak ministers agreed on Monday to coordinate their gas purchases.»",
         "  miss            SVK->-           AGREE",
@@ -163,11 +187,17 @@ fn verbose_lists_misses_and_false_positives_with_rules() {
 
 #[test]
 fn json_report() {
-    let out = stdout(&attache(&["eval", "--gold", "testdata/eval/hand-gold.jsonl", "--events", "testdata/eval/hand-events.jsonl", "--json"], None));
+    let out = stdout(&attache(
+        &["eval", "--gold", "testdata/eval/hand-gold.jsonl", "--events", "testdata/eval/hand-events.jsonl", "--json"],
+        None,
+    ));
     let r: serde_json::Value = serde_json::from_str(&out).expect("one JSON document");
     assert_eq!(r["label"], "root");
     assert_eq!(r["rows"][3]["name"], "dyad+root");
-    assert_eq!((r["rows"][3]["tp"].as_u64(), r["rows"][3]["fp"].as_u64(), r["rows"][3]["fn"].as_u64()), (Some(2), Some(4), Some(3)));
+    assert_eq!(
+        (r["rows"][3]["tp"].as_u64(), r["rows"][3]["fp"].as_u64(), r["rows"][3]["fn"].as_u64()),
+        (Some(2), Some(4), Some(3))
+    );
     assert_eq!(r["rows"][2]["precision"], 0.5);
     assert_eq!(r["by_label"].as_array().unwrap().len(), 5);
     assert_eq!(r["confusion"]["labels"][5], "none");
@@ -178,9 +208,18 @@ fn json_report() {
 fn inputs_and_errors() {
     let out = attache(&["eval", "--gold", "-", "--events", "testdata/eval/hand-events.jsonl"], None);
     assert!(out.status.success(), "empty gold is zero sentences");
-    let out = attache(&["eval", "--gold", "testdata/eval/hand-events.jsonl", "--events", "testdata/eval/hand-gold.jsonl", "--label", "cameo"], None);
+    let out = attache(
+        &[
+            "eval", "--gold", "testdata/eval/hand-events.jsonl", "--events", "testdata/eval/hand-gold.jsonl",
+            "--label", "cameo",
+        ],
+        None,
+    );
     assert!(out.status.success());
-    let out = attache(&["eval", "--gold", "testdata/eval/hand-gold.jsonl", "--events", "-"], Some(b"{\"id\": \"s1\"}\n{oops\n"));
+    let out = attache(
+        &["eval", "--gold", "testdata/eval/hand-gold.jsonl", "--events", "-"],
+        Some(b"{\"id\": \"s1\"}\n{oops\n"),
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("-:2 at byte 13: not a JSON record"), "{err}");
@@ -203,8 +242,13 @@ fn codes_the_gold_like_attache_code() {
     assert_eq!(itself, by_code);
     assert!(itself.starts_with("sentences: 5  gold events: 5  system events: "), "{itself}");
     // The speaker's code makes "We" Russia.
-    let json: serde_json::Value = serde_json::from_str(&stdout(&attache(&["eval", "--gold", gold, "--json"], None))).unwrap();
-    let c2_wrong = json["errors"].as_array().unwrap().iter().any(|e| e["id"] == "c2" && !e["misses"].as_array().unwrap().is_empty());
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&attache(&["eval", "--gold", gold, "--json"], None))).unwrap();
+    let c2_wrong = json["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["id"] == "c2" && !e["misses"].as_array().unwrap().is_empty());
     assert!(!c2_wrong, "c2 coded as RUS>JPN 11: {}", json["errors"]);
 
     if let Some(script) = score_py() {

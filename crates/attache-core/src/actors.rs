@@ -93,10 +93,21 @@ impl Normalized {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MentionKind {
-    Country { code: Code, as_: &'static str },
-    Organisation { code: Code },
-    Person { name: Code, code: Option<Code>, country: Option<Code> },
-    Role { role: Code },
+    Country {
+        code: Code,
+        as_: &'static str,
+    },
+    Organisation {
+        code: Code,
+    },
+    Person {
+        name: Code,
+        code: Option<Code>,
+        country: Option<Code>,
+    },
+    Role {
+        role: Code,
+    },
     /// we, I, us, our side: the speaker.
     FirstPerson,
     /// A phrase that hides a name ("South China Sea"); dropped before chunking.
@@ -144,9 +155,13 @@ pub struct ActorContext<'a> {
 pub(crate) static FIRST_PERSON: WordSet = WordSet::class(20, &["we", "us", "i", "me"]);
 pub(crate) static FIRST_PERSON_POSSESSIVE: WordSet = WordSet::class(21, &["our", "my"]);
 /// What "our" makes the speaker's country: "near our borders", "our people".
-const OWN_WORDS: &[&str] = &["border", "borders", "territory", "territories", "airspace", "waters", "soil", "people", "citizens", "cities", "towns", "villages"];
+const OWN_WORDS: &[&str] = &[
+    "border", "borders", "territory", "territories", "airspace", "waters", "soil", "people", "citizens", "cities",
+    "towns", "villages",
+];
 const SIDE_WORDS: &[&str] = &["side", "country", "government", "delegation", "state", "nation", "leadership"];
-const PLACE_PREPOSITIONS: &[&str] = &["in", "at", "near", "across", "throughout", "outside", "inside", "around", "within"];
+const PLACE_PREPOSITIONS: &[&str] =
+    &["in", "at", "near", "across", "throughout", "outside", "inside", "around", "within"];
 
 fn role_default_code(kind: PhraseKind) -> Option<&'static str> {
     match kind {
@@ -157,7 +172,14 @@ fn role_default_code(kind: PhraseKind) -> Option<&'static str> {
 }
 
 /// Finds the mentions of one sentence.
-pub fn find_mentions(dicts: &Dictionaries, doc: &str, tokens: &[Token], norm: &Normalized, ctx: &ActorContext<'_>, out: &mut Vec<Mention>) {
+pub fn find_mentions(
+    dicts: &Dictionaries,
+    doc: &str,
+    tokens: &[Token],
+    norm: &Normalized,
+    ctx: &ActorContext<'_>,
+    out: &mut Vec<Mention>,
+) {
     out.clear();
     let lex = &dicts.actors;
     let mut next = 0;
@@ -192,11 +214,16 @@ pub fn find_mentions(dicts: &Dictionaries, doc: &str, tokens: &[Token], norm: &N
                 EntryKind::Surname { people: ids, needs_antecedent } => {
                     // "President Bush", "Mr Price": a title licenses a surname that is also a word.
                     // "the Bush administration": so does the government the person heads.
-                    let titled = a > 0 && TITLES.contains(&norm.token(a - 1)) || b + 1 < tokens.len() && norm.token(b + 1) == "administration";
+                    let titled = a > 0 && TITLES.contains(&norm.token(a - 1))
+                        || b + 1 < tokens.len() && norm.token(b + 1) == "administration";
                     // "San Francisco", "Kono Gakuen": a capitalised word right
                     // after makes the surname part of a name we do not know.
                     let longer_name = !titled
-                        && tokens.get(b + 1).is_some_and(|t| t.kind == TokKind::Word && t.is_capitalized(doc) && !CALENDAR_WORDS.contains(&norm.token(b + 1)));
+                        && tokens.get(b + 1).is_some_and(|t| {
+                            t.kind == TokKind::Word
+                                && t.is_capitalized(doc)
+                                && !CALENDAR_WORDS.contains(&norm.token(b + 1))
+                        });
                     if longer_name {
                         continue;
                     }
@@ -214,23 +241,32 @@ pub fn find_mentions(dicts: &Dictionaries, doc: &str, tokens: &[Token], norm: &N
                     }
                     // "Kim Jong Un met Xi …, and Kim said": a full name earlier in
                     // the sentence is an antecedent too.
-                    let chosen = ids.iter().find(|i| ctx.named_people.contains(i) || out.iter().any(|m| m.person == Some(**i))).copied().or_else(|| {
-                        if *needs_antecedent && !titled {
-                            return None;
-                        }
-                        // Several people, one code (two Presidents Bush): any of them will do.
-                        let codes: Vec<Option<Code>> = ids.iter().map(|&i| person_code(&lex.people[i as usize], ctx.date)).collect();
-                        if codes.iter().all(|c| c.is_some() && *c == codes[0]) {
-                            return Some(ids[0]);
-                        }
-                        // Alone, a surname is trusted when it is unique, or unique among people in office.
-                        if ids.len() == 1 {
-                            Some(ids[0])
-                        } else {
-                            let active: Vec<u32> = ids.iter().copied().filter(|&i| ctx.date.is_some_and(|d| lex.people[i as usize].has_term_on(d))).collect();
-                            (active.len() == 1).then(|| active[0])
-                        }
-                    });
+                    let chosen = ids
+                        .iter()
+                        .find(|i| ctx.named_people.contains(i) || out.iter().any(|m| m.person == Some(**i)))
+                        .copied()
+                        .or_else(|| {
+                            if *needs_antecedent && !titled {
+                                return None;
+                            }
+                            // Several people, one code (two Presidents Bush): any of them will do.
+                            let codes: Vec<Option<Code>> =
+                                ids.iter().map(|&i| person_code(&lex.people[i as usize], ctx.date)).collect();
+                            if codes.iter().all(|c| c.is_some() && *c == codes[0]) {
+                                return Some(ids[0]);
+                            }
+                            // Alone, a surname is trusted when it is unique, or unique among people in office.
+                            if ids.len() == 1 {
+                                Some(ids[0])
+                            } else {
+                                let active: Vec<u32> = ids
+                                    .iter()
+                                    .copied()
+                                    .filter(|&i| ctx.date.is_some_and(|d| lex.people[i as usize].has_term_on(d)))
+                                    .collect();
+                                (active.len() == 1).then(|| active[0])
+                            }
+                        });
                     chosen.map(|id| (7, person_kind(&lex.people[id as usize], ctx.date), Some(id)))
                 }
                 EntryKind::NotActor => Some((20, MentionKind::NotActor, None)),
@@ -258,15 +294,24 @@ pub fn find_mentions(dicts: &Dictionaries, doc: &str, tokens: &[Token], norm: &N
             }
         }
         // "pro-Iranian", "anti-Syria": a stance, not the country itself.
-        let stance = a > 0 && matches!(norm.token(a - 1), "pro" | "anti") && tokens[a].start == tokens[a - 1].end + 1 && doc.as_bytes()[tokens[a - 1].end as usize] == b'-';
+        let stance = a > 0
+            && matches!(norm.token(a - 1), "pro" | "anti")
+            && tokens[a].start == tokens[a - 1].end + 1
+            && doc.as_bytes()[tokens[a - 1].end as usize] == b'-';
         // "Iran-backed Houthis", "a UN-brokered deal", "a Qatar-based
         // broadcaster": the backer, broker or base is not the actor.
         // ("U.S.-drafted": after a dot the hyphen is a token of its own.)
-        let dash_token = b + 2 < tokens.len() && norm.token(b + 1) == "-" && tokens[b + 1].start == tokens[b].end && tokens[b + 2].start == tokens[b + 1].end;
+        let dash_token = b + 2 < tokens.len()
+            && norm.token(b + 1) == "-"
+            && tokens[b + 1].start == tokens[b].end
+            && tokens[b + 2].start == tokens[b + 1].end;
         let backer = if dash_token {
             BACKER_WORDS.contains(&norm.token(b + 2))
         } else {
-            b + 1 < tokens.len() && tokens[b + 1].start == tokens[b].end + 1 && doc.as_bytes()[tokens[b].end as usize] == b'-' && BACKER_WORDS.contains(&norm.token(b + 1))
+            b + 1 < tokens.len()
+                && tokens[b + 1].start == tokens[b].end + 1
+                && doc.as_bytes()[tokens[b].end as usize] == b'-'
+                && BACKER_WORDS.contains(&norm.token(b + 1))
         };
         if let Some((_, kind, person)) = best.filter(|_| !stance && !backer) {
             if kind != MentionKind::NotActor {
@@ -285,16 +330,29 @@ pub fn find_mentions(dicts: &Dictionaries, doc: &str, tokens: &[Token], norm: &N
                 continue;
             }
             let w = norm.token(i);
-            let pronoun = person && (w != "i" || doc.as_bytes()[tokens[i].start as usize] == b'I')
+            let pronoun = person
+                && (w != "i" || doc.as_bytes()[tokens[i].start as usize] == b'I')
                 && (w != "us" || &doc[tokens[i].range()] != "US");
             let our_side = possessive && i + 1 < tokens.len() && SIDE_WORDS.contains(&norm.token(i + 1));
             // "our borders", "our western borders", "our people": the speaker's country.
             let own = possessive
-                .then(|| (1..=2).find(|&k| i + k < tokens.len() && OWN_WORDS.contains(&norm.token(i + k)) && tokens[i + 1].kind == TokKind::Word))
+                .then(|| {
+                    (1..=2).find(|&k| {
+                        i + k < tokens.len()
+                            && OWN_WORDS.contains(&norm.token(i + k))
+                            && tokens[i + 1].kind == TokKind::Word
+                    })
+                })
                 .flatten();
             if pronoun || our_side || own.is_some() {
                 if !out[..found].iter().any(|m| m.tokens.contains(&i)) {
-                    let end = if let Some(k) = own { i + k + 1 } else if our_side { i + 2 } else { i + 1 };
+                    let end = if let Some(k) = own {
+                        i + k + 1
+                    } else if our_side {
+                        i + 2
+                    } else {
+                        i + 1
+                    };
                     out.push(Mention { tokens: i..end, kind: MentionKind::FirstPerson, person: None });
                 }
             }
@@ -338,15 +396,19 @@ static CALENDAR_WORDS: WordSet = WordSet::new(&[
 /// is not it. ("X-drafted" and "X-owned" are left alone: rejecting a
 /// US-drafted plan rejects the US, and an Israeli-owned ship is Israel's.)
 const BACKER_WORDS: &[&str] = &[
-    "backed", "sponsored", "funded", "financed", "based", "allied", "aligned", "friendly", "inspired", "trained", "armed", "supplied", "brokered", "mediated", "made", "built", "manufactured", "designed",
+    "backed", "sponsored", "funded", "financed", "based", "allied", "aligned", "friendly", "inspired", "trained",
+    "armed", "supplied", "brokered", "mediated", "made", "built", "manufactured", "designed",
 ];
 
 /// Verb forms that modify a role like an adjective ("Algeria's leading
 /// activist", "Russian jailed journalists").
-const MODIFIER_PARTICIPLES: &[&str] = &["leading", "ruling", "exiled", "ousted", "displaced", "striking", "protesting", "retired", "veteran"];
+const MODIFIER_PARTICIPLES: &[&str] =
+    &["leading", "ruling", "exiled", "ousted", "displaced", "striking", "protesting", "retired", "veteran"];
 /// Words that never modify a role: they join, report or relate.
 const NOT_MODIFIERS: &[&str] = &[
-    "and", "or", "but", "nor", "to", "of", "for", "with", "by", "in", "on", "at", "from", "as", "than", "not", "that", "who", "which", "whose", "said", "says", "say", "told", "tells", "also", "then", "is", "are", "was", "were", "has", "have", "had", "will", "would",
+    "and", "or", "but", "nor", "to", "of", "for", "with", "by", "in", "on", "at", "from", "as", "than", "not", "that",
+    "who", "which", "whose", "said", "says", "say", "told", "tells", "also", "then", "is", "are", "was", "were", "has",
+    "have", "had", "will", "would",
 ];
 
 /// Titles before a surname: "President Bush", "Mr Abe".
@@ -379,7 +441,14 @@ fn is_glue(w: &str) -> bool {
 }
 
 /// Chunks mentions into actor phrases and resolves each to a code.
-pub fn chunk(doc: &str, tokens: &[Token], norm: &Normalized, mentions: &[Mention], ctx: &ActorContext<'_>, out: &mut Vec<ActorNp>) {
+pub fn chunk(
+    doc: &str,
+    tokens: &[Token],
+    norm: &Normalized,
+    mentions: &[Mention],
+    ctx: &ActorContext<'_>,
+    out: &mut Vec<ActorNp>,
+) {
     out.clear();
     let mut i = 0;
     while i < mentions.len() {
@@ -404,19 +473,29 @@ pub fn chunk(doc: &str, tokens: &[Token], norm: &Normalized, mentions: &[Mention
                 // leading activist": a country's adjective (or "X's") and a role
                 // with one plain word between them are one phrase.
                 let modifier = next_is_role && j == start_m + 1 && {
-                    let possessive = gap.len() == 2 && norm.token(end_tok) == "'s" && matches!(mentions[j - 1].kind, MentionKind::Country { .. });
-                    let adjective = gap.len() == 1 && matches!(mentions[j - 1].kind, MentionKind::Country { as_: "adjective", .. });
+                    let possessive = gap.len() == 2
+                        && norm.token(end_tok) == "'s"
+                        && matches!(mentions[j - 1].kind, MentionKind::Country { .. });
+                    let adjective =
+                        gap.len() == 1 && matches!(mentions[j - 1].kind, MentionKind::Country { as_: "adjective", .. });
                     let k = mentions[j].tokens.start - 1;
                     let w = norm.token(k);
                     // Not a verb form ("the French arrested activists") nor a joining word.
-                    let plain = MODIFIER_PARTICIPLES.contains(&w) || !(w.ends_with("ed") || w.ends_with("ing") || NOT_MODIFIERS.contains(&w));
-                    (possessive || adjective) && tokens[k].kind == TokKind::Word && norm.words[k].phrase_lengths == 0 && plain
+                    let plain = MODIFIER_PARTICIPLES.contains(&w)
+                        || !(w.ends_with("ed") || w.ends_with("ing") || NOT_MODIFIERS.contains(&w));
+                    (possessive || adjective)
+                        && tokens[k].kind == TokKind::Word
+                        && norm.words[k].phrase_lengths == 0
+                        && plain
                 };
                 let both_places = !prev_is_role && !next_is_role && !gap.is_empty();
                 // "Japan and Russia": two actors. "Russia's Foreign Ministry": one.
-                let joins = (glue_ok && !both_places || modifier) && !(matches!(mentions[j].kind, MentionKind::FirstPerson) || matches!(mentions[j - 1].kind, MentionKind::FirstPerson));
+                let joins = (glue_ok && !both_places || modifier)
+                    && !(matches!(mentions[j].kind, MentionKind::FirstPerson)
+                        || matches!(mentions[j - 1].kind, MentionKind::FirstPerson));
                 // Never join two people, or two organisations/countries without a role between.
-                let two_people = matches!(mentions[j].kind, MentionKind::Person { .. }) && mentions[start_m..j].iter().any(|m| matches!(m.kind, MentionKind::Person { .. }));
+                let two_people = matches!(mentions[j].kind, MentionKind::Person { .. })
+                    && mentions[start_m..j].iter().any(|m| matches!(m.kind, MentionKind::Person { .. }));
                 let two_countries = gap.is_empty()
                     && matches!(mentions[j].kind, MentionKind::Country { .. } | MentionKind::Organisation { .. })
                     && matches!(mentions[j - 1].kind, MentionKind::Country { .. } | MentionKind::Organisation { .. })
@@ -446,7 +525,13 @@ pub fn chunk(doc: &str, tokens: &[Token], norm: &Normalized, mentions: &[Mention
         let has_person = mentions[start_m..j].iter().any(|m| matches!(m.kind, MentionKind::Person { .. }));
         if has_role && !has_person {
             let mut k = end_tok;
-            while k < tokens.len() && k - end_tok < 3 && tokens[k].kind == TokKind::Word && tokens[k].is_capitalized(doc) && (j >= mentions.len() || mentions[j].tokens.start > k) && !matches!(norm.token(k), "i") {
+            while k < tokens.len()
+                && k - end_tok < 3
+                && tokens[k].kind == TokKind::Word
+                && tokens[k].is_capitalized(doc)
+                && (j >= mentions.len() || mentions[j].tokens.start > k)
+                && !matches!(norm.token(k), "i")
+            {
                 k += 1;
             }
             end_tok = k;
@@ -462,7 +547,13 @@ pub fn chunk(doc: &str, tokens: &[Token], norm: &Normalized, mentions: &[Mention
     for i in 1..out.len() {
         let (a, b) = (&out[i - 1], &out[i]);
         let joined = || (a.tokens.end..b.tokens.start).all(|k| matches!(norm.token(k), "and" | ","));
-        if a.place && joined() && b.mentions.len() == 1 && !b.first_person && b.role.as_deref().is_none_or(|r| r == "GOV") && b.country.as_deref().is_some_and(|c| c.len() == 3) {
+        if a.place
+            && joined()
+            && b.mentions.len() == 1
+            && !b.first_person
+            && b.role.as_deref().is_none_or(|r| r == "GOV")
+            && b.country.as_deref().is_some_and(|c| c.len() == 3)
+        {
             out[i].place = true;
         }
     }
@@ -475,11 +566,15 @@ pub fn chunk(doc: &str, tokens: &[Token], norm: &Normalized, mentions: &[Mention
 fn place_ethnic_groups(norm: &Normalized, out: &mut [ActorNp]) {
     for i in 0..out.len() {
         let np = &out[i];
-        let Some(own) = np.country.as_deref().filter(|c| c.len() == 3 && !crate::dict::is_igo_prefix(c)) else { continue };
+        let Some(own) = np.country.as_deref().filter(|c| c.len() == 3 && !crate::dict::is_igo_prefix(c)) else {
+            continue;
+        };
         if np.tokens.start == 0 || norm.token(np.tokens.start - 1) != "ethnic" || np.first_person {
             continue;
         }
-        let other = |j: &usize| out[*j].country.as_deref().is_some_and(|c| c.len() == 3 && c != own && !crate::dict::is_igo_prefix(c));
+        let other = |j: &usize| {
+            out[*j].country.as_deref().is_some_and(|c| c.len() == 3 && c != own && !crate::dict::is_igo_prefix(c))
+        };
         if let Some(j) = (i + 1..out.len()).find(other).or_else(|| (0..i).rev().find(other)) {
             let c = out[j].country.clone().unwrap_or_default();
             let np = &mut out[i];
@@ -502,8 +597,13 @@ fn locate_roles(norm: &Normalized, out: &mut Vec<ActorNp>) {
     while i + 1 < out.len() {
         let (a, b) = (&out[i], &out[i + 1]);
         let gap = a.tokens.end..b.tokens.start;
-        let in_place = matches!(gap.len(), 1 | 2) && norm.token(gap.start) == "in" && (gap.len() == 1 || norm.token(gap.start + 1) == "the");
-        let country = b.country.as_deref().filter(|c| c.len() == 3 && !crate::dict::is_igo_prefix(c) && b.mentions.len() == 1 && !b.first_person);
+        let in_place = matches!(gap.len(), 1 | 2)
+            && norm.token(gap.start) == "in"
+            && (gap.len() == 1 || norm.token(gap.start + 1) == "the");
+        let country = b
+            .country
+            .as_deref()
+            .filter(|c| c.len() == 3 && !crate::dict::is_igo_prefix(c) && b.mentions.len() == 1 && !b.first_person);
         let role = a.role.as_deref().filter(|r| LOCAL_ROLES.contains(r));
         if let (true, None, false, Some(role), Some(c)) = (in_place, &a.code, a.first_person, role, country) {
             let code = if role == "MIL" { Code::from(c) } else { format_compact!("{c}{role}") };
@@ -521,16 +621,36 @@ fn locate_roles(norm: &Normalized, out: &mut Vec<ActorNp>) {
     }
 }
 
-fn resolve(_doc: &str, _tokens: &[Token], norm: &Normalized, ms: &[Mention], idx: Range<usize>, toks: Range<usize>, ctx: &ActorContext<'_>) -> ActorNp {
+fn resolve(
+    _doc: &str,
+    _tokens: &[Token],
+    norm: &Normalized,
+    ms: &[Mention],
+    idx: Range<usize>,
+    toks: Range<usize>,
+    ctx: &ActorContext<'_>,
+) -> ActorNp {
     let role = ms.iter().find_map(|m| match &m.kind {
         MentionKind::Role { role } => Some(role.clone()),
         _ => None,
     });
-    let mut np = ActorNp { tokens: toks.clone(), code: None, country: None, role: role.clone(), first_person: false, place: false, locality: false, mentions: idx };
-    if let Some(MentionKind::Person { code, country, .. }) = ms.iter().map(|m| &m.kind).find(|k| matches!(k, MentionKind::Person { .. })) {
+    let mut np = ActorNp {
+        tokens: toks.clone(),
+        code: None,
+        country: None,
+        role: role.clone(),
+        first_person: false,
+        place: false,
+        locality: false,
+        mentions: idx,
+    };
+    if let Some(MentionKind::Person { code, country, .. }) =
+        ms.iter().map(|m| &m.kind).find(|k| matches!(k, MentionKind::Person { .. }))
+    {
         np.code = code.clone();
         np.country = country.clone().or_else(|| code.as_ref().map(|c| Code::from(&c[..3])));
-        np.role = code.as_ref().filter(|c| c.len() >= 6 && !crate::dict::is_igo_prefix(c)).map(|c| Code::from(&c[3..6]));
+        np.role =
+            code.as_ref().filter(|c| c.len() >= 6 && !crate::dict::is_igo_prefix(c)).map(|c| Code::from(&c[3..6]));
         return np;
     }
     if ms.iter().any(|m| m.kind == MentionKind::FirstPerson) {
@@ -541,7 +661,9 @@ fn resolve(_doc: &str, _tokens: &[Token], norm: &Normalized, ms: &[Mention], idx
     }
     // "in Gaza", and "in the Gaza Strip" too.
     let after_the = toks.start > 1 && norm.token(toks.start - 1) == "the";
-    let place_like = ms.len() == 1 && toks.start > 0 && PLACE_PREPOSITIONS.contains(&norm.token(toks.start - 1 - usize::from(after_the)));
+    let place_like = ms.len() == 1
+        && toks.start > 0
+        && PLACE_PREPOSITIONS.contains(&norm.token(toks.start - 1 - usize::from(after_the)));
     let base = ms.iter().find_map(|m| match &m.kind {
         MentionKind::Country { code, as_ } => Some((code.clone(), Some(*as_))),
         MentionKind::Organisation { code } => Some((code.clone(), None)),
@@ -569,7 +691,9 @@ fn resolve(_doc: &str, _tokens: &[Token], norm: &Normalized, ms: &[Mention], idx
             // A role alone: the speaker's own institutions in a transcript.
             // Only institutions ("the Foreign Ministry", "the government"):
             // "the president" alone may be anyone's.
-            let institution = ms.iter().any(|m| m.tokens.clone().any(|t| matches!(norm.token(t), "ministry" | "government" | "cabinet" | "kremlin")));
+            let institution = ms.iter().any(|m| {
+                m.tokens.clone().any(|t| matches!(norm.token(t), "ministry" | "government" | "cabinet" | "kremlin"))
+            });
             // "Our military", "our prosecutors": the speaker's country's.
             let ours = toks.start > 0 && FIRST_PERSON_POSSESSIVE.of(norm.words[toks.start - 1].class);
             if let (Some(r), Some(sp), true) = (&np.role, ctx.speaker_code, institution || ours) {

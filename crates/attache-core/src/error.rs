@@ -20,10 +20,7 @@ impl DictError {
 
     /// Warnings are reported by `dict check` but do not stop a load.
     pub fn is_warning(&self) -> bool {
-        matches!(
-            self.kind,
-            DictErrorKind::Duplicate(_) | DictErrorKind::Overlap(_) | DictErrorKind::Unreachable(_)
-        )
+        matches!(self.kind, DictErrorKind::Duplicate(_) | DictErrorKind::Overlap(_) | DictErrorKind::Unreachable(_))
     }
 }
 

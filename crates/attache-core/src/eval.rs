@@ -223,7 +223,9 @@ pub fn read_gold(file: &str, text: &str) -> Result<GoldSet, InputError> {
         let err = |msg: String| json_error(file, line_no, offset, msg);
         let v: Value = serde_json::from_str(line).map_err(|e| err(e.to_string()))?;
         let rec = v.as_object().ok_or_else(|| err("not a JSON object".into()))?;
-        let id = rec.get("id").ok_or_else(|| InputError::new(format!("{file}:{line_no}"), Some(offset), InputErrorKind::MissingField("id")))?;
+        let id = rec.get("id").ok_or_else(|| {
+            InputError::new(format!("{file}:{line_no}"), Some(offset), InputErrorKind::MissingField("id"))
+        })?;
         let text = match rec.get("text") {
             None | Some(Value::Null) => String::new(),
             Some(t) => py_str(t),
@@ -233,7 +235,11 @@ pub fn read_gold(file: &str, text: &str) -> Result<GoldSet, InputError> {
             None | Some(Value::Null) => Vec::new(),
             Some(Value::Array(evs)) => evs
                 .iter()
-                .map(|e| e.as_object().map(EventKeys::from_json).ok_or_else(|| err(format!("gold event {e} is not a JSON object"))))
+                .map(|e| {
+                    e.as_object()
+                        .map(EventKeys::from_json)
+                        .ok_or_else(|| err(format!("gold event {e} is not a JSON object")))
+                })
                 .collect::<Result<_, _>>()?,
             Some(_) => return Err(err("\"events\" is not a list".into())),
         };
@@ -350,7 +356,10 @@ fn py_repr(v: &Value) -> String {
         Value::Number(n) => n.to_string(),
         Value::String(s) => py_str_repr(s),
         Value::Array(a) => format!("[{}]", a.iter().map(py_repr).collect::<Vec<_>>().join(", ")),
-        Value::Object(o) => format!("{{{}}}", o.iter().map(|(k, v)| format!("{}: {}", py_str_repr(k), py_repr(v))).collect::<Vec<_>>().join(", ")),
+        Value::Object(o) => format!(
+            "{{{}}}",
+            o.iter().map(|(k, v)| format!("{}: {}", py_str_repr(k), py_repr(v))).collect::<Vec<_>>().join(", ")
+        ),
     }
 }
 
@@ -535,7 +544,10 @@ pub fn resolve_label(gold: &GoldSet, choice: LabelChoice) -> LabelKind {
 }
 
 /// tp, fp, fn of two multisets.
-fn multiset_counts<K: Ord>(gold: impl IntoIterator<Item = K>, system: impl IntoIterator<Item = K>) -> (usize, usize, usize) {
+fn multiset_counts<K: Ord>(
+    gold: impl IntoIterator<Item = K>,
+    system: impl IntoIterator<Item = K>,
+) -> (usize, usize, usize) {
     let mut m: BTreeMap<K, (usize, usize)> = BTreeMap::new();
     for k in gold {
         m.entry(k).or_default().0 += 1;
@@ -618,7 +630,10 @@ pub fn score(gold: &GoldSet, events: &[SystemEvent], choice: LabelChoice) -> Rep
         add(&mut detect, ((has_g && has_s) as usize, (has_s && !has_g) as usize, (has_g && !has_s) as usize));
         add(&mut label, multiset_counts(g.iter().map(|e| e.label(kind)), s.iter().map(|e| e.label(kind))));
         add(&mut dyad, multiset_counts(g.iter().map(|e| e.dyad()), s.iter().map(|e| e.dyad())));
-        add(&mut dyad_label, multiset_counts(g.iter().map(|e| (e.dyad(), e.label(kind))), s.iter().map(|e| (e.dyad(), e.label(kind)))));
+        add(
+            &mut dyad_label,
+            multiset_counts(g.iter().map(|e| (e.dyad(), e.label(kind))), s.iter().map(|e| (e.dyad(), e.label(kind)))),
+        );
 
         let mut label_counts: BTreeMap<Option<&str>, (usize, usize)> = BTreeMap::new();
         for e in &g {
@@ -715,7 +730,12 @@ pub fn score(gold: &GoldSet, events: &[SystemEvent], choice: LabelChoice) -> Rep
         unknown_ids,
         unknown_id_values,
         label: kind,
-        rows: vec![row("detect".into(), detect), row(name.into(), label), row("dyad".into(), dyad), row(format!("dyad+{name}"), dyad_label)],
+        rows: vec![
+            row("detect".into(), detect),
+            row(name.into(), label),
+            row("dyad".into(), dyad),
+            row(format!("dyad+{name}"), dyad_label),
+        ],
         by_label,
         confusion: Confusion { labels, matrix },
         errors,
@@ -744,7 +764,11 @@ pub fn render_text(r: &Report, verbose: bool) -> String {
     );
     for row in &r.rows {
         let f = &row.figures;
-        let _ = writeln!(o, "{:<11} P {:.3}  R {:.3}  F1 {:.3}  (tp {} fp {} fn {})", row.name, f.precision, f.recall, f.f1, f.tp, f.fp, f.fn_);
+        let _ = writeln!(
+            o,
+            "{:<11} P {:.3}  R {:.3}  F1 {:.3}  (tp {} fp {} fn {})",
+            row.name, f.precision, f.recall, f.f1, f.tp, f.fp, f.fn_
+        );
     }
 
     let name = r.label.name();
@@ -754,7 +778,15 @@ pub fn render_text(r: &Report, verbose: bool) -> String {
     let _ = writeln!(o, "{:<w$}  {:>5} {:>5}   {:<38}   dyad+{name}", "", "", "", name);
     let _ = writeln!(o, "{:<w$}  {:>5} {:>5}   {group}   {group}", "label", "gold", "sys");
     for l in &r.by_label {
-        let _ = writeln!(o, "{:<w$}  {:>5} {:>5}   {}   {}", l.label, l.gold, l.system, fmt_figures(&l.label_only), fmt_figures(&l.dyad_label));
+        let _ = writeln!(
+            o,
+            "{:<w$}  {:>5} {:>5}   {}   {}",
+            l.label,
+            l.gold,
+            l.system,
+            fmt_figures(&l.label_only),
+            fmt_figures(&l.dyad_label)
+        );
     }
 
     // Columns are headed by the shortest prefix (four characters or more)
@@ -770,7 +802,10 @@ pub fn render_text(r: &Report, verbose: bool) -> String {
     let widest = c.matrix.iter().flatten().max().map_or(1, |n| n.to_string().len());
     let cw = k.max(widest);
     let rw = c.labels.iter().map(|l| l.chars().count()).max().unwrap_or(4).max("gold\\system".len());
-    let _ = writeln!(o, "\nconfusion (rows gold, columns system; events whose dyad matches; {NONE}: no event of that dyad):");
+    let _ = writeln!(
+        o,
+        "\nconfusion (rows gold, columns system; events whose dyad matches; {NONE}: no event of that dyad):"
+    );
     let _ = write!(o, "{:<rw$}", "gold\\system");
     for l in &c.labels {
         let _ = write!(o, " {:>cw$}", take_chars(l, k));
@@ -796,7 +831,12 @@ pub fn render_text(r: &Report, verbose: bool) -> String {
                 let cameo = f.cameo.as_ref().map(|c| format!("  cameo {c}")).unwrap_or_default();
                 let rule = f.rule.as_ref().map(|r| format!("  rule {r}")).unwrap_or_default();
                 let also = f.gold_label.as_ref().map(|l| format!("  (gold: {l})")).unwrap_or_default();
-                let _ = writeln!(o, "  false positive  {:<16} {}{cameo}{rule}{also}", fmt_dyad(&f.source, &f.target), f.label);
+                let _ = writeln!(
+                    o,
+                    "  false positive  {:<16} {}{cameo}{rule}{also}",
+                    fmt_dyad(&f.source, &f.target),
+                    f.label
+                );
             }
         }
         if !r.unknown_id_values.is_empty() {
@@ -818,7 +858,8 @@ mod tests {
 
     #[test]
     fn keys_follow_score_py() {
-        let k = keys(json!({"source": "usagov", "target": {"code": "IGOUNOWFP"}, "cameo": "0231", "plover": " agree "}));
+        let k =
+            keys(json!({"source": "usagov", "target": {"code": "IGOUNOWFP"}, "cameo": "0231", "plover": " agree "}));
         assert_eq!(k.source.as_deref(), Some("USA"));
         assert_eq!(k.target.as_deref(), Some("IGOUNO"));
         assert_eq!(k.root.as_deref(), Some("02"));
@@ -874,12 +915,15 @@ mod tests {
     #[test]
     fn hand_computed_small_set() {
         let root = env!("CARGO_MANIFEST_DIR").to_string() + "/../../testdata/eval/";
-        let gold = read_gold("hand-gold.jsonl", &std::fs::read_to_string(root.clone() + "hand-gold.jsonl").unwrap()).unwrap();
-        let events = read_events("hand-events.jsonl", &std::fs::read_to_string(root + "hand-events.jsonl").unwrap()).unwrap();
+        let gold =
+            read_gold("hand-gold.jsonl", &std::fs::read_to_string(root.clone() + "hand-gold.jsonl").unwrap()).unwrap();
+        let events =
+            read_events("hand-events.jsonl", &std::fs::read_to_string(root + "hand-events.jsonl").unwrap()).unwrap();
         let r = score(&gold, &events, LabelChoice::Auto);
         assert_eq!((r.sentences, r.gold_events, r.system_events, r.unknown_ids), (4, 5, 6, 0));
         assert_eq!(r.label, LabelKind::Root);
-        let counts: Vec<(&str, usize, usize, usize)> = r.rows.iter().map(|x| (x.name.as_str(), x.figures.tp, x.figures.fp, x.figures.fn_)).collect();
+        let counts: Vec<(&str, usize, usize, usize)> =
+            r.rows.iter().map(|x| (x.name.as_str(), x.figures.tp, x.figures.fp, x.figures.fn_)).collect();
         assert_eq!(counts, [("detect", 2, 1, 1), ("root", 2, 4, 3), ("dyad", 3, 3, 2), ("dyad+root", 2, 4, 3)]);
         let f = |i: usize| {
             let x = &r.rows[i].figures;
@@ -906,7 +950,10 @@ mod tests {
         // Dyad+root: 04 tp1 (s2 USA>CHN), 11 tp1 (s1 RUS>JPN).
         let per: Vec<(&str, usize, usize, usize, usize)> =
             r.by_label.iter().map(|l| (l.label.as_str(), l.gold, l.system, l.label_only.tp, l.dyad_label.tp)).collect();
-        assert_eq!(per, [("03", 0, 1, 0, 0), ("04", 3, 1, 1, 1), ("05", 1, 0, 0, 0), ("11", 1, 2, 1, 1), ("19", 0, 2, 0, 0)]);
+        assert_eq!(
+            per,
+            [("03", 0, 1, 0, 0), ("04", 3, 1, 1, 1), ("05", 1, 0, 0, 0), ("11", 1, 2, 1, 1), ("19", 0, 2, 0, 0)]
+        );
         let l04 = &r.by_label[1];
         assert_eq!((l04.label_only.precision, l04.label_only.recall), (1.0, 1.0 / 3.0));
 
@@ -915,13 +962,19 @@ mod tests {
         // s3 → none/19; s4 05 → 05/none.
         let c = &r.confusion;
         assert_eq!(c.labels, ["03", "04", "05", "11", "19", "none"]);
-        let cell = |g: &str, s: &str| c.matrix[c.labels.iter().position(|l| l == g).unwrap()][c.labels.iter().position(|l| l == s).unwrap()];
+        let cell = |g: &str, s: &str| {
+            c.matrix[c.labels.iter().position(|l| l == g).unwrap()][c.labels.iter().position(|l| l == s).unwrap()]
+        };
         assert_eq!((cell("11", "11"), cell("04", "04"), cell("04", "19")), (1, 1, 1));
-        assert_eq!((cell("04", "none"), cell("05", "none"), cell("none", "11"), cell("none", "03"), cell("none", "19")), (1, 1, 1, 1, 1));
+        assert_eq!(
+            (cell("04", "none"), cell("05", "none"), cell("none", "11"), cell("none", "03"), cell("none", "19")),
+            (1, 1, 1, 1, 1)
+        );
         assert_eq!(c.matrix.iter().flatten().sum::<usize>(), 8);
 
         // Errors: s1 miss RJ04, fp JR11; s2 miss CU04 (system 19), fp UC03, CU19 (gold 04); s3 fp; s4 miss.
-        let ids: Vec<(&str, usize, usize)> = r.errors.iter().map(|e| (e.id.as_str(), e.misses.len(), e.false_positives.len())).collect();
+        let ids: Vec<(&str, usize, usize)> =
+            r.errors.iter().map(|e| (e.id.as_str(), e.misses.len(), e.false_positives.len())).collect();
         assert_eq!(ids, [("s1", 1, 1), ("s2", 1, 2), ("s3", 0, 1), ("s4", 1, 0)]);
         assert_eq!(r.errors[1].misses[0].system_label.as_deref(), Some("19"));
         assert_eq!(r.errors[1].false_positives[1].gold_label.as_deref(), Some("04"));
@@ -971,7 +1024,8 @@ mod tests {
         assert_eq!(r.label, LabelKind::Plover);
         assert_eq!((r.sentences, r.gold_events, r.system_events, r.unknown_ids), (3, 3, 5, 2));
         assert_eq!(r.unknown_id_values, ["zz", "None"]);
-        let counts: Vec<(&str, usize, usize, usize)> = r.rows.iter().map(|x| (x.name.as_str(), x.figures.tp, x.figures.fp, x.figures.fn_)).collect();
+        let counts: Vec<(&str, usize, usize, usize)> =
+            r.rows.iter().map(|x| (x.name.as_str(), x.figures.tp, x.figures.fp, x.figures.fn_)).collect();
         assert_eq!(counts, [("detect", 2, 0, 0), ("plover", 1, 2, 2), ("dyad", 2, 1, 1), ("dyad+plover", 1, 2, 2)]);
         assert_eq!(r.rows[0].figures.f1, 1.0);
         // Root labels on the same files: gold has none ("-"), the system 03, 04, 11.
@@ -994,7 +1048,11 @@ mod tests {
         // Numeric ids are str()'d on both sides. A two-character "cameo" is
         // read as a code that lost its leading zero ("11" → "011" → root 01),
         // as score.py does: write roots in "root", or codes in full.
-        let g = read_gold("g", "{\"id\": 7, \"text\": \"x\", \"events\": [{\"source\": \"A\", \"target\": \"B\", \"cameo\": \"11\"}]}").unwrap();
+        let g = read_gold(
+            "g",
+            "{\"id\": 7, \"text\": \"x\", \"events\": [{\"source\": \"A\", \"target\": \"B\", \"cameo\": \"11\"}]}",
+        )
+        .unwrap();
         let s = read_events("e", "{\"id\": 7, \"source\": \"A\", \"target\": \"B\", \"cameo\": \"0111\"}").unwrap();
         assert_eq!(score(&g, &s, LabelChoice::Auto).headline().figures.tp, 1);
     }
@@ -1006,8 +1064,11 @@ mod tests {
         let doc = g.records()[0].document("g.jsonl").unwrap();
         assert_eq!(doc.id, "r1");
         assert_eq!(doc.given.date, chrono::NaiveDate::from_ymd_opt(2019, 1, 14));
-        let events: Vec<SystemEvent> = crate::pipeline::code(&dicts, &doc, &Default::default()).iter().map(SystemEvent::from_event).collect();
-        assert!(events.iter().any(|e| e.id.as_deref() == Some("r1") && e.keys.source.as_deref() == Some("RUS") && e.keys.root.as_deref() == Some("11")));
+        let events: Vec<SystemEvent> =
+            crate::pipeline::code(&dicts, &doc, &Default::default()).iter().map(SystemEvent::from_event).collect();
+        assert!(events.iter().any(|e| e.id.as_deref() == Some("r1")
+            && e.keys.source.as_deref() == Some("RUS")
+            && e.keys.root.as_deref() == Some("11")));
         assert!(events.iter().all(|e| e.rule.is_some()));
     }
 }

@@ -87,117 +87,167 @@ pub struct RawEvent {
 }
 
 /// Verbs after which "that" opens a reported clause.
-static REPORTING: WordSet = WordSet::class(0, &[
-    "said", "say", "says", "saying", "stated", "noted", "notes", "stressed", "stresses", "added", "adds", "told",
-    "tells", "announced", "announces", "declared", "declares", "claimed", "claims", "insisted", "insists", "argued",
-    "argues", "believe", "believes", "believed", "think", "thinks", "thought", "confirmed", "confirms", "reported",
-    "explained", "recalled", "emphasized", "emphasised", "underlined", "underscored", "asserted", "maintained",
-    "acknowledged", "remarked", "observed", "indicated", "suggested", "wrote", "writes", "warned", "warns", "hoped",
-    "expects", "expected", "agreed", "pointed", "reiterated", "reaffirmed", "assured", "informed", "reminded",
-]);
+static REPORTING: WordSet = WordSet::class(
+    0,
+    &[
+        "said", "say", "says", "saying", "stated", "noted", "notes", "stressed", "stresses", "added", "adds", "told",
+        "tells", "announced", "announces", "declared", "declares", "claimed", "claims", "insisted", "insists",
+        "argued", "argues", "believe", "believes", "believed", "think", "thinks", "thought", "confirmed", "confirms",
+        "reported", "explained", "recalled", "emphasized", "emphasised", "underlined", "underscored", "asserted",
+        "maintained", "acknowledged", "remarked", "observed", "indicated", "suggested", "wrote", "writes", "warned",
+        "warns", "hoped", "expects", "expected", "agreed", "pointed", "reiterated", "reaffirmed", "assured",
+        "informed", "reminded",
+    ],
+);
 
 /// Verbs that open a reported clause even without "that" ("Lavrov said
 /// Moscow would respond"). Verbs that also head events ("declared a
 /// ceasefire", "recalled its ambassador") are not among them.
-static SAY_VERBS: WordSet = WordSet::class(1, &[
-    "said", "say", "says", "saying", "added", "adds", "noted", "stressed", "believe", "believes", "believed", "think",
-    "thinks", "thought", "insisted", "insists", "argued", "argues", "claimed", "claims", "explained", "emphasized",
-    "emphasised", "underlined", "asserted", "remarked", "observed", "suggested", "wrote", "told",
-]);
+static SAY_VERBS: WordSet = WordSet::class(
+    1,
+    &[
+        "said", "say", "says", "saying", "added", "adds", "noted", "stressed", "believe", "believes", "believed",
+        "think", "thinks", "thought", "insisted", "insists", "argued", "argues", "claimed", "claims", "explained",
+        "emphasized", "emphasised", "underlined", "asserted", "remarked", "observed", "suggested", "wrote", "told",
+    ],
+);
 
-static THAT_NOUNS: WordSet = WordSet::class(2, &[
-    "statement", "statements", "remark", "remarks", "claim", "claims", "allegation", "allegations", "assertion",
-    "fact", "understanding", "hope", "belief", "view", "assurance", "assurances", "confident", "sure", "convinced",
-    "aware", "clear", "concluded", "agreed", "out", "position", "conviction", "impression", "sign", "news", "reports",
-    "evidence", "proof", "indication", "signs",
-]);
+static THAT_NOUNS: WordSet = WordSet::class(
+    2,
+    &[
+        "statement", "statements", "remark", "remarks", "claim", "claims", "allegation", "allegations", "assertion",
+        "fact", "understanding", "hope", "belief", "view", "assurance", "assurances", "confident", "sure", "convinced",
+        "aware", "clear", "concluded", "agreed", "out", "position", "conviction", "impression", "sign", "news",
+        "reports", "evidence", "proof", "indication", "signs",
+    ],
+);
 
-static CLAUSE_WORDS: WordSet = WordSet::class(3, &[
-    "which", "who", "whom", "whose", "while", "how", "why", "what", "whereas", "although", "though", "because", "since", "if", "unless",
-    "whether", "when", "after", "before", "once", "until", "where", "so",
-]);
+static CLAUSE_WORDS: WordSet = WordSet::class(
+    3,
+    &[
+        "which", "who", "whom", "whose", "while", "how", "why", "what", "whereas", "although", "though", "because",
+        "since", "if", "unless", "whether", "when", "after", "before", "once", "until", "where", "so",
+    ],
+);
 
-static AUX: WordSet = WordSet::class(4, &[
-    "will", "wo", "would", "shall", "should", "can", "could", "may", "might", "must", "'ll", "'d", "is", "are", "was", "were", "cannot",
-    "be", "been", "being", "am", "'re", "'m", "has", "have", "had", "'ve", "do", "does", "did", "not", "n't", "never",
-    "also", "already", "still", "just", "once", "again", "further", "jointly", "today", "yesterday", "now", "then",
-    "to", "going", "no", "longer", "both", "all", "each", "even", "only", "thus", "therefore", "reportedly", "allegedly",
-    "subsequently", "themselves", "itself", "himself", "herself", "ourselves", "later", "soon", "first", "recently",
-    "ready", "willing", "prepared", "plan", "plans", "planned", "planning", "intend", "intends", "intended", "want",
-    "wants", "wanted", "hope", "hopes", "hoped", "seek", "seeks", "sought", "aim", "aims", "expect", "expects", "expected",
-    "likely", "set", "about", "due", "like", "continue", "continues", "continued", "continuing",
-    // Aspect: "resumed shelling", "began deporting".
-    "resume", "resumes", "resumed", "begin", "begins", "began", "start", "starts", "started", "keep", "keeps", "kept",
-]);
+static AUX: WordSet = WordSet::class(
+    4,
+    &[
+        "will", "wo", "would", "shall", "should", "can", "could", "may", "might", "must", "'ll", "'d", "is", "are",
+        "was", "were", "cannot", "be", "been", "being", "am", "'re", "'m", "has", "have", "had", "'ve", "do", "does",
+        "did", "not", "n't", "never", "also", "already", "still", "just", "once", "again", "further", "jointly",
+        "today", "yesterday", "now", "then", "to", "going", "no", "longer", "both", "all", "each", "even", "only",
+        "thus", "therefore", "reportedly", "allegedly", "subsequently", "themselves", "itself", "himself", "herself",
+        "ourselves", "later", "soon", "first", "recently", "ready", "willing", "prepared", "plan", "plans", "planned",
+        "planning", "intend", "intends", "intended", "want", "wants", "wanted", "hope", "hopes", "hoped", "seek",
+        "seeks", "sought", "aim", "aims", "expect", "expects", "expected", "likely", "set", "about", "due", "like",
+        "continue", "continues", "continued", "continuing",
+        // Aspect: "resumed shelling", "began deporting".
+        "resume", "resumes", "resumed", "begin", "begins", "began", "start", "starts", "started", "keep", "keeps",
+        "kept",
+    ],
+);
 
 /// Verbs that turn a noun naming an act into the act itself: "began a
 /// hunger strike", "staged a general strike", "went on strike", "called a
 /// boycott". Verbs that end or refuse the act ("ended", "called off") are
-/// not among them.
-static SUPPORT_VERBS: WordSet = WordSet::class(5, &[
-    "begin", "begins", "began", "begun", "beginning", "start", "starts", "started", "starting", "stage", "stages",
-    "staged", "staging", "hold", "holds", "held", "holding", "launch", "launches", "launched", "launching", "call",
-    "calls", "called", "calling", "organise", "organises", "organised", "organising", "organize", "organizes",
-    "organized", "organizing", "continue", "continues", "continued", "continuing", "mount", "mounts", "mounted",
-    "mounting", "declare", "declares", "declared", "declaring", "join", "joins", "joined", "joining", "lead", "leads",
-    "led", "leading", "go", "goes", "went", "gone", "going", "remain", "remains", "remained", "remaining", "resume",
-    "resumes", "resumed", "resuming", "carry", "carried", "carries", "carrying", "embark", "embarked", "embarks",
-    "embarking", "observe", "observed", "observes", "observing", "enforce", "enforced", "enforces", "enforcing",
-    // "ordered the call-up of reservists": ordering an act is the act.
-    "order", "orders", "ordered", "ordering",
-]);
+/// not among them. Ordering an act is the act: "ordered the call-up of
+/// reservists".
+static SUPPORT_VERBS: WordSet = WordSet::class(
+    5,
+    &[
+        "begin", "begins", "began", "begun", "beginning", "start", "starts", "started", "starting", "stage", "stages",
+        "staged", "staging", "hold", "holds", "held", "holding", "launch", "launches", "launched", "launching", "call",
+        "calls", "called", "calling", "organise", "organises", "organised", "organising", "organize", "organizes",
+        "organized", "organizing", "continue", "continues", "continued", "continuing", "mount", "mounts", "mounted",
+        "mounting", "declare", "declares", "declared", "declaring", "join", "joins", "joined", "joining", "lead",
+        "leads", "led", "leading", "go", "goes", "went", "gone", "going", "remain", "remains", "remained", "remaining",
+        "resume", "resumes", "resumed", "resuming", "carry", "carried", "carries", "carrying", "embark", "embarked",
+        "embarks", "embarking", "observe", "observed", "observes", "observing", "enforce", "enforced", "enforces",
+        "enforcing", "order", "orders", "ordered", "ordering",
+    ],
+);
 
 /// Words that may stand between a support verb and its noun: determiners,
 /// possessives, the particle of "go on", and a few modifiers of duration.
-static SUPPORT_GAP: WordSet = WordSet::class(6, &[
-    "a", "an", "the", "his", "her", "their", "its", "our", "my", "your", "this", "these", "another", "new",
-    "fresh", "second", "third", "renewed", "on", "out", "week-long", "day-long", "month-long", "indefinite", "open-ended",
-    "one-day", "two-day", "three-day", "24-hour", "48-hour", "symbolic", "mass", "nationwide", "national", "massive",
-    "large", "huge", "peaceful", "silent", "largest", "biggest", "ever", "latest", "annual", "major", "first",
-]);
+static SUPPORT_GAP: WordSet = WordSet::class(
+    6,
+    &[
+        "a", "an", "the", "his", "her", "their", "its", "our", "my", "your", "this", "these", "another", "new",
+        "fresh", "second", "third", "renewed", "on", "out", "week-long", "day-long", "month-long", "indefinite",
+        "open-ended", "one-day", "two-day", "three-day", "24-hour", "48-hour", "symbolic", "mass", "nationwide",
+        "national", "massive", "large", "huge", "peaceful", "silent", "largest", "biggest", "ever", "latest", "annual",
+        "major", "first",
+    ],
+);
 
 /// Nouns naming a message, after which a participle says what it does
 /// ("a statement demanding", "a letter accusing").
-static COMMUNICATION_NOUNS: WordSet = WordSet::class(7, &[
-    "statement", "statements", "declaration", "letter", "message", "communique", "note", "resolution", "appeal", "petition", "ultimatum", "decree",
-]);
+static COMMUNICATION_NOUNS: WordSet = WordSet::class(
+    7,
+    &[
+        "statement", "statements", "declaration", "letter", "message", "communique", "note", "resolution", "appeal",
+        "petition", "ultimatum", "decree",
+    ],
+);
 
 /// Words of time that may follow a reporting verb ("said on Tuesday",
 /// "said today").
-static TIME_WORDS: WordSet = WordSet::class(8, &[
-    "today", "yesterday", "tonight", "earlier", "later", "again", "also", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday", "repeatedly", "publicly",
-]);
+static TIME_WORDS: WordSet = WordSet::class(
+    8,
+    &[
+        "today", "yesterday", "tonight", "earlier", "later", "again", "also", "monday", "tuesday", "wednesday",
+        "thursday", "friday", "saturday", "sunday", "repeatedly", "publicly",
+    ],
+);
 
 /// Verbs whose -ing complement is the act they begin, go on with or take
 /// up again.
-static ASPECTUAL: WordSet = WordSet::class(9, &[
-    "resume", "resumes", "resumed", "resuming", "continue", "continues", "continued", "continuing", "begin", "begins", "began",
-    "begun", "start", "starts", "started", "keep", "keeps", "kept",
-]);
+static ASPECTUAL: WordSet = WordSet::class(
+    9,
+    &[
+        "resume", "resumes", "resumed", "resuming", "continue", "continues", "continued", "continuing", "begin",
+        "begins", "began", "begun", "start", "starts", "started", "keep", "keeps", "kept",
+    ],
+);
 
 /// Verbs that put out a message ("issued a statement demanding …").
-static ISSUING_VERBS: WordSet = WordSet::class(10, &[
-    "issue", "issued", "issues", "release", "released", "releases", "adopt", "adopted", "adopts", "pass", "passed", "passes",
-    "send", "sent", "sends", "publish", "published", "publishes", "deliver", "delivered", "delivers", "submit", "submitted",
-    "submits", "circulate", "circulated", "circulates", "sign", "signed", "signs",
-]);
+static ISSUING_VERBS: WordSet = WordSet::class(
+    10,
+    &[
+        "issue", "issued", "issues", "release", "released", "releases", "adopt", "adopted", "adopts", "pass", "passed",
+        "passes", "send", "sent", "sends", "publish", "published", "publishes", "deliver", "delivered", "delivers",
+        "submit", "submitted", "submits", "circulate", "circulated", "circulates", "sign", "signed", "signs",
+    ],
+);
 
 /// Words before an adjective: "the alleged", "its proposed".
-static DETERMINERS: WordSet = WordSet::class(11, &["the", "a", "an", "his", "her", "its", "their", "our", "my", "your"]);
+static DETERMINERS: WordSet =
+    WordSet::class(11, &["the", "a", "an", "his", "her", "its", "their", "our", "my", "your"]);
 
 static BE: WordSet = WordSet::class(12, &["is", "are", "was", "were", "be", "been", "being", "am", "'re", "'m"]);
 static NEG: WordSet = WordSet::class(13, &["not", "n't", "never", "no", "cannot"]);
-static FUTURE: WordSet = WordSet::class(14, &["will", "'ll", "wo", "shall", "would", "going", "ready", "willing", "prepared", "plan", "plans", "planned", "planning", "intend", "intends", "intended", "want", "wants", "wanted", "hope", "hopes", "hoped", "seek", "seeks", "sought", "aim", "aims", "expect", "expects", "expected", "likely", "set", "about", "due", "like"]);
+static FUTURE: WordSet = WordSet::class(
+    14,
+    &[
+        "will", "'ll", "wo", "shall", "would", "going", "ready", "willing", "prepared", "plan", "plans", "planned",
+        "planning", "intend", "intends", "intended", "want", "wants", "wanted", "hope", "hopes", "hoped", "seek",
+        "seeks", "sought", "aim", "aims", "expect", "expects", "expected", "likely", "set", "about", "due", "like",
+    ],
+);
 static MODAL: WordSet = WordSet::class(15, &["can", "could", "may", "might", "should", "must", "'d", "cannot"]);
-static PREPOSITIONS: WordSet = WordSet::class(16, &[
-    "of", "in", "at", "with", "to", "for", "from", "by", "on", "about", "after", "before", "during", "against", "between",
-    "among", "over", "under", "toward", "towards", "into", "than", "despite", "through", "across", "via", "regarding",
-    "including", "like", "upon", "within", "without", "following", "amid",
-]);
+static PREPOSITIONS: WordSet = WordSet::class(
+    16,
+    &[
+        "of", "in", "at", "with", "to", "for", "from", "by", "on", "about", "after", "before", "during", "against",
+        "between", "among", "over", "under", "toward", "towards", "into", "than", "despite", "through", "across",
+        "via", "regarding", "including", "like", "upon", "within", "without", "following", "amid",
+    ],
+);
 
 /// Punctuation that ends a clause.
-static BOUNDARY_PUNCT: WordSet = WordSet::class(18, &[";", ":", "(", ")", "[", "]", "-", "\u{2013}", "\u{2014}", "?", "!"]);
+static BOUNDARY_PUNCT: WordSet =
+    WordSet::class(18, &[";", ":", "(", ")", "[", "]", "-", "\u{2013}", "\u{2014}", "?", "!"]);
 
 /// The other words that may open a clause, on conditions [`clauses`]
 /// reads word by word.
@@ -207,8 +257,28 @@ static CLAUSE_JOINERS: WordSet = WordSet::class(19, &["that", "and", "but", "or"
 /// [`WordSet::class`] with bit `n` at index `n`): their bits are set on
 /// their words in the dictionaries' word table.
 pub(crate) static WORD_CLASSES: [&WordSet; 22] = [
-    &REPORTING, &SAY_VERBS, &THAT_NOUNS, &CLAUSE_WORDS, &AUX, &SUPPORT_VERBS, &SUPPORT_GAP, &COMMUNICATION_NOUNS, &TIME_WORDS, &ASPECTUAL, &ISSUING_VERBS, &DETERMINERS, &BE, &NEG, &FUTURE, &MODAL, &PREPOSITIONS, &MONTHS, &BOUNDARY_PUNCT, &CLAUSE_JOINERS,
-    &crate::actors::FIRST_PERSON, &crate::actors::FIRST_PERSON_POSSESSIVE,
+    &REPORTING,
+    &SAY_VERBS,
+    &THAT_NOUNS,
+    &CLAUSE_WORDS,
+    &AUX,
+    &SUPPORT_VERBS,
+    &SUPPORT_GAP,
+    &COMMUNICATION_NOUNS,
+    &TIME_WORDS,
+    &ASPECTUAL,
+    &ISSUING_VERBS,
+    &DETERMINERS,
+    &BE,
+    &NEG,
+    &FUTURE,
+    &MODAL,
+    &PREPOSITIONS,
+    &MONTHS,
+    &BOUNDARY_PUNCT,
+    &CLAUSE_JOINERS,
+    &crate::actors::FIRST_PERSON,
+    &crate::actors::FIRST_PERSON_POSSESSIVE,
 ];
 
 /// Assigns each token a clause number. Clauses split at semicolons, dashes
@@ -227,7 +297,8 @@ pub fn clauses(input: &SentenceInput<'_>, is_verb_head: &[bool], out: &mut Vec<u
     let in_np = |i: usize| input.nps.iter().any(|np| np.tokens.start < i && i < np.tokens.end);
     // "The Chilean Dockworkers' Union (UPCh) halted loading": a short aside in
     // brackets with no verb (an acronym, a gloss) leaves the clause whole.
-    let short_aside = |open: usize, close: usize| close > open && close - open <= 7 && !(open + 1..close).any(|k| is_verb_head[k]);
+    let short_aside =
+        |open: usize, close: usize| close > open && close - open <= 7 && !(open + 1..close).any(|k| is_verb_head[k]);
     let bracket_aside = |i: usize| match norm.token(i) {
         "(" => (i + 1..(i + 8).min(n)).find(|&k| norm.token(k) == ")").is_some_and(|c| short_aside(i, c)),
         ")" => (i.saturating_sub(7)..i).rev().find(|&k| norm.token(k) == "(").is_some_and(|o| short_aside(o, i)),
@@ -235,13 +306,19 @@ pub fn clauses(input: &SentenceInput<'_>, is_verb_head: &[bool], out: &mut Vec<u
     };
     // "drone, tank, and sniper fire": the last "and" of a list of
     // short items (another comma a few words back) joins words, not clauses.
-    let list_end = |i: usize| i >= 3 && (i.saturating_sub(4)..i - 2).any(|k| norm.token(k) == ",") && !(i.saturating_sub(4)..i - 1).any(|k| is_verb_head[k]);
+    let list_end = |i: usize| {
+        i >= 3
+            && (i.saturating_sub(4)..i - 2).any(|k| norm.token(k) == ",")
+            && !(i.saturating_sub(4)..i - 1).any(|k| is_verb_head[k])
+    };
     let class = |k: usize| norm.words[k].class;
     // "Azerbaijan is releasing 32 servicemen and Armenia is releasing two":
     // after the clause's verb, "and/but" + an actor + a verb (past its
     // auxiliaries) starts a new clause with a subject of its own.
     let new_subject = |i: usize| {
-        let np = input.nps.iter().find(|np| np.code.is_some() && (np.tokens.start == i + 1 || np.tokens.start == i + 2 && DETERMINERS.of(class(i + 1))));
+        let np = input.nps.iter().find(|np| {
+            np.code.is_some() && (np.tokens.start == i + 1 || np.tokens.start == i + 2 && DETERMINERS.of(class(i + 1)))
+        });
         np.is_some_and(|np| {
             let mut k = np.tokens.end;
             while k < n && k < np.tokens.end + 4 && AUX.of(class(k)) && norm.token(k) != "to" {
@@ -254,7 +331,11 @@ pub fn clauses(input: &SentenceInput<'_>, is_verb_head: &[bool], out: &mut Vec<u
         let cw = class(i);
         // Most words open no clause: only punctuation, clause words and
         // joiners can, and a word after a verb of saying.
-        if !(BOUNDARY_PUNCT.of(cw) || CLAUSE_WORDS.of(cw) || CLAUSE_JOINERS.of(cw) || i > 0 && SAY_VERBS.of(class(i - 1))) {
+        if !(BOUNDARY_PUNCT.of(cw)
+            || CLAUSE_WORDS.of(cw)
+            || CLAUSE_JOINERS.of(cw)
+            || i > 0 && SAY_VERBS.of(class(i - 1)))
+        {
             out.push(c);
             continue;
         }
@@ -319,18 +400,33 @@ fn np_near(ctx: &Ctx<'_>, pos: usize) -> Option<usize> {
     ctx.input.nps.iter().position(|np| {
         np.tokens.start >= pos
             && np.tokens.start <= pos + 3
-            && (pos..np.tokens.start).all(|k| ctx.clause[k] == clause && ctx.input.tokens[k].kind == TokKind::Word && !matches!(ctx.input.norm.token(k), "and" | "but" | "that" | "which"))
+            && (pos..np.tokens.start).all(|k| {
+                ctx.clause[k] == clause
+                    && ctx.input.tokens[k].kind == TokKind::Word
+                    && !matches!(ctx.input.norm.token(k), "and" | "but" | "that" | "which")
+            })
     })
 }
 
 /// Matches `steps[e..]` (a pattern's elements after its head) from token `pos`.
-fn match_elems(ctx: &Ctx<'_>, steps: &[Elem], e: usize, pos: usize, b: Binding, head_clause: usize) -> Option<(usize, Binding)> {
+fn match_elems(
+    ctx: &Ctx<'_>,
+    steps: &[Elem],
+    e: usize,
+    pos: usize,
+    b: Binding,
+    head_clause: usize,
+) -> Option<(usize, Binding)> {
     let n = ctx.input.tokens.len();
     let Some(elem) = steps.get(e) else { return Some((pos, b)) };
     let sym_at = |k: usize| if k < n { ctx.syms[k] } else { None };
     match elem {
-        Elem::Word(s) => (sym_at(pos) == Some(*s)).then(|| match_elems(ctx, steps, e + 1, pos + 1, b, head_clause)).flatten(),
-        Elem::Alt(a) => sym_at(pos).filter(|s| ctx.dicts.verbs.alternatives(*a).contains(s)).and_then(|_| match_elems(ctx, steps, e + 1, pos + 1, b, head_clause)),
+        Elem::Word(s) => {
+            (sym_at(pos) == Some(*s)).then(|| match_elems(ctx, steps, e + 1, pos + 1, b, head_clause)).flatten()
+        }
+        Elem::Alt(a) => sym_at(pos)
+            .filter(|s| ctx.dicts.verbs.alternatives(*a).contains(s))
+            .and_then(|_| match_elems(ctx, steps, e + 1, pos + 1, b, head_clause)),
         Elem::Opt(s) => {
             if sym_at(pos) == Some(*s) {
                 if let Some(r) = match_elems(ctx, steps, e + 1, pos + 1, b, head_clause) {
@@ -339,7 +435,9 @@ fn match_elems(ctx: &Ctx<'_>, steps: &[Elem], e: usize, pos: usize, b: Binding, 
             }
             match_elems(ctx, steps, e + 1, pos, b, head_clause)
         }
-        Elem::Verb(l) => sym_at(pos).filter(|&s| ctx.dicts.verbs.is_form_of(s, *l)).and_then(|_| match_elems(ctx, steps, e + 1, pos + 1, b, head_clause)),
+        Elem::Verb(l) => sym_at(pos)
+            .filter(|&s| ctx.dicts.verbs.is_form_of(s, *l))
+            .and_then(|_| match_elems(ctx, steps, e + 1, pos + 1, b, head_clause)),
         Elem::Gap => {
             // A word the next element needs is looked for before trying the
             // rest of the pattern at a position (the same answer, without
@@ -357,7 +455,10 @@ fn match_elems(ctx: &Ctx<'_>, steps: &[Elem], e: usize, pos: usize, b: Binding, 
                 }
                 if k > 0 {
                     let t = q - 1;
-                    if pos >= n || ctx.clause[t] != ctx.clause[pos] || ctx.input.tokens[t].kind == TokKind::Punct && ctx.input.norm.token(t) != "'s" {
+                    if pos >= n
+                        || ctx.clause[t] != ctx.clause[pos]
+                        || ctx.input.tokens[t].kind == TokKind::Punct && ctx.input.norm.token(t) != "'s"
+                    {
                         break;
                     }
                 }
@@ -395,7 +496,12 @@ fn match_elems(ctx: &Ctx<'_>, steps: &[Elem], e: usize, pos: usize, b: Binding, 
             let b = Binding { unfilled: b.unfilled + 1, ..b };
             for k in min..=2 {
                 let q = pos + k;
-                if q > n || k > 0 && (pos >= n || ctx.clause[q - 1] != ctx.clause[pos] || ctx.input.tokens[q - 1].kind == TokKind::Punct) {
+                if q > n
+                    || k > 0
+                        && (pos >= n
+                            || ctx.clause[q - 1] != ctx.clause[pos]
+                            || ctx.input.tokens[q - 1].kind == TokKind::Punct)
+                {
                     break;
                 }
                 if let Some(r) = match_elems(ctx, steps, e + 1, q, b, head_clause) {
@@ -419,7 +525,10 @@ fn support_verb(ctx: &Ctx<'_>, head: usize) -> Option<usize> {
             return None;
         }
         k -= 1;
-        if ctx.clause[k] != clause || ctx.input.tokens[k].kind != TokKind::Word || ctx.input.nps.iter().any(|np| np.tokens.start <= k && k < np.tokens.end) {
+        if ctx.clause[k] != clause
+            || ctx.input.tokens[k].kind != TokKind::Word
+            || ctx.input.nps.iter().any(|np| np.tokens.start <= k && k < np.tokens.end)
+        {
             return None;
         }
         let c = norm.words[k].class;
@@ -475,7 +584,10 @@ fn verb_group(ctx: &Ctx<'_>, head: usize) -> Group {
         while k > 0 && steps < 4 {
             k -= 1;
             steps += 1;
-            if ctx.clause[k] != ctx.clause[head] || ctx.input.tokens[k].kind == TokKind::Punct || ctx.input.nps.iter().any(|np| np.tokens.end == k + 1) {
+            if ctx.clause[k] != ctx.clause[head]
+                || ctx.input.tokens[k].kind == TokKind::Punct
+                || ctx.input.nps.iter().any(|np| np.tokens.end == k + 1)
+            {
                 break;
             }
             let w = norm.token(k);
@@ -490,7 +602,10 @@ fn verb_group(ctx: &Ctx<'_>, head: usize) -> Group {
     // A pattern headed by an adverb ("sexually ABUSE"): the verb follows it.
     // ("rally", "supply" and "apply" are verbs themselves.)
     let is_verb_form = |k: usize| ctx.syms[k].is_some_and(|s| ctx.dicts.verbs.is(s, VerbLexicon::FORM));
-    let adverb_head = norm.token(head).ends_with("ly") && ctx.input.tokens[head].kind == TokKind::Word && head + 1 < ctx.input.tokens.len() && !is_verb_form(head);
+    let adverb_head = norm.token(head).ends_with("ly")
+        && ctx.input.tokens[head].kind == TokKind::Word
+        && head + 1 < ctx.input.tokens.len()
+        && !is_verb_form(head);
     let verb = if adverb_head { head + 1 } else { head };
     let head_is_participle = ctx.syms[verb].is_some_and(|s| ctx.dicts.verbs.is(s, VerbLexicon::PARTICIPLE));
     // "resumed shelling", "continued deporting": the -ing form after an
@@ -500,12 +615,21 @@ fn verb_group(ctx: &Ctx<'_>, head: usize) -> Group {
     g.passive = be && head_is_participle && !BE.of(norm.words[head].class);
     // "Border guards were involved in the smuggling": a participle that is
     // an adjective of taking part leaves its subject the doer.
-    if g.passive && matches!(norm.token(verb), "engaged" | "involved") && verb + 1 < ctx.input.tokens.len() && norm.token(verb + 1) == "in" {
+    if g.passive
+        && matches!(norm.token(verb), "engaged" | "involved")
+        && verb + 1 < ctx.input.tokens.len()
+        && norm.token(verb + 1) == "in"
+    {
         g.passive = false;
     }
     // "were killed or wounded": a participle coordinated with a passive
     // one shares its voice (and its verb group).
-    if !be && head_is_participle && verb >= 2 && matches!(norm.token(verb - 1), "and" | "or") && ctx.syms[verb - 2].is_some_and(|s| ctx.dicts.verbs.is(s, VerbLexicon::PARTICIPLE)) {
+    if !be
+        && head_is_participle
+        && verb >= 2
+        && matches!(norm.token(verb - 1), "and" | "or")
+        && ctx.syms[verb - 2].is_some_and(|s| ctx.dicts.verbs.is(s, VerbLexicon::PARTICIPLE))
+    {
         let first = verb_group(ctx, verb - 2);
         if first.passive {
             return first;
@@ -546,7 +670,13 @@ pub struct Work {
 }
 
 /// Codes one sentence: the verb matches (with their fate) and the events.
-pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &mut Vec<VerbMatch>, events: &mut Vec<RawEvent>, work: &mut Work) {
+pub fn code_sentence(
+    dicts: &Dictionaries,
+    input: &SentenceInput<'_>,
+    matches: &mut Vec<VerbMatch>,
+    events: &mut Vec<RawEvent>,
+    work: &mut Work,
+) {
     matches.clear();
     events.clear();
     let n = input.tokens.len();
@@ -554,7 +684,23 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         return;
     }
     let norm = input.norm;
-    let Work { syms, is_head, clause, bound, clause_done, after, loose_passing, rule, event_rule, sources, targets, clause_subject, subjects, complements, background } = work;
+    let Work {
+        syms,
+        is_head,
+        clause,
+        bound,
+        clause_done,
+        after,
+        loose_passing,
+        rule,
+        event_rule,
+        sources,
+        targets,
+        clause_subject,
+        subjects,
+        complements,
+        background,
+    } = work;
     syms.clear();
     syms.extend(norm.words.iter().map(|w| w.verb));
     // No word that heads a pattern: nothing can match, so no events.
@@ -576,7 +722,11 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
     let ctx = Ctx { input, passive: std::cell::Cell::new(false), syms, clause, dicts };
 
     let question = norm.token(n - 1) == "?" || (n >= 2 && norm.token(n - 2) == "?");
-    let conditional = (0..n).any(|i| CLAUSE_WORDS.of(norm.words[i].class) && matches!(norm.token(i), "if" | "unless" | "whether") && (i == 0 || clause[i] != clause[i - 1]));
+    let conditional = (0..n).any(|i| {
+        CLAUSE_WORDS.of(norm.words[i].class)
+            && matches!(norm.token(i), "if" | "unless" | "whether")
+            && (i == 0 || clause[i] != clause[i - 1])
+    });
     // Whether a discard phrase occurs is asked only of a sentence with matches.
     let discarded = || dicts.discards.as_ref().is_some_and(|ac| ac.is_match(norm.text()));
     background_clauses(input, clause, background);
@@ -604,7 +754,10 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             continue;
         };
         // "visa-free": the second half of a hyphenated word heads nothing.
-        if i > 0 && input.tokens[i].start == input.tokens[i - 1].end + 1 && input.doc.as_bytes()[input.tokens[i - 1].end as usize] == b'-' {
+        if i > 0
+            && input.tokens[i].start == input.tokens[i - 1].end + 1
+            && input.doc.as_bytes()[input.tokens[i - 1].end as usize] == b'-'
+        {
             i += 1;
             continue;
         }
@@ -640,7 +793,8 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             let mut b = Binding::default();
             if c.head == 1 {
                 // "$ condemnation of +": the source ends right before the head ("Russia's").
-                let before = |np: &ActorNp| np.tokens.end == i || np.tokens.end + 1 == i && norm.token(np.tokens.end) == "'s";
+                let before =
+                    |np: &ActorNp| np.tokens.end == i || np.tokens.end + 1 == i && norm.token(np.tokens.end) == "'s";
                 match *source_before.get_or_insert_with(|| input.nps.iter().position(before)) {
                     Some(s) => b.source = Some(s),
                     None => continue,
@@ -711,7 +865,9 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             }
             // "warned NATO on Wednesday that Russia would …": the that-clause
             // a few words on, past the addressee and a time.
-            let that = (m.tokens.end..(m.tokens.end + 4).min(n)).take_while(|&k| clause[k] == m.clause || norm.token(k) == "that").find(|&k| norm.token(k) == "that" && clause[k] != m.clause);
+            let that = (m.tokens.end..(m.tokens.end + 4).min(n))
+                .take_while(|&k| clause[k] == m.clause || norm.token(k) == "that")
+                .find(|&k| norm.token(k) == "that" && clause[k] != m.clause);
             if let Some(t) = that {
                 complements.push(clause[t]);
             }
@@ -732,32 +888,73 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         let threat = p.code.root_number() == 13;
         // "Iran will not renegotiate the deal": a cooperative act refused
         // for the future is a rejection.
-        let refusal = m.negated && !p.negated && m.future && will_before(&ctx, m.head) && matches!(p.code.root_number(), 3..=8) && !m.modal;
+        let refusal = m.negated
+            && !p.negated
+            && m.future
+            && will_before(&ctx, m.head)
+            && matches!(p.code.root_number(), 3..=8)
+            && !m.modal;
         // ", accusing the opposition of …", "issued a statement demanding
         // that …": a participle that adds a speech act (demand, accusation,
         // rejection, threat) by the clause's subject is an act of its own.
         // (Threats only by name: ", giving him 72 hours to leave" is a
         // detail of the expulsion.)
-        let message = |k: usize| COMMUNICATION_NOUNS.of(norm.words[k].class) && (k.saturating_sub(3)..k).any(|j| ISSUING_VERBS.of(norm.words[j].class));
+        let message = |k: usize| {
+            COMMUNICATION_NOUNS.of(norm.words[k].class)
+                && (k.saturating_sub(3)..k).any(|j| ISSUING_VERBS.of(norm.words[j].class))
+        };
         let speech_participle = m.nonfinite
             && p.has_verb
-            && (matches!(p.code.root_number(), 10..=12) || threat && matches!(head_lemma(dicts, p), "threaten" | "warn"))
+            && (matches!(p.code.root_number(), 10..=12)
+                || threat && matches!(head_lemma(dicts, p), "threaten" | "warn"))
             && m.head > 0
             && (norm.token(m.head - 1) == "," || (m.head.saturating_sub(2)..m.head).any(message));
         // "Nigeria will withdraw its force from Chad unless …": a forceful
         // or punitive act promised on a condition is an ultimatum, a threat.
-        let ultimatum = m.future && !threat && will_before(&ctx, m.head) && dicts.ontology.intent_of(p.code).root_number() == 13 && !clause_starts_with(&ctx, m.clause, "if") && !clause_starts_with(&ctx, m.clause, "unless");
-        let embedded = complements.contains(&m.clause).then_some("complement of an appeal, demand, intent or threat").or_else(|| {
-            // "asked how Japan would address …": an indirect question asserts nothing.
-            let asked = clause_first > 0 && matches!(norm.token(clause_first - 1), "about" | "asked" | "ask" | "asks" | "asking" | "wonder" | "wondered" | "know" | "knows" | "unclear" | "questions" | "inquired" | "inquire" | "to");
-            (asked && matches!(norm.token(clause_first), "how" | "why" | "what" | "whether")).then_some("indirect question")
-        }).or_else(|| {
-            // "there was no evidence that Damascus had used …", "we have not
-            // seen any sign that Russia has pulled back": what is denied.
-            let evidence = clause_first > 0 && norm.token(clause_first) == "that" && (clause_first.saturating_sub(4)..clause_first).any(|k| matches!(norm.token(k), "evidence" | "proof" | "sign" | "signs" | "indication" | "indications"));
-            let denied = (clause_first.saturating_sub(8)..clause_first).any(|k| matches!(norm.token(k), "no" | "not" | "n't" | "never" | "without"));
-            (evidence && denied).then_some("denied (no evidence that …)")
-        });
+        let ultimatum = m.future
+            && !threat
+            && will_before(&ctx, m.head)
+            && dicts.ontology.intent_of(p.code).root_number() == 13
+            && !clause_starts_with(&ctx, m.clause, "if")
+            && !clause_starts_with(&ctx, m.clause, "unless");
+        let embedded = complements
+            .contains(&m.clause)
+            .then_some("complement of an appeal, demand, intent or threat")
+            .or_else(|| {
+                // "asked how Japan would address …": an indirect question asserts nothing.
+                let asked = clause_first > 0
+                    && matches!(
+                        norm.token(clause_first - 1),
+                        "about"
+                            | "asked"
+                            | "ask"
+                            | "asks"
+                            | "asking"
+                            | "wonder"
+                            | "wondered"
+                            | "know"
+                            | "knows"
+                            | "unclear"
+                            | "questions"
+                            | "inquired"
+                            | "inquire"
+                            | "to"
+                    );
+                (asked && matches!(norm.token(clause_first), "how" | "why" | "what" | "whether"))
+                    .then_some("indirect question")
+            })
+            .or_else(|| {
+                // "there was no evidence that Damascus had used …", "we have not
+                // seen any sign that Russia has pulled back": what is denied.
+                let evidence = clause_first > 0
+                    && norm.token(clause_first) == "that"
+                    && (clause_first.saturating_sub(4)..clause_first).any(|k| {
+                        matches!(norm.token(k), "evidence" | "proof" | "sign" | "signs" | "indication" | "indications")
+                    });
+                let denied = (clause_first.saturating_sub(8)..clause_first)
+                    .any(|k| matches!(norm.token(k), "no" | "not" | "n't" | "never" | "without"));
+                (evidence && denied).then_some("denied (no evidence that …)")
+            });
         // ", which the militia had seized in March": a relative clause in
         // the past perfect recalls the setting of the news.
         let pluperfect = || {
@@ -765,7 +962,9 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 && ["which", "who", "whom"].iter().any(|&w| clause_starts_with(&ctx, m.clause, w))
         };
         // "The United States has long supported …": a standing position, not an act.
-        let long_standing = m.head >= 2 && norm.token(m.head - 1) == "long" && matches!(norm.token(m.head - 2), "has" | "have" | "had" | "'ve");
+        let long_standing = m.head >= 2
+            && norm.token(m.head - 1) == "long"
+            && matches!(norm.token(m.head - 2), "has" | "have" | "had" | "'ve");
         let reason = if let Some(r) = embedded {
             Some(r)
         } else if let Some(r) = sentence_block.filter(|r| !((threat || ultimatum) && *r == "conditional")) {
@@ -810,9 +1009,13 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         // "Navy drones dropping glide bombs hit …": a
         // participle phrase in the clause that names the same kind of act
         // more precisely gives its code.
-        let refinement = matches.iter().filter(|o| o.clause == m.clause && o.nonfinite && !o.negated && o.head != m.head).map(|o| &dicts.verbs.patterns[o.pattern as usize]).find(|o| {
-            o.has_verb && o.code.root_number() == code.root_number() && o.code.as_str().len() > code.as_str().len()
-        });
+        let refinement = matches
+            .iter()
+            .filter(|o| o.clause == m.clause && o.nonfinite && !o.negated && o.head != m.head)
+            .map(|o| &dicts.verbs.patterns[o.pattern as usize])
+            .find(|o| {
+                o.has_verb && o.code.root_number() == code.root_number() && o.code.as_str().len() > code.as_str().len()
+            });
         if let Some(o) = refinement {
             rule.push_str(" +participle:");
             rule.push_str(itoa::Buffer::new().format(o.loc.line));
@@ -822,7 +1025,11 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         }
         // "killed hundreds of people", "killed more than 400 civilians":
         // killing non-combatants on a mass scale is a mass killing.
-        if matches!(code.root_number(), 18 | 19) && head_lemma(dicts, p) == "kill" && p.text.rsplit(' ').next().is_some_and(|w| NONCOMBATANTS.contains(&w)) && mass_scale(norm, &clause, &m) {
+        if matches!(code.root_number(), 18 | 19)
+            && head_lemma(dicts, p) == "kill"
+            && p.text.rsplit(' ').next().is_some_and(|w| NONCOMBATANTS.contains(&w))
+            && mass_scale(norm, &clause, &m)
+        {
             if let Some(c) = dicts.ontology.code("202") {
                 rule.push_str(" +mass-scale");
                 code = c;
@@ -830,7 +1037,10 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         }
         // "deported more than a million Ukrainians": expelling people by
         // the thousand is a mass expulsion.
-        if code.starts_with("174") && matches!(head_lemma(dicts, p), "deport" | "expel") && mass_expulsion(norm, &clause, &m) {
+        if code.starts_with("174")
+            && matches!(head_lemma(dicts, p), "deport" | "expel")
+            && mass_expulsion(norm, &clause, &m)
+        {
             if let Some(c) = dicts.ontology.code("201") {
                 rule.push_str(" +mass-scale");
                 code = c;
@@ -839,7 +1049,9 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         // "Protesters set fire to police vehicles" is a riot (145); "settlers
         // torched homes" destroys property (1712): arson is told apart by who
         // sets the fire.
-        if matches!(head_lemma(dicts, p), "set" | "torch" | "burn" | "firebomb") && (code.starts_with("1712") || code.starts_with("145")) {
+        if matches!(head_lemma(dicts, p), "set" | "torch" | "burn" | "firebomb")
+            && (code.starts_with("1712") || code.starts_with("145"))
+        {
             let rioters = (clause_first..m.head).any(|k| PROTESTERS.contains(&norm.token(k)));
             let want = if rioters { "145" } else { "1712" };
             if let Some(c) = dicts.ontology.code(want).filter(|_| !code.starts_with(want)) {
@@ -917,14 +1129,23 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 // A noun pattern ("talks with +", "joint exercises") reports an
                 // event only with its actor at hand: right before it
                 // ("Russia's condemnation"), or as a headline's subject.
-                let adjacent = input.nps.iter().position(|np| np.tokens.end == m.head || np.tokens.end + 1 == m.head && norm.token(np.tokens.end) == "'s");
+                let adjacent = input.nps.iter().position(|np| {
+                    np.tokens.end == m.head || np.tokens.end + 1 == m.head && norm.token(np.tokens.end) == "'s"
+                });
                 let first = input.nps.iter().position(|np| np.tokens.end <= m.head && np.code.is_some() && !np.place);
                 let pick = adjacent.or(if input.headline { first } else { None });
                 // "Experts say a Chinese blockade of Taiwan would …": the noun
                 // phrase that opens a hypothetical clause is what it imagines,
                 // not an act it reports.
-                let hypothetical = (m.tokens.end..(m.tokens.end + 8).min(n)).take_while(|&k| clause[k] == m.clause).any(|k| matches!(norm.token(k), "would" | "could" | "might" | "may"));
-                let topic = !input.headline && hypothetical && adjacent.is_some_and(|s| (clause_first..input.nps[s].tokens.start).all(|j| !PREPOSITIONS.of(norm.words[j].class) && !is_head[j]));
+                let hypothetical = (m.tokens.end..(m.tokens.end + 8).min(n))
+                    .take_while(|&k| clause[k] == m.clause)
+                    .any(|k| matches!(norm.token(k), "would" | "could" | "might" | "may"));
+                let topic = !input.headline
+                    && hypothetical
+                    && adjacent.is_some_and(|s| {
+                        (clause_first..input.nps[s].tokens.start)
+                            .all(|j| !PREPOSITIONS.of(norm.words[j].class) && !is_head[j])
+                    });
                 if topic {
                     matches[mi].suppressed = Some("noun phrase opening a hypothetical clause");
                     continue;
@@ -942,7 +1163,9 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             } else if clause_starts_with(&ctx, m.clause, "who") {
                 // ", who met Putin": the person the relative clause is about
                 // (asked before the conjunction rule, which its comma triggers).
-                if let Some(i) = input.nps.iter().rposition(|np| clause.get(np.tokens.start).is_some_and(|&c| c < m.clause)) {
+                if let Some(i) =
+                    input.nps.iter().rposition(|np| clause.get(np.tokens.start).is_some_and(|&c| c < m.clause))
+                {
                     sources.extend(party(i, "relative-who"));
                 }
             } else if ["whom", "which", "whose"].iter().any(|&w| clause_starts_with(&ctx, m.clause, w)) {
@@ -984,8 +1207,25 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         }
         // "Peacekeeping troops arrived in Bosnia": troops arriving are
         // deployed, not visiting.
-        let troops = |r: &Range<usize>| r.clone().any(|k| matches!(norm.token(k), "troops" | "soldiers" | "forces" | "peacekeepers" | "peacekeeping" | "contingent" | "battalion" | "marines"));
-        if code.root_number() == 4 && head_lemma(dicts, p) == "arrive" && sources.iter().any(|s| s.tokens.as_ref().is_some_and(troops)) {
+        let troops = |r: &Range<usize>| {
+            r.clone().any(|k| {
+                matches!(
+                    norm.token(k),
+                    "troops"
+                        | "soldiers"
+                        | "forces"
+                        | "peacekeepers"
+                        | "peacekeeping"
+                        | "contingent"
+                        | "battalion"
+                        | "marines"
+                )
+            })
+        };
+        if code.root_number() == 4
+            && head_lemma(dicts, p) == "arrive"
+            && sources.iter().any(|s| s.tokens.as_ref().is_some_and(troops))
+        {
             matches[mi].suppressed = Some("troops arriving are deployed, not visiting");
             continue;
         }
@@ -1000,8 +1240,12 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         clause_subject.push((m.clause, start..subjects.len()));
         // "vetoed a U.S.-drafted resolution": a veto of a resolution is cast
         // at the UN, whoever drafted it or whatever it condemns.
-        let resolution = || (m.head + 1..(m.head + 8).min(n)).any(|k| matches!(norm.token(k), "resolution" | "resolutions"));
-        if head_lemma(dicts, p) == "veto" && resolution() && !input.nps.iter().any(|np| np.code.as_deref().is_some_and(|c| c.starts_with("IGOEUR"))) {
+        let resolution =
+            || (m.head + 1..(m.head + 8).min(n)).any(|k| matches!(norm.token(k), "resolution" | "resolutions"));
+        if head_lemma(dicts, p) == "veto"
+            && resolution()
+            && !input.nps.iter().any(|np| np.code.as_deref().is_some_and(|c| c.starts_with("IGOEUR")))
+        {
             targets.clear();
             targets.push(Party { code: Code::const_new("IGOUNO"), tokens: None, via: "veto-at-the-un" });
         }
@@ -1013,9 +1257,15 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             // troops to …") is not the object; an -ing word inside the object
             // is part of it ("the bombing suspects from Libya", "a common
             // understanding with Moscow", "rail links running into Kherson").
-            let opens_phrase = |k: usize| k == m.head + 1 || norm.token(k - 1) == "," || PREPOSITIONS.of(norm.words[k - 1].class);
+            let opens_phrase =
+                |k: usize| k == m.head + 1 || norm.token(k - 1) == "," || PREPOSITIONS.of(norm.words[k - 1].class);
             let next_verb = (m.tokens.end..n)
-                .find(|&k| is_head[k] && clause[k] == m.clause && syms[k].is_some_and(|s| dicts.verbs.is(s, VerbLexicon::GERUND)) && opens_phrase(k))
+                .find(|&k| {
+                    is_head[k]
+                        && clause[k] == m.clause
+                        && syms[k].is_some_and(|s| dicts.verbs.is(s, VerbLexicon::GERUND))
+                        && opens_phrase(k)
+                })
                 .unwrap_or(n);
             let candidate = |np: &ActorNp, places: bool| {
                 np.tokens.start > m.head
@@ -1042,20 +1292,27 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             };
             // "demanded that the US cancel …": who is asked, warned or
             // accused is the subject of the clause the verb opens.
-            let complement = (m.tokens.end - 1..(m.tokens.end + 1).min(n)).map(|k| clause[k]).find(|&c| c != m.clause).or_else(|| {
-                // "demand guarantees that NATO will not expand": a
-                // that-clause right after the object noun.
-                (m.tokens.end..(m.tokens.end + 4).min(n))
-                    .take_while(|&k| clause[k] == m.clause || norm.token(k) == "that")
-                    .find(|&k| norm.token(k) == "that" && clause[k] != m.clause)
-                    .map(|k| clause[k])
-            });
+            let complement = (m.tokens.end - 1..(m.tokens.end + 1).min(n))
+                .map(|k| clause[k])
+                .find(|&c| c != m.clause)
+                .or_else(|| {
+                    // "demand guarantees that NATO will not expand": a
+                    // that-clause right after the object noun.
+                    (m.tokens.end..(m.tokens.end + 4).min(n))
+                        .take_while(|&k| clause[k] == m.clause || norm.token(k) == "that")
+                        .find(|&k| norm.token(k) == "that" && clause[k] != m.clause)
+                        .map(|k| clause[k])
+                });
             let opener = complement.filter(|_| matches!(code.root_number(), 2 | 10 | 11 | 12 | 13)).and_then(|c| {
                 input.nps.iter().position(|np| {
-                    clause[np.tokens.start] == c && !np.place && np.code.as_deref().is_some_and(|x| sources.iter().all(|s| distinct(&s.code, x)))
+                    clause[np.tokens.start] == c
+                        && !np.place
+                        && np.code.as_deref().is_some_and(|x| sources.iter().all(|s| distinct(&s.code, x)))
                 })
             });
-            let other_party = |np: &ActorNp| !np.place && np.code.as_deref().is_some_and(|x| sources.iter().all(|s| distinct(&s.code, x)));
+            let other_party = |np: &ActorNp| {
+                !np.place && np.code.as_deref().is_some_and(|x| sources.iter().all(|s| distinct(&s.code, x)))
+            };
             // "condemned the attack organised by the Kyiv regime", "rejected
             // the plan put forward by Moscow": what is condemned or rejected
             // is the agent's act, so the agent is the target.
@@ -1065,14 +1322,21 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                         && np.tokens.start < next_verb
                         && clause[np.tokens.start] == m.clause
                         && other_party(np)
-                        && preceded_by(norm, np.tokens.start, "by").is_some_and(|k| (k.saturating_sub(2)..k).any(|j| j > m.head && syms[j].is_some_and(|s| dicts.verbs.is(s, VerbLexicon::PARTICIPLE))))
+                        && preceded_by(norm, np.tokens.start, "by").is_some_and(|k| {
+                            (k.saturating_sub(2)..k).any(|j| {
+                                j > m.head && syms[j].is_some_and(|s| dicts.verbs.is(s, VerbLexicon::PARTICIPLE))
+                            })
+                        })
                 })
             };
             // "fired on and seized three Ukrainian navy ships": two verbs
             // sharing one object, which follows the second.
             let coordinated = || {
-                let k = (m.head + 1..(m.head + 3).min(n)).find(|&k| matches!(norm.token(k), "and" | "or") && k + 1 < n && is_head[k + 1])?;
-                input.nps.iter().position(|np| np.tokens.start > k + 1 && clause[np.tokens.start] == clause[k + 1] && other_party(np))
+                let k = (m.head + 1..(m.head + 3).min(n))
+                    .find(|&k| matches!(norm.token(k), "and" | "or") && k + 1 < n && is_head[k + 1])?;
+                input.nps.iter().position(|np| {
+                    np.tokens.start > k + 1 && clause[np.tokens.start] == clause[k + 1] && other_party(np)
+                })
             };
             if let Some(t) = input.nps.iter().position(|np| candidate(np, false)) {
                 targets.extend(compound(&ctx, t).filter_map(|i| party(i, "object")));
@@ -1092,17 +1356,25 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                     // A place is the country, not its government.
                     let np = &input.nps[t];
                     let code = if np.place { np.country.clone() } else { np.code.clone() };
-                    if let Some(code) = code.filter(|c| np.locality && act.root_number() >= 18 || sources.iter().all(|s| distinct(&s.code, c))) {
+                    if let Some(code) = code.filter(|c| {
+                        np.locality && act.root_number() >= 18 || sources.iter().all(|s| distinct(&s.code, c))
+                    }) {
                         targets.push(Party { code, tokens: Some(np.tokens.clone()), via: "place" });
                     }
                 } else if act.root_number() >= 18 {
                     // "In Bucha, Russian soldiers shot civilians": violence
                     // lands on the place the sentence opens with.
                     let fronted = input.nps.iter().find(|np| {
-                        np.place && np.tokens.start <= 2 && preceded_by(norm, np.tokens.start, "in") == Some(0) && np.tokens.end < n && norm.token(np.tokens.end) == ","
+                        np.place
+                            && np.tokens.start <= 2
+                            && preceded_by(norm, np.tokens.start, "in") == Some(0)
+                            && np.tokens.end < n
+                            && norm.token(np.tokens.end) == ","
                     });
                     if let Some(np) = fronted {
-                        if let Some(code) = np.country.clone().filter(|c| np.locality || sources.iter().all(|s| distinct(&s.code, c))) {
+                        if let Some(code) =
+                            np.country.clone().filter(|c| np.locality || sources.iter().all(|s| distinct(&s.code, c)))
+                        {
                             targets.push(Party { code, tokens: Some(np.tokens.clone()), via: "fronted-place" });
                         }
                     }
@@ -1115,7 +1387,8 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 let against = input.nps.iter().position(|np| {
                     np.tokens.start > m.head
                         && np.tokens.start > 1
-                        && (norm.token(np.tokens.start - 1) == "against" || norm.token(np.tokens.start - 2) == "against" && norm.token(np.tokens.start - 1) == "the")
+                        && (norm.token(np.tokens.start - 1) == "against"
+                            || norm.token(np.tokens.start - 2) == "against" && norm.token(np.tokens.start - 1) == "the")
                         && clause[np.tokens.start] == m.clause
                         && !np.place
                         && np.code.as_deref().is_some_and(|c| sources.iter().all(|s| distinct(&s.code, c)))
@@ -1127,9 +1400,14 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             if targets.is_empty() && code.root_number() == 13 {
                 // "threatened to leave the fisheries talks if Norway presses
                 // ahead": the threat is against whoever the condition names.
-                let condition = (m.head + 1..n).find(|&k| clause[k] != m.clause && matches!(norm.token(k), "if" | "unless") && clause[k - 1] != clause[k]);
+                let condition = (m.head + 1..n).find(|&k| {
+                    clause[k] != m.clause && matches!(norm.token(k), "if" | "unless") && clause[k - 1] != clause[k]
+                });
                 let named = condition.and_then(|k| {
-                    input.nps.iter().position(|np| np.tokens.start > k && clause[np.tokens.start] == clause[k] && other_party(np))
+                    input
+                        .nps
+                        .iter()
+                        .position(|np| np.tokens.start > k && clause[np.tokens.start] == clause[k] && other_party(np))
                 });
                 if let Some(t) = named {
                     targets.extend(compound(&ctx, t).filter_map(|i| party(i, "condition-subject")));
@@ -1141,8 +1419,20 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 // addressed to them.
                 // ("made clear to Moscow that any further invasion would be
                 // met with severe costs": the one it is made clear to.)
-                let teller = (clause_first.saturating_sub(7)..clause_first).rev().find(|&k| matches!(norm.token(k), "told" | "tell" | "tells" | "informed" | "assured" | "warned" | "reminded" | "clear"));
-                let addressee = teller.and_then(|k| input.nps.iter().position(|np| np.tokens.start > k && (k + 1..np.tokens.start).all(|j| norm.token(j) == "the" || norm.token(j) == "to" && norm.token(k) == "clear") && other_party(np)));
+                let teller = (clause_first.saturating_sub(7)..clause_first).rev().find(|&k| {
+                    matches!(
+                        norm.token(k),
+                        "told" | "tell" | "tells" | "informed" | "assured" | "warned" | "reminded" | "clear"
+                    )
+                });
+                let addressee = teller.and_then(|k| {
+                    input.nps.iter().position(|np| {
+                        np.tokens.start > k
+                            && (k + 1..np.tokens.start)
+                                .all(|j| norm.token(j) == "the" || norm.token(j) == "to" && norm.token(k) == "clear")
+                            && other_party(np)
+                    })
+                });
                 if let Some(t) = addressee {
                     targets.extend(compound(&ctx, t).filter_map(|i| party(i, "addressee")));
                 }
@@ -1176,7 +1466,9 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                     17 if state => Some(("CVL", "domestic-repression")),
                     // "Sudan lifted the state of emergency": easing falls on
                     // the state's own people too.
-                    8 if state && sources.len() == 1 && (act.starts_with("081") || act.starts_with("082")) => Some(("CVL", "domestic-easing")),
+                    8 if state && sources.len() == 1 && (act.starts_with("081") || act.starts_with("082")) => {
+                        Some(("CVL", "domestic-easing"))
+                    }
                     // "Belarus freed 14 prisoners": a state frees its own prisoners.
                     8 if state && sources.len() == 1 && act.starts_with("0841") => Some(("CVL", "domestic-release")),
                     14 => Some(("GOV", "domestic-protest")),
@@ -1188,7 +1480,9 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             }
         }
         let sc = sources[0].code.get(..3).unwrap_or("");
-        let other = |np: &ActorNp| !np.place && !np.first_person && np.code.is_some() && np.country.as_deref().is_some_and(|c| c != sc);
+        let other = |np: &ActorNp| {
+            !np.place && !np.first_person && np.code.is_some() && np.country.as_deref().is_some_and(|c| c != sc)
+        };
         if targets.is_empty() && p.speaker_judgement {
             // A judgement on someone named in the same clause.
             if let Some(t) = input.nps.iter().position(|np| other(np) && clause[np.tokens.start] == m.clause) {
@@ -1197,11 +1491,18 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
         }
         // An "object" behind a preposition other than "with" or "to" ("a
         // setback for North Korea") is no partner of a compound's members.
-        let aside = |t: &Party| t.via == "object" && t.tokens.as_ref().is_some_and(|r| PREPOSITIONS_APART.iter().any(|w| preceded_by(norm, r.start, w).is_some()));
+        let aside = |t: &Party| {
+            t.via == "object"
+                && t.tokens
+                    .as_ref()
+                    .is_some_and(|r| PREPOSITIONS_APART.iter().any(|w| preceded_by(norm, r.start, w).is_some()))
+        };
         let partners = sources.iter().any(|a| sources.iter().any(|b| distinct(&a.code, &b.code)));
         // "accused each other": whatever the act, the partners are its targets.
         let mutual = (m.head + 1..(m.tokens.end + 3).min(n)).any(|k| {
-            k + 1 < n && clause[k] == m.clause && matches!((norm.token(k), norm.token(k + 1)), ("each", "other") | ("one", "another"))
+            k + 1 < n
+                && clause[k] == m.clause
+                && matches!((norm.token(k), norm.token(k + 1)), ("each", "other") | ("one", "another"))
         });
         if partners && (mutual || input.joint_compounds && targets.iter().all(aside) && is_reciprocal(dicts, p)) {
             // "Russia and China held joint drills": each with the other.
@@ -1213,12 +1514,22 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                 }
             }
             for (s, t) in pairs {
-                events.push(RawEvent { source: s, target: Some(t), code, pattern: m.pattern, verb: m.tokens.clone(), rule: format!("{rule} +compound-each-other") });
+                events.push(RawEvent {
+                    source: s,
+                    target: Some(t),
+                    code,
+                    pattern: m.pattern,
+                    verb: m.tokens.clone(),
+                    rule: format!("{rule} +compound-each-other"),
+                });
             }
             clause_done.push(m.clause);
             continue;
         }
-        let speaker_side = sources.iter().any(|s| matches!(s.via, "first-person" | "speaker") || input.speaker_code.is_some_and(|c| c.get(..3) == s.code.get(..3)));
+        let speaker_side = sources.iter().any(|s| {
+            matches!(s.via, "first-person" | "speaker")
+                || input.speaker_code.is_some_and(|c| c.get(..3) == s.code.get(..3))
+        });
         if targets.is_empty() && speaker_side {
             if let Some(c) = input.counterpart {
                 targets.push(Party { code: Code::from(c), tokens: None, via: "counterpart" });
@@ -1240,10 +1551,13 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             continue;
         }
         clause_done.push(m.clause);
-        let we = sources.iter().any(|s| s.via == "first-person" && s.tokens.as_ref().is_some_and(|r| matches!(norm.token(r.start), "we" | "our")));
+        let we = sources.iter().any(|s| {
+            s.via == "first-person" && s.tokens.as_ref().is_some_and(|r| matches!(norm.token(r.start), "we" | "our"))
+        });
         // A place in the source's own country ("bombs on Douma") is a
         // domestic target; any other party of the source's own is none.
-        let locality = |t: &Party| t.tokens.as_ref().is_some_and(|r| input.nps.iter().any(|np| np.locality && np.tokens == *r));
+        let locality =
+            |t: &Party| t.tokens.as_ref().is_some_and(|r| input.nps.iter().any(|np| np.locality && np.tokens == *r));
         let own = |s: &Party, t: &Party| !distinct(&s.code, &t.code) && !t.via.starts_with("domestic") && !locality(t);
         for s in sources.iter() {
             // The targets not of the source's own side, or none.
@@ -1251,7 +1565,11 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
             let alone = ts.peek().is_none().then_some(None);
             for t in ts.chain(alone) {
                 // "in Melitopol and Kherson": two phrases, one party.
-                let same = |e: &RawEvent| e.verb == m.tokens && e.source.code == s.code && e.target.as_ref().map(|x| &x.code) == t.map(|x| &x.code);
+                let same = |e: &RawEvent| {
+                    e.verb == m.tokens
+                        && e.source.code == s.code
+                        && e.target.as_ref().map(|x| &x.code) == t.map(|x| &x.code)
+                };
                 if events.iter().any(same) {
                     continue;
                 }
@@ -1264,9 +1582,17 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
                     r.push_str(" target:");
                     r.push_str(t.via);
                 }
-                events.push(RawEvent { source: s.clone(), target: t.cloned(), code, pattern: m.pattern, verb: m.tokens.clone(), rule: r.clone() });
+                events.push(RawEvent {
+                    source: s.clone(),
+                    target: t.cloned(),
+                    code,
+                    pattern: m.pattern,
+                    verb: m.tokens.clone(),
+                    rule: r.clone(),
+                });
                 // Joint first person: "we agreed/discussed" binds both sides.
-                let joint = we && t.is_some_and(|t| t.via == "counterpart" || t.tokens.is_some()) && is_agreement(dicts, p);
+                let joint =
+                    we && t.is_some_and(|t| t.via == "counterpart" || t.tokens.is_some()) && is_agreement(dicts, p);
                 if joint {
                     let t = t.expect("joint needs a target");
                     events.push(RawEvent {
@@ -1285,14 +1611,29 @@ pub fn code_sentence(dicts: &Dictionaries, input: &SentenceInput<'_>, matches: &
 
 /// People whose arson is a riot, not the destruction of property.
 static PROTESTERS: WordSet = WordSet::new(&[
-    "protesters", "protestors", "demonstrators", "rioters", "crowd", "crowds", "mob", "mobs", "students", "youths", "marchers",
+    "protesters", "protestors", "demonstrators", "rioters", "crowd", "crowds", "mob", "mobs", "students", "youths",
+    "marchers",
 ]);
 
 /// "Want to thank", "would like to welcome": saying it is doing it.
 fn performative(ctx: &Ctx<'_>, dicts: &Dictionaries, p: &Pattern, head: usize) -> bool {
     let norm = ctx.input.norm;
-    matches!(head_lemma(dicts, p), "thank" | "congratulate" | "welcome" | "commend" | "praise" | "express" | "extend" | "salute" | "applaud" | "condemn" | "apologise" | "apologize")
-        && (head.saturating_sub(4)..head).any(|k| ctx.clause[k] == ctx.clause[head] && matches!(norm.token(k), "want" | "wants" | "like" | "wish"))
+    matches!(
+        head_lemma(dicts, p),
+        "thank"
+            | "congratulate"
+            | "welcome"
+            | "commend"
+            | "praise"
+            | "express"
+            | "extend"
+            | "salute"
+            | "applaud"
+            | "condemn"
+            | "apologise"
+            | "apologize"
+    ) && (head.saturating_sub(4)..head)
+        .any(|k| ctx.clause[k] == ctx.clause[head] && matches!(norm.token(k), "want" | "wants" | "like" | "wish"))
         && !will_before(ctx, head)
 }
 
@@ -1302,7 +1643,8 @@ const NONCOMBATANTS: &[&str] = &["people", "civilians", "villagers"];
 /// A count of a hundred or more inside the match ("hundreds of", "more
 /// than 400"), or "by the hundreds/thousands" right after it.
 fn mass_scale(norm: &Normalized, clause: &[usize], m: &VerbMatch) -> bool {
-    let large = |w: &str| matches!(w, "hundreds" | "thousands" | "millions") || written_number(w).is_some_and(|x| x >= 100);
+    let large =
+        |w: &str| matches!(w, "hundreds" | "thousands" | "millions") || written_number(w).is_some_and(|x| x >= 100);
     let inside = (m.head + 1..m.tokens.end).any(|k| large(norm.token(k)));
     let after = m.tokens.end + 2 < clause.len()
         && clause[m.tokens.end + 2] == m.clause
@@ -1318,15 +1660,23 @@ fn mass_expulsion(norm: &Normalized, clause: &[usize], m: &VerbMatch) -> bool {
     (m.head + 1..(m.head + 6).min(clause.len())).take_while(|&k| clause[k] == m.clause).any(|k| {
         let w = norm.token(k);
         // Four digits with no comma are a year, not a count.
-        matches!(w, "thousands" | "million" | "millions") || written_number(w).is_some_and(|x| x >= 1000) && !(w.len() == 4 && !w.contains(','))
+        matches!(w, "thousands" | "million" | "millions")
+            || written_number(w).is_some_and(|x| x >= 1000) && !(w.len() == 4 && !w.contains(','))
     })
 }
 
 /// A number written in digits, with or without thousands commas ("400",
 /// "1,200").
 fn written_number(w: &str) -> Option<u64> {
-    let digits = w.bytes().next().is_some_and(|b| b.is_ascii_digit()) && w.bytes().all(|b| b.is_ascii_digit() || b == b',');
-    digits.then(|| w.bytes().filter(u8::is_ascii_digit).try_fold(0u64, |n, b| n.checked_mul(10)?.checked_add(u64::from(b - b'0')))).flatten()
+    let digits =
+        w.bytes().next().is_some_and(|b| b.is_ascii_digit()) && w.bytes().all(|b| b.is_ascii_digit() || b == b',');
+    digits
+        .then(|| {
+            w.bytes()
+                .filter(u8::is_ascii_digit)
+                .try_fold(0u64, |n, b| n.checked_mul(10)?.checked_add(u64::from(b - b'0')))
+        })
+        .flatten()
 }
 
 /// Two actors are distinct parties: other countries, or the same country
@@ -1373,7 +1723,20 @@ fn is_reciprocal(dicts: &Dictionaries, p: &Pattern) -> bool {
     let head = head_lemma(dicts, p);
     is_joint_act(dicts, p)
         || p.code.root_number() == 6
-        || matches!(head, "establish" | "restore" | "normalize" | "normalise" | "upgrade" | "resume" | "renew" | "exchange" | "swap" | "clash" | "reconcile")
+        || matches!(
+            head,
+            "establish"
+                | "restore"
+                | "normalize"
+                | "normalise"
+                | "upgrade"
+                | "resume"
+                | "renew"
+                | "exchange"
+                | "swap"
+                | "clash"
+                | "reconcile"
+        )
 }
 
 /// Roles that, named alone ("the government", "the police"), are the
@@ -1381,7 +1744,10 @@ fn is_reciprocal(dicts: &Dictionaries, p: &Pattern) -> bool {
 const INSTITUTIONS: &[&str] = &["GOV", "LEG", "JUD", "COP", "MIL", "OPP", "SPY"];
 
 /// Prepositions that set a phrase apart from a compound's partners.
-const PREPOSITIONS_APART: &[&str] = &["for", "in", "at", "on", "of", "by", "from", "over", "against", "about", "after", "during", "despite", "amid", "between"];
+const PREPOSITIONS_APART: &[&str] = &[
+    "for", "in", "at", "on", "of", "by", "from", "over", "against", "about", "after", "during", "despite", "amid",
+    "between",
+];
 
 /// The position of `word` right before token `k`, past determiners.
 fn preceded_by(norm: &Normalized, k: usize, word: &str) -> Option<usize> {
@@ -1433,10 +1799,13 @@ fn background_clauses(input: &SentenceInput<'_>, clause: &[usize], out: &mut Vec
     }
 }
 
-static MONTHS: WordSet = WordSet::class(17, &[
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-]);
+static MONTHS: WordSet = WordSet::class(
+    17,
+    &[
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+        "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    ],
+);
 
 /// "2008" → 2008; a decade ("1990s") → its last year.
 fn year_of(w: &str) -> Option<i32> {
@@ -1480,14 +1849,19 @@ fn will_before(ctx: &Ctx<'_>, head: usize) -> bool {
     let norm = ctx.input.norm;
     let group = || (head.saturating_sub(6)..head).rev().take_while(|&k| ctx.clause[k] == ctx.clause[head]);
     let reported = || (0..head).any(|k| REPORTING.of(norm.words[k].class));
-    group().any(|k| matches!(norm.token(k), "will" | "'ll" | "shall" | "wo")) || group().any(|k| norm.token(k) == "would") && reported()
+    group().any(|k| matches!(norm.token(k), "will" | "'ll" | "shall" | "wo"))
+        || group().any(|k| norm.token(k) == "would") && reported()
 }
 
 fn clause_starts_with(ctx: &Ctx<'_>, clause: usize, word: &str) -> bool {
     let norm = ctx.input.norm;
     // ", who met Putin": the clause opens at its comma.
     ctx.clause.iter().position(|&c| c == clause).is_some_and(|i| {
-        norm.token(i) == word || norm.token(i) == "," && i + 1 < ctx.clause.len() && ctx.clause[i + 1] == clause && norm.token(i + 1) == word
+        norm.token(i) == word
+            || norm.token(i) == ","
+                && i + 1 < ctx.clause.len()
+                && ctx.clause[i + 1] == clause
+                && norm.token(i + 1) == word
     })
 }
 
@@ -1508,7 +1882,9 @@ fn reporter_of_pronoun(ctx: &Ctx<'_>, clause: usize) -> Option<usize> {
         return None;
     }
     let outer = ctx.clause[first - 1];
-    let verb = (first.saturating_sub(6)..first).rev().find(|&j| ctx.clause[j] == outer && REPORTING.of(norm.words[j].class))?;
+    let verb = (first.saturating_sub(6)..first)
+        .rev()
+        .find(|&j| ctx.clause[j] == outer && REPORTING.of(norm.words[j].class))?;
     subject_np(ctx, verb, outer)
 }
 
@@ -1555,9 +1931,36 @@ fn subject_np(ctx: &Ctx<'_>, head: usize, clause: usize) -> Option<usize> {
         let common = |j: usize| {
             let t = &ctx.input.tokens[j];
             let w = norm.token(j);
-            t.kind == TokKind::Word && !in_np(j) && ctx.clause[j] == clause && ctx.input.doc.as_bytes().get(t.start as usize).is_some_and(u8::is_ascii_lowercase) && !w.ends_with("ly") && !matches!(w, "meanwhile" | "however" | "too" | "also" | "though" | "instead" | "then" | "now" | "in" | "turn" | "both" | "all" | "for" | "its" | "part")
+            t.kind == TokKind::Word
+                && !in_np(j)
+                && ctx.clause[j] == clause
+                && ctx.input.doc.as_bytes().get(t.start as usize).is_some_and(u8::is_ascii_lowercase)
+                && !w.ends_with("ly")
+                && !matches!(
+                    w,
+                    "meanwhile"
+                        | "however"
+                        | "too"
+                        | "also"
+                        | "though"
+                        | "instead"
+                        | "then"
+                        | "now"
+                        | "in"
+                        | "turn"
+                        | "both"
+                        | "all"
+                        | "for"
+                        | "its"
+                        | "part"
+                )
         };
-        k >= 2 && common(k - 1) && (k.saturating_sub(4)..k - 1).rev().find(|&j| norm.token(j) == ",").is_some_and(|c| (c + 1..k).all(common))
+        k >= 2
+            && common(k - 1)
+            && (k.saturating_sub(4)..k - 1)
+                .rev()
+                .find(|&j| norm.token(j) == ",")
+                .is_some_and(|c| (c + 1..k).all(common))
     };
     if unknown_subject() {
         return None;
@@ -1573,13 +1976,18 @@ fn compound(ctx: &Ctx<'_>, i: usize) -> Range<usize> {
     let mut j = i;
     while j + 1 < nps.len() {
         let gap = nps[j].tokens.end..nps[j + 1].tokens.start;
-        let joined = matches!(few_words(gap.map(|k| norm.token(k)).filter(|w| !matches!(*w, "the" | "its" | "their"))), Some((["and", ..], 1) | ([",", ..], 1) | ([",", "and", ..], 2) | (["as", "well", "as"], 3)));
+        let joined = matches!(
+            few_words(gap.map(|k| norm.token(k)).filter(|w| !matches!(*w, "the" | "its" | "their"))),
+            Some((["and", ..], 1) | ([",", ..], 1) | ([",", "and", ..], 2) | (["as", "well", "as"], 3))
+        );
         // "… along the border with Guyana, Brazil's defence ministry said":
         // the next phrase is the subject of a reporting verb, not a member.
-        let reporter = nps[j + 1].tokens.end < ctx.input.tokens.len() && SAY_VERBS.of(norm.words[nps[j + 1].tokens.end].class);
+        let reporter =
+            nps[j + 1].tokens.end < ctx.input.tokens.len() && SAY_VERBS.of(norm.words[nps[j + 1].tokens.end].class);
         // "releasing 32 Armenian servicemen and the Republic of Armenia is
         // releasing …": an "and" that opened a clause joins no members.
-        let split = ctx.clause[nps[j + 1].tokens.start] != ctx.clause[nps[j].tokens.start] && !gap_has_comma(norm, nps[j].tokens.end..nps[j + 1].tokens.start);
+        let split = ctx.clause[nps[j + 1].tokens.start] != ctx.clause[nps[j].tokens.start]
+            && !gap_has_comma(norm, nps[j].tokens.end..nps[j + 1].tokens.start);
         if !joined || reporter || split {
             break;
         }
@@ -1589,7 +1997,9 @@ fn compound(ctx: &Ctx<'_>, i: usize) -> Range<usize> {
     let mut first = i;
     if i > 0 {
         let gap = nps[i - 1].tokens.end..nps[i].tokens.start;
-        if matches!(few_words(gap.map(|k| norm.token(k))), Some((["and", ..], 1))) && ctx.clause[nps[i - 1].tokens.start] == ctx.clause[nps[i].tokens.start] {
+        if matches!(few_words(gap.map(|k| norm.token(k))), Some((["and", ..], 1)))
+            && ctx.clause[nps[i - 1].tokens.start] == ctx.clause[nps[i].tokens.start]
+        {
             first = i - 1;
         }
     }
@@ -1615,6 +2025,8 @@ fn few_words<'a>(words: impl Iterator<Item = &'a str>) -> Option<([&'a str; 3], 
 /// The agent of a passive: "by X" after the verb, in the clause.
 fn by_agent(ctx: &Ctx<'_>, from: usize, clause: usize) -> Option<usize> {
     let n = ctx.input.tokens.len();
-    (from..n).take_while(|&k| ctx.clause[k] == clause).find(|&k| ctx.input.norm.token(k) == "by").and_then(|k| np_near(ctx, k + 1))
+    (from..n)
+        .take_while(|&k| ctx.clause[k] == clause)
+        .find(|&k| ctx.input.norm.token(k) == "by")
+        .and_then(|k| np_near(ctx, k + 1))
 }
-

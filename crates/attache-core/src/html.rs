@@ -22,15 +22,15 @@ const SKIP_TAGS: &[&str] = &[
 /// Class, id or role words that mark boilerplate.
 const SKIP_MARKS: &[&str] = &[
     "nav", "navbar", "navigation", "menu", "sidebar", "footer", "share", "sharing", "social", "related", "comment",
-    "comments", "cookie", "cookies", "banner", "advert", "advertisement", "ad", "ads", "promo", "newsletter", "subscribe",
-    "breadcrumb", "breadcrumbs", "widget", "popup", "modal", "recommended", "recommendations", "trending", "tags",
-    "tagcloud", "byline-share", "toolbar", "masthead", "signup", "login", "complementary", "contentinfo", "pagination",
-    "more-stories", "read-more", "readmore", "outbrain", "taboola", "disqus",
+    "comments", "cookie", "cookies", "banner", "advert", "advertisement", "ad", "ads", "promo", "newsletter",
+    "subscribe", "breadcrumb", "breadcrumbs", "widget", "popup", "modal", "recommended", "recommendations", "trending",
+    "tags", "tagcloud", "byline-share", "toolbar", "masthead", "signup", "login", "complementary", "contentinfo",
+    "pagination", "more-stories", "read-more", "readmore", "outbrain", "taboola", "disqus",
 ];
 
 const BLOCK_TAGS: &[&str] = &[
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "div", "td", "th", "article", "section", "main",
-    "dd", "dt", "figcaption", "address", "tr", "table", "ul", "ol", "header", "body",
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "div", "td", "th", "article", "section",
+    "main", "dd", "dt", "figcaption", "address", "tr", "table", "ul", "ol", "header", "body",
 ];
 
 fn is_marked(el: &ElementRef<'_>) -> bool {
@@ -68,7 +68,11 @@ impl Walker {
 
     fn walk(&mut self, el: ElementRef<'_>) {
         let name = el.value().name();
-        if SKIP_TAGS.contains(&name) || is_marked(&el) || el.value().attr("hidden").is_some() || el.value().attr("aria-hidden") == Some("true") {
+        if SKIP_TAGS.contains(&name)
+            || is_marked(&el)
+            || el.value().attr("hidden").is_some()
+            || el.value().attr("aria-hidden") == Some("true")
+        {
             return;
         }
         if name == "header" && el.children().filter_map(ElementRef::wrap).any(|c| c.value().name() == "nav") {
@@ -117,13 +121,16 @@ fn sel(s: &str) -> Selector {
 pub fn extract(html: &str) -> Page {
     let doc = Html::parse_document(html);
     let mut page = Page::default();
-    let meta_content = |q: &str| doc.select(&sel(q)).next().and_then(|e| e.value().attr("content")).map(|s| s.trim().to_string());
+    let meta_content =
+        |q: &str| doc.select(&sel(q)).next().and_then(|e| e.value().attr("content")).map(|s| s.trim().to_string());
     page.title = meta_content("meta[property='og:title']")
         .or_else(|| doc.select(&sel("title")).next().map(|t| t.text().collect::<String>().trim().to_string()))
         .filter(|t| !t.is_empty());
     page.date = meta_content("meta[property='article:published_time']")
         .or_else(|| meta_content("meta[name='date']"))
-        .or_else(|| doc.select(&sel("time[datetime]")).next().and_then(|e| e.value().attr("datetime")).map(str::to_string))
+        .or_else(|| {
+            doc.select(&sel("time[datetime]")).next().and_then(|e| e.value().attr("datetime")).map(str::to_string)
+        })
         .and_then(|d| crate::ingest::parse_given_date(&d));
     // The article if the page marks one, else the body.
     let root = ["article", "main", "[role='main']", "body"].iter().find_map(|q| doc.select(&sel(q)).next());

@@ -57,7 +57,11 @@ pub fn detect(name: &str, head: &[u8]) -> InputFormat {
     let trimmed = start.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('{') {
         InputFormat::Jsonl
-    } else if trimmed.starts_with("<!doctype html") || trimmed.starts_with("<html") || start.contains("<body") || start.contains("<p>") {
+    } else if trimmed.starts_with("<!doctype html")
+        || trimmed.starts_with("<html")
+        || start.contains("<body")
+        || start.contains("<p>")
+    {
         InputFormat::Html
     } else {
         InputFormat::Text
@@ -67,7 +71,8 @@ pub fn detect(name: &str, head: &[u8]) -> InputFormat {
 /// Checks that `bytes` are prose-shaped UTF-8 and returns the text.
 pub fn validate(doc: &str, bytes: &[u8]) -> Result<String, InputError> {
     let long_line = check_bytes(doc, bytes)?;
-    let text = std::str::from_utf8(bytes).map_err(|e| InputError::new(doc, Some(e.valid_up_to()), InputErrorKind::InvalidUtf8))?;
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| InputError::new(doc, Some(e.valid_up_to()), InputErrorKind::InvalidUtf8))?;
     check_text(doc, text, long_line)?;
     Ok(text.to_string())
 }
@@ -143,7 +148,9 @@ fn check_text(doc: &str, text: &str, long_line: Option<(usize, usize)>) -> Resul
         return Err(InputError::new(doc, None, InputErrorKind::Empty));
     }
     match long_line {
-        Some((offset, len)) => Err(InputError::new(doc, Some(offset), InputErrorKind::LineTooLong { len, limit: MAX_LINE })),
+        Some((offset, len)) => {
+            Err(InputError::new(doc, Some(offset), InputErrorKind::LineTooLong { len, limit: MAX_LINE }))
+        }
         None => Ok(()),
     }
 }
@@ -196,7 +203,8 @@ pub fn parse_given_date(s: &str) -> Option<NaiveDate> {
 /// One JSONL line into a document. `file` and `line` name it in errors.
 pub fn from_json_line(file: &str, line_no: usize, line: &str, file_offset: usize) -> Result<Document, InputError> {
     let here = format!("{file}:{line_no}");
-    let rec: Record = serde_json::from_str(line).map_err(|e| InputError::new(&here, Some(file_offset), InputErrorKind::Json(e.to_string())))?;
+    let rec: Record = serde_json::from_str(line)
+        .map_err(|e| InputError::new(&here, Some(file_offset), InputErrorKind::Json(e.to_string())))?;
     let id = match rec.id {
         Some(serde_json::Value::String(s)) => s,
         Some(serde_json::Value::Number(n)) => n.to_string(),
@@ -206,13 +214,22 @@ pub fn from_json_line(file: &str, line_no: usize, line: &str, file_offset: usize
     let text = validate_string(&id, text)?;
     let date = match rec.date.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
-        Some(d) => Some(parse_given_date(d).ok_or_else(|| InputError::new(&id, None, InputErrorKind::BadDate(d.to_string())))?),
+        Some(d) => Some(
+            parse_given_date(d).ok_or_else(|| InputError::new(&id, None, InputErrorKind::BadDate(d.to_string())))?,
+        ),
     };
     Ok(Document {
         id,
         text,
         format: SourceFormat::Jsonl,
-        given: Given { date, title: rec.title, url: rec.url, source: rec.source, speaker: rec.speaker, speaker_code: rec.speaker_code },
+        given: Given {
+            date,
+            title: rec.title,
+            url: rec.url,
+            source: rec.source,
+            speaker: rec.speaker,
+            speaker_code: rec.speaker_code,
+        },
     })
 }
 
@@ -262,10 +279,14 @@ impl<R: BufRead> JsonlReader<R> {
             let mut buf = Vec::new();
             let start = self.offset;
             // Read at most a bounded line: a runaway line is an error, not an OOM.
-            let n = match std::io::Read::take(self.reader.by_ref(), (MAX_DOCUMENT + 2) as u64).read_until(b'\n', &mut buf) {
+            let n = match std::io::Read::take(self.reader.by_ref(), (MAX_DOCUMENT + 2) as u64)
+                .read_until(b'\n', &mut buf)
+            {
                 Ok(0) => return None,
                 Ok(n) => n,
-                Err(e) => return Some(Err(InputError::new(&self.file, Some(start), InputErrorKind::Io(e.to_string())))),
+                Err(e) => {
+                    return Some(Err(InputError::new(&self.file, Some(start), InputErrorKind::Io(e.to_string()))))
+                }
             };
             self.offset += n;
             self.line_no += 1;
@@ -275,11 +296,21 @@ impl<R: BufRead> JsonlReader<R> {
                 let mut sink = Vec::new();
                 let _ = self.reader.read_until(b'\n', &mut sink);
                 self.offset += sink.len();
-                return Some(Err(InputError::new(here(), Some(start), InputErrorKind::TooLarge { len: buf.len() + sink.len(), limit: MAX_DOCUMENT })));
+                return Some(Err(InputError::new(
+                    here(),
+                    Some(start),
+                    InputErrorKind::TooLarge { len: buf.len() + sink.len(), limit: MAX_DOCUMENT },
+                )));
             }
             let text = match String::from_utf8(buf) {
                 Ok(l) => l,
-                Err(e) => return Some(Err(InputError::new(here(), Some(start + e.utf8_error().valid_up_to()), InputErrorKind::InvalidUtf8))),
+                Err(e) => {
+                    return Some(Err(InputError::new(
+                        here(),
+                        Some(start + e.utf8_error().valid_up_to()),
+                        InputErrorKind::InvalidUtf8,
+                    )))
+                }
             };
             if text.trim().is_empty() {
                 continue;
@@ -334,14 +365,34 @@ mod tests {
             ("plain", b"Japan protested.".to_vec(), None),
             ("tabs, CR, form feed", b"a\tb\r\n\x0cc".to_vec(), None),
             ("a line of exactly the limit", line.clone().into_bytes(), None),
-            ("the last line over the limit", format!("ok\n{over}").into_bytes(), Some((Some(3), InputErrorKind::LineTooLong { len: MAX_LINE + 1, limit: MAX_LINE }))),
-            ("the first of two long lines", format!("{over}\n{over}x").into_bytes(), Some((Some(0), InputErrorKind::LineTooLong { len: MAX_LINE + 1, limit: MAX_LINE }))),
-            ("NUL after a long line", format!("{over}\n\0").into_bytes(), Some((Some(MAX_LINE + 2), InputErrorKind::Binary { byte: 0 }))),
-            ("NUL after dense controls", format!("{dense}\0").into_bytes(), Some((Some(300), InputErrorKind::Binary { byte: 0 }))),
+            (
+                "the last line over the limit",
+                format!("ok\n{over}").into_bytes(),
+                Some((Some(3), InputErrorKind::LineTooLong { len: MAX_LINE + 1, limit: MAX_LINE })),
+            ),
+            (
+                "the first of two long lines",
+                format!("{over}\n{over}x").into_bytes(),
+                Some((Some(0), InputErrorKind::LineTooLong { len: MAX_LINE + 1, limit: MAX_LINE })),
+            ),
+            (
+                "NUL after a long line",
+                format!("{over}\n\0").into_bytes(),
+                Some((Some(MAX_LINE + 2), InputErrorKind::Binary { byte: 0 })),
+            ),
+            (
+                "NUL after dense controls",
+                format!("{dense}\0").into_bytes(),
+                Some((Some(300), InputErrorKind::Binary { byte: 0 })),
+            ),
             ("dense controls", dense.clone().into_bytes(), Some((Some(0), InputErrorKind::Binary { byte: 1 }))),
             ("sparse controls", sparse.clone().into_bytes(), None),
             ("eight controls", eight.clone().into_bytes(), None),
-            ("bad UTF-8 before a long line", [b"\xff\n".as_slice(), over.as_bytes()].concat(), Some((Some(0), InputErrorKind::InvalidUtf8))),
+            (
+                "bad UTF-8 before a long line",
+                [b"\xff\n".as_slice(), over.as_bytes()].concat(),
+                Some((Some(0), InputErrorKind::InvalidUtf8)),
+            ),
             ("blank with a BOM", "\u{feff} \n".as_bytes().to_vec(), Some((None, InputErrorKind::Empty))),
         ];
         for (name, bytes, want) in cases {

@@ -319,7 +319,11 @@ fn wire_after_region(line: &str, i: usize) -> Option<WireRest> {
             if digits_at(line, y) >= 4 {
                 let close = y + 4 + usize::from(byte_is(line, y + 4, b')'));
                 if let Some((agency, end)) = wire_tail(line, close) {
-                    return Some((Some(DateMatch { month: m..month_end, day: d..day_end, year: Some(y..y + 4) }), agency, end));
+                    return Some((
+                        Some(DateMatch { month: m..month_end, day: d..day_end, year: Some(y..y + 4) }),
+                        agency,
+                        end,
+                    ));
                 }
             }
             let close = day_end + usize::from(byte_is(line, day_end, b')'));
@@ -403,19 +407,23 @@ fn any_date(line: &str) -> Option<DateMatch> {
 fn iso_date(line: &str) -> Option<(&str, &str, &str)> {
     let b = line.as_bytes();
     (0..b.len().saturating_sub(9)).find_map(|s| {
-        let shape = (b[s..s + 10].iter().enumerate()).all(|(k, &c)| if k == 4 || k == 7 { c == b'-' } else { c.is_ascii_digit() });
+        let shape =
+            (b[s..s + 10].iter().enumerate())
+                .all(|(k, &c)| if k == 4 || k == 7 { c == b'-' } else { c.is_ascii_digit() });
         let century = matches!(&b[s..s + 2], b"19" | b"20");
-        (shape && century && word_starts(line, s) && word_ends(line, s + 10)).then(|| (&line[s..s + 4], &line[s + 5..s + 7], &line[s + 8..s + 10]))
+        (shape && century && word_starts(line, s) && word_ends(line, s + 10))
+            .then(|| (&line[s..s + 4], &line[s + 5..s + 7], &line[s + 8..s + 10]))
     })
 }
 
 /// The openings of a share or navigation line, every form of
 /// `share( this)?|tweet|print|email|e-mail|subscribe|follow us|related( articles| posts| stories| news)?|read more|read also|see also|advertisement|sign up|log ?in|tags?|categories|posted in|comments?|leave a (comment|reply)|click here|back to top|home|menu|you may also like|recommended|more from|cookie|skip to content`.
 const CHROME_OPENINGS: &[&str] = &[
-    "share", "share this", "tweet", "print", "email", "e-mail", "subscribe", "follow us", "related", "related articles",
-    "related posts", "related stories", "related news", "read more", "read also", "see also", "advertisement", "sign up",
-    "login", "log in", "tag", "tags", "categories", "posted in", "comment", "comments", "leave a comment", "leave a reply",
-    "click here", "back to top", "home", "menu", "you may also like", "recommended", "more from", "cookie", "skip to content",
+    "share", "share this", "tweet", "print", "email", "e-mail", "subscribe", "follow us", "related",
+    "related articles", "related posts", "related stories", "related news", "read more", "read also", "see also",
+    "advertisement", "sign up", "login", "log in", "tag", "tags", "categories", "posted in", "comment", "comments",
+    "leave a comment", "leave a reply", "click here", "back to top", "home", "menu", "you may also like",
+    "recommended", "more from", "cookie", "skip to content",
 ];
 
 /// A share or navigation line: the language of
@@ -444,7 +452,8 @@ fn starts_with_ignore_case(s: &str, lower: &str) -> Option<usize> {
     let mut n = 0;
     for want in lower.chars() {
         let c = char_at(s, n)?;
-        let same = c.to_ascii_lowercase() == want || (want == 'k' && c == '\u{212a}') || (want == 's' && c == '\u{017f}');
+        let same =
+            c.to_ascii_lowercase() == want || (want == 'k' && c == '\u{212a}') || (want == 's' && c == '\u{017f}');
         if !same {
             return None;
         }
@@ -564,7 +573,8 @@ pub fn read_document(text: &str, year_hint: Option<i32>) -> Reading {
             let line = &text[r.clone()];
             if let Some(m) = wire_dateline(line) {
                 let place = line[m.place.clone()].trim();
-                let words_upper = place.split_whitespace().all(|w| w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase));
+                let words_upper =
+                    place.split_whitespace().all(|w| w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase));
                 let agency_ok = m.agency.as_ref().is_none_or(|a| line[a.clone()].chars().count() <= AGENCY_MAX_CHARS);
                 if agency_ok && words_upper && place.chars().filter(|c| c.is_alphabetic()).count() >= 3 {
                     meta.dateline = Some(r.start..r.start + m.end);
@@ -586,7 +596,8 @@ pub fn read_document(text: &str, year_hint: Option<i32>) -> Reading {
                 if let Some(d) = any_date(line) {
                     meta.date = d.date(line, None);
                 } else if let Some((y, m, d)) = iso_date(line) {
-                    meta.date = NaiveDate::from_ymd_opt(y.parse().unwrap_or(0), m.parse().unwrap_or(0), d.parse().unwrap_or(0));
+                    meta.date =
+                        NaiveDate::from_ymd_opt(y.parse().unwrap_or(0), m.parse().unwrap_or(0), d.parse().unwrap_or(0));
                 }
                 if meta.date.is_some() {
                     break;
@@ -697,7 +708,8 @@ mod tests {
 
     #[test]
     fn lines_are_trimmed_and_non_empty() {
-        let text = "  Headline here \r\n\n\t\nFirst paragraph, long enough to cross eight bytes.\n\u{a0}Second\u{a0}\n\nlast";
+        let text =
+            "  Headline here \r\n\n\t\nFirst paragraph, long enough to cross eight bytes.\n\u{a0}Second\u{a0}\n\nlast";
         let got: Vec<&str> = lines(text).into_iter().map(|r| &text[r]).collect();
         assert_eq!(got, ["Headline here", "First paragraph, long enough to cross eight bytes.", "Second", "last"]);
         assert!(lines("").is_empty() && lines("\n\n \n").is_empty());
@@ -729,7 +741,9 @@ mod tests {
     fn share_lines_are_dropped() {
         let (_, d) = read("Share this:\nJapan protested against the move on Monday, officials said.\nTweet", None);
         assert_eq!(d.len(), 2);
-        for line in ["LOG IN", "log in to comment", "Related stories: more", "\u{212a}ategory", "Tags: Russia, Japan", "ſhare"] {
+        for line in
+            ["LOG IN", "log in to comment", "Related stories: more", "\u{212a}ategory", "Tags: Russia, Japan", "ſhare"]
+        {
             assert_eq!(is_chrome(line), line != "\u{212a}ategory", "{line}");
         }
         for line in ["Sharing is caring", "Print this page.", "Home of the brave!"] {
@@ -757,7 +771,8 @@ mod tests {
         ))
         .unwrap()
     });
-    static ISO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(?P<y>(?:19|20)[0-9]{2})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})\b").unwrap());
+    static ISO: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b(?P<y>(?:19|20)[0-9]{2})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})\b").unwrap());
     static CHROME: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
             r"(?i)^\s*(share( this)?|tweet|print|email|e-mail|subscribe|follow us|related( articles| posts| stories| news)?|read more|read also|see also|advertisement|sign up|log ?in|tags?|categories|posted in|comments?|leave a (comment|reply)|click here|back to top|home|menu|you may also like|recommended|more from|cookie|skip to content)\b[^.!?]{0,60}$",
@@ -771,7 +786,14 @@ mod tests {
 
     fn agree(line: &str) {
         let want = HEADLINE_TAIL.captures(line).map(|c| {
-            (c["place"].len(), DateMatch { month: range(c.name("month")).unwrap(), day: range(c.name("day")).unwrap(), year: range(c.name("year")) })
+            (
+                c["place"].len(),
+                DateMatch {
+                    month: range(c.name("month")).unwrap(),
+                    day: range(c.name("day")).unwrap(),
+                    year: range(c.name("year")),
+                },
+            )
         });
         let got = headline_tail(line).map(|(p, d)| (p.len(), d));
         assert_eq!(got, want, "headline tail of {line:?}");
@@ -781,7 +803,11 @@ mod tests {
 
         let want = WIRE.captures(line).map(|c| WireMatch {
             place: range(c.name("place")).unwrap(),
-            date: c.name("month").map(|m| DateMatch { month: m.range(), day: range(c.name("day")).unwrap(), year: range(c.name("year")) }),
+            date: c.name("month").map(|m| DateMatch {
+                month: m.range(),
+                day: range(c.name("day")).unwrap(),
+                year: range(c.name("year")),
+            }),
             agency: range(c.name("agency")),
             end: c.get(0).unwrap().end(),
         });
@@ -789,11 +815,17 @@ mod tests {
 
         let want = ANY_DATE.captures(line).map(|c| match c.name("month") {
             Some(m) => DateMatch { month: m.range(), day: range(c.name("day")).unwrap(), year: range(c.name("year")) },
-            None => DateMatch { month: range(c.name("month2")).unwrap(), day: range(c.name("day2")).unwrap(), year: range(c.name("year2")) },
+            None => DateMatch {
+                month: range(c.name("month2")).unwrap(),
+                day: range(c.name("day2")).unwrap(),
+                year: range(c.name("year2")),
+            },
         });
         assert_eq!(any_date(line), want, "date of {line:?}");
 
-        let want = ISO.captures(line).map(|c| (c.name("y").unwrap().as_str(), c.name("m").unwrap().as_str(), c.name("d").unwrap().as_str()));
+        let want = ISO
+            .captures(line)
+            .map(|c| (c.name("y").unwrap().as_str(), c.name("m").unwrap().as_str(), c.name("d").unwrap().as_str()));
         assert_eq!(iso_date(line), want, "ISO date of {line:?}");
 
         assert_eq!(is_chrome(line), CHROME.is_match(line), "share line {line:?}");
@@ -859,10 +891,11 @@ mod tests {
     /// Pieces the generated lines are made of: the patterns' literals and
     /// the characters at the edges of their classes.
     const PIECES: &[&str] = &[
-        "MOSCOW", "Moscow", "UN", "D.C.", "Russia", "Jan", "January", "Jun", "June", "Sept", "Sep", "Septem", "May", "Dec", "14", "1",
-        "2019", "20195", "1999-12-31", "19", "-", "–", "—", ":", ",", ".", " ", "  ", "\t", "\u{a0}", "\u{2003}", "(", ")", "Reuters",
-        "Télam", "AP", "&", "'", "’", "é", "É", "Ⅻ", "\u{0301}", "\u{0966}", "²", "_", "\u{200d}", "\u{212a}", "\u{017f}", "İ", "x",
-        "share", "Share this", "LOG IN", "login", "tags", "comment", "!", "?", "a", "the", "de", "Mr", "Ivan", "Q",
+        "MOSCOW", "Moscow", "UN", "D.C.", "Russia", "Jan", "January", "Jun", "June", "Sept", "Sep", "Septem", "May",
+        "Dec", "14", "1", "2019", "20195", "1999-12-31", "19", "-", "–", "—", ":", ",", ".", " ", "  ", "\t", "\u{a0}",
+        "\u{2003}", "(", ")", "Reuters", "Télam", "AP", "&", "'", "’", "é", "É", "Ⅻ", "\u{0301}", "\u{0966}", "²", "_",
+        "\u{200d}", "\u{212a}", "\u{017f}", "İ", "x", "share", "Share this", "LOG IN", "login", "tags", "comment", "!",
+        "?", "a", "the", "de", "Mr", "Ivan", "Q",
     ];
 
     /// Lines shaped like the patterns, part by part, each part drawn from
@@ -871,7 +904,10 @@ mod tests {
         &["", " ", "MOSCOW", "UNITED NATIONS", "O'HARE", "U.N.", "KYIV ", "AB", "Moscow", "M", "A’B-C"],
         &["", ", Russia", ",D.C.", ", RussiaJan", ", Ⅻx", ", Ru.", ",  São", ", D.C.Sep", ","],
         &["", " ", ",", " , ", "\t", "  "],
-        &["", "Jan 14", "(Jan. 14)", "January 14, 2019", "Sept 3 2020", "Jan 12019", "Jan 1", "May 44", "(Jan 14", "Jan 14)", "Jan14", "Sep. 3,2019", "Jun 3, 20190"],
+        &[
+            "", "Jan 14", "(Jan. 14)", "January 14, 2019", "Sept 3 2020", "Jan 12019", "Jan 1", "May 44", "(Jan 14",
+            "Jan 14)", "Jan14", "Sep. 3,2019", "Jun 3, 20190",
+        ],
         &["", " ", "(Reuters)", " (AP)", " (Télam)", "(X_Y & Z)", "(Reuters", "(1AP)", " ( AP)", "(A²)"],
         &[" - ", " -- ", " — ", ": ", "-", " :x", " – ", "", " -–- ", ":"],
         &["x", "Talks went on.", "", "  y", " Jan 14, 2019"],

@@ -132,7 +132,14 @@ impl Ontology {
             let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
             let plover = opt(f[3]);
             let mut record_json = Vec::new();
-            crate::output::write_type_fields(code.as_str(), &code.as_str()[..2], plover.as_deref(), quad_class, goldstein, &mut record_json);
+            crate::output::write_type_fields(
+                code.as_str(),
+                &code.as_str()[..2],
+                plover.as_deref(),
+                quad_class,
+                goldstein,
+                &mut record_json,
+            );
             codes.insert(
                 code,
                 CodeInfo {
@@ -158,10 +165,7 @@ impl Ontology {
     pub fn info(&self, code: CameoCode) -> &CodeInfo {
         // Codes are only constructed through `code`, so they are present;
         // fall back to the root for codes built by arithmetic on digits.
-        self.codes
-            .get(&code)
-            .or_else(|| self.codes.get(&code.root()))
-            .expect("CAMEO codes come from the ontology")
+        self.codes.get(&code).or_else(|| self.codes.get(&code.root())).expect("CAMEO codes come from the ontology")
     }
 
     pub fn len(&self) -> usize {

@@ -127,7 +127,12 @@ pub struct Event {
 
 impl ActorFields<'_> {
     pub fn to_actor(&self) -> ActorOut {
-        ActorOut { text: self.text.concat(), code: self.code.to_string(), country: self.country.map(str::to_string), role: self.role.map(str::to_string) }
+        ActorOut {
+            text: self.text.concat(),
+            code: self.code.to_string(),
+            country: self.country.map(str::to_string),
+            role: self.role.map(str::to_string),
+        }
     }
 }
 
@@ -219,7 +224,14 @@ pub fn write_json_fields(e: &EventFields<'_>, out: &mut Vec<u8>) {
 
 /// A record's event-type fields, `cameo` to `goldstein`, as
 /// [`write_json_fields`] writes them.
-pub(crate) fn write_type_fields(cameo: &str, root: &str, plover: Option<&str>, quad_class: u8, goldstein: f32, out: &mut Vec<u8>) {
+pub(crate) fn write_type_fields(
+    cameo: &str,
+    root: &str,
+    plover: Option<&str>,
+    quad_class: u8,
+    goldstein: f32,
+    out: &mut Vec<u8>,
+) {
     out.extend_from_slice(b",\"cameo\":");
     json_str(cameo, out);
     out.extend_from_slice(b",\"root\":");
@@ -288,7 +300,9 @@ fn escape_into(bytes: &[u8], out: &mut Vec<u8>) {
     // short string padded with spaces, a long one's last sixteen overlapping
     // the ones before) and copied whole.
     let clean = match bytes.last_chunk::<16>() {
-        Some(last) => !bytes.chunks_exact(16).any(|c| needs_escape(c.try_into().expect("sixteen bytes"))) && !needs_escape(last),
+        Some(last) => {
+            !bytes.chunks_exact(16).any(|c| needs_escape(c.try_into().expect("sixteen bytes"))) && !needs_escape(last)
+        }
         None => {
             let mut padded = [b' '; 16];
             padded[..bytes.len()].copy_from_slice(bytes);
@@ -349,8 +363,8 @@ pub struct EventWriter<W: Write> {
 }
 
 pub const CSV_HEADER: &[&str] = &[
-    "id", "doc", "date", "sentence_index", "speaker", "source_text", "source_code", "target_text", "target_code", "cameo",
-    "root", "plover", "quad_class", "goldstein", "location", "span_start", "span_end", "rule", "sentence",
+    "id", "doc", "date", "sentence_index", "speaker", "source_text", "source_code", "target_text", "target_code",
+    "cameo", "root", "plover", "quad_class", "goldstein", "location", "span_start", "span_end", "rule", "sentence",
 ];
 
 impl<W: Write> EventWriter<W> {
@@ -371,7 +385,8 @@ impl<W: Write> EventWriter<W> {
     /// output passes writes larger than its buffer straight through, so
     /// the bytes are not copied into it first.
     pub fn write_serialized(&mut self, records: &[&[u8]]) -> std::io::Result<()> {
-        let mut slices: Vec<std::io::IoSlice<'_>> = records.iter().filter(|r| !r.is_empty()).map(|r| std::io::IoSlice::new(r)).collect();
+        let mut slices: Vec<std::io::IoSlice<'_>> =
+            records.iter().filter(|r| !r.is_empty()).map(|r| std::io::IoSlice::new(r)).collect();
         if slices.is_empty() {
             return Ok(());
         }
@@ -479,14 +494,21 @@ mod tests {
         // Every character that needs escaping at every offset of an
         // eight-byte word, between runs that need none.
         let long: Vec<String> = (0..40)
-            .map(|k| format!("{}{}é—😀 0123456789 rst", &"abcdefghijklmnopq"[..k % 17], ['"', '\\', '\n', '\u{1f}', '\u{0}', 'é'][k % 6]))
+            .map(|k| {
+                format!(
+                    "{}{}é—😀 0123456789 rst",
+                    &"abcdefghijklmnopq"[..k % 17],
+                    ['"', '\\', '\n', '\u{1f}', '\u{0}', 'é'][k % 6]
+                )
+            })
             .collect();
         // And as the last byte of strings of every length up to 48, where
         // only the overlapping last sixteen bytes are checked.
         let ends: Vec<String> = (0..48).flat_map(|k| ['"', '\x01'].map(|c| format!("{}{c}", "x".repeat(k)))).collect();
         let mut texts = vec!["", "Russia urged Japan", "say \"no\"", "a\\b", controls.as_str(), "tab\there\r\n"];
         texts.extend(long.iter().chain(&ends).map(String::as_str));
-        let floats = [0.0, -0.0, 1.0, -10.0, 3.4, 7.000001, 1e-7, 1e30, f32::MAX, f32::MIN_POSITIVE, f32::NAN, f32::INFINITY];
+        let floats =
+            [0.0, -0.0, 1.0, -10.0, 3.4, 7.000001, 1e-7, 1e30, f32::MAX, f32::MIN_POSITIVE, f32::NAN, f32::INFINITY];
         let mut line = Vec::new();
         for t in texts {
             for &g in &floats {
@@ -535,7 +557,8 @@ mod tests {
     /// the output cuts the writes and however many records there are.
     #[test]
     fn serialized_records_are_written_whole_in_order() {
-        let records: Vec<String> = (0..2500).map(|k| if k % 3 == 0 { String::new() } else { format!("{{\"record\":{k}}}\n") }).collect();
+        let records: Vec<String> =
+            (0..2500).map(|k| if k % 3 == 0 { String::new() } else { format!("{{\"record\":{k}}}\n") }).collect();
         let slices: Vec<&[u8]> = records.iter().map(|r| r.as_bytes()).collect();
         let mut w = EventWriter::continuing(Trickle { got: Vec::new(), calls: 0 }, OutputFormat::Jsonl);
         w.write_serialized(&slices).unwrap();

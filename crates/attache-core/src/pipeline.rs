@@ -67,8 +67,8 @@ pub struct Analysis {
 }
 
 const TRANSCRIPT_WORDS: &[&str] = &[
-    "statement", "remarks", "news conference", "press conference", "interview", "briefing", "speech", "answers", "address",
-    "comments", "transcript", "opening remarks", "press availability", "joint press", "q&a",
+    "statement", "remarks", "news conference", "press conference", "interview", "briefing", "speech", "answers",
+    "address", "comments", "transcript", "opening remarks", "press availability", "joint press", "q&a",
 ];
 
 struct LabelResolver<'a> {
@@ -245,12 +245,7 @@ fn prepare(dicts: &Dictionaries, doc: &Document, opts: &Options, s: &mut Scratch
         main_speaker = Some((code.clone(), Some(code.clone())));
     }
     let resolver = LabelResolver { dicts, date };
-    let turns = turns::split(
-        text,
-        &lines,
-        main_speaker.as_ref().map(|(n, c)| (n.as_str(), c.as_deref())),
-        &resolver,
-    );
+    let turns = turns::split(text, &lines, main_speaker.as_ref().map(|(n, c)| (n.as_str(), c.as_deref())), &resolver);
 
     // Sentences and tokens, line by line; labels and datelines are not prose.
     let tokens = &mut s.tokens;
@@ -291,7 +286,14 @@ fn prepare(dicts: &Dictionaries, doc: &Document, opts: &Options, s: &mut Scratch
 const BATCH: usize = 32;
 
 /// Actors and events of each prepared sentence, in order; `f` sees each.
-fn code_sentences(dicts: &Dictionaries, doc: &Document, opts: &Options, p: &Prepared, s: &mut Scratch, mut f: impl FnMut(Sentence<'_>)) {
+fn code_sentences(
+    dicts: &Dictionaries,
+    doc: &Document,
+    opts: &Options,
+    p: &Prepared,
+    s: &mut Scratch,
+    mut f: impl FnMut(Sentence<'_>),
+) {
     let text = doc.text.as_str();
     let Scratch { tokens, sentences: sentence_ranges, norms, mentions, nps, verbs, events, work, named_people, .. } = s;
     let (date, tm, turns, main_speaker, counterpart) = (p.date, &p.meta, &p.turns, &p.main_speaker, &p.counterpart);
@@ -336,7 +338,11 @@ fn code_sentences(dicts: &Dictionaries, doc: &Document, opts: &Options, p: &Prep
             }
         }
         for (j, (tr, turn)) in batch.iter().enumerate() {
-            let ctx = ActorContext { date, speaker_code: speaker_of(*turn).1, named_people: &named_people[..named_before[j]] };
+            let ctx = ActorContext {
+                date,
+                speaker_code: speaker_of(*turn).1,
+                named_people: &named_people[..named_before[j]],
+            };
             chunk(text, &tokens[tr.clone()], &norms[j], &mentions[j], &ctx, &mut nps[j]);
         }
         spoken.clear();
@@ -351,14 +357,16 @@ fn code_sentences(dicts: &Dictionaries, doc: &Document, opts: &Options, p: &Prep
             if speaker_code.is_none() && !press {
                 if let Some(i) = attribution(norm, nps) {
                     speaker_code = nps[i].code.as_deref().map(|c| Cow::Owned(c.to_string()));
-                    speaker = Some(&text[toks[nps[i].tokens.start].start as usize..toks[nps[i].tokens.end - 1].end as usize]);
+                    speaker =
+                        Some(&text[toks[nps[i].tokens.start].start as usize..toks[nps[i].tokens.end - 1].end as usize]);
                     for np in nps.iter_mut().filter(|np| np.first_person) {
                         np.code = speaker_code.as_deref().map(Code::from);
                         np.country = speaker_code.as_ref().map(|c| Code::from(&c[..3.min(c.len())]));
                     }
                 }
             }
-            let own_counterpart = counterpart.as_deref().filter(|c| speaker_code.as_deref().is_none_or(|s| s.get(..3) != c.get(..3)));
+            let own_counterpart =
+                counterpart.as_deref().filter(|c| speaker_code.as_deref().is_none_or(|s| s.get(..3) != c.get(..3)));
             let input = SentenceInput {
                 doc: text,
                 tokens: toks,
@@ -380,12 +388,27 @@ fn code_sentences(dicts: &Dictionaries, doc: &Document, opts: &Options, p: &Prep
             let span = span.clone();
             let (mentions, nps, verbs, events) = (&mut mentions[j], &mut nps[j], &mut verbs[j], &mut events[j]);
             let index = b * BATCH + j;
-            f(Sentence { index, span, tokens: tr, toks, turn, speaker: *speaker, speaker_code: speaker_code.as_deref(), mentions, nps, verbs, events });
+            f(Sentence {
+                index,
+                span,
+                tokens: tr,
+                toks,
+                turn,
+                speaker: *speaker,
+                speaker_code: speaker_code.as_deref(),
+                mentions,
+                nps,
+                verbs,
+                events,
+            });
         }
     }
 }
 
-const ATTRIBUTION: &[&str] = &["said", "says", "told", "added", "stated", "noted", "stressed", "insisted", "declared", "explained", "wrote", "announced"];
+const ATTRIBUTION: &[&str] = &[
+    "said", "says", "told", "added", "stated", "noted", "stressed", "insisted", "declared", "explained", "wrote",
+    "announced",
+];
 
 /// The actor phrase a sentence is attributed to: ", X said", ", said X",
 /// "according to X".
@@ -401,7 +424,9 @@ fn attribution(norm: &Normalized, nps: &[ActorNp]) -> Option<usize> {
         }
         let quote_or_comma = |i: usize| matches!(norm.token(i), "," | "\"" | "'");
         // ", X said"
-        if let Some(i) = nps.iter().position(|np| np.tokens.end == k || np.tokens.end + 1 == k && matches!(norm.token(k - 1), "has" | "had" | "also")) {
+        if let Some(i) = nps.iter().position(|np| {
+            np.tokens.end == k || np.tokens.end + 1 == k && matches!(norm.token(k - 1), "has" | "had" | "also")
+        }) {
             let s = nps[i].tokens.start;
             let mut b = s;
             while b > 0 && matches!(norm.token(b - 1), "the" | "a") {
@@ -479,7 +504,13 @@ impl Coder {
     /// [`write_json_line`](crate::output::write_json_line), without
     /// building them as [`Event`]s; returns how many sentences were coded
     /// and how many records written.
-    pub fn code_jsonl(&mut self, dicts: &Dictionaries, doc: &Document, opts: &Options, out: &mut Vec<u8>) -> (usize, usize) {
+    pub fn code_jsonl(
+        &mut self,
+        dicts: &Dictionaries,
+        doc: &Document,
+        opts: &Options,
+        out: &mut Vec<u8>,
+    ) -> (usize, usize) {
         let Coder { scratch: s, lines, pending } = self;
         let p = prepare(dicts, doc, opts, s);
         let n = s.sentences.len();
@@ -502,8 +533,12 @@ impl Coder {
             }
         });
         // As `sort_records`: a stable sort, then adjacent duplicates dropped.
-        pending.sort_by(|a, b| (a.sentence_index, a.verb_span, &a.source).cmp(&(b.sentence_index, b.verb_span, &b.source)));
-        pending.dedup_by(|a, b| a.sentence_index == b.sentence_index && a.source == b.source && a.target == b.target && a.code == b.code);
+        pending.sort_by(|a, b| {
+            (a.sentence_index, a.verb_span, &a.source).cmp(&(b.sentence_index, b.verb_span, &b.source))
+        });
+        pending.dedup_by(|a, b| {
+            a.sentence_index == b.sentence_index && a.source == b.source && a.target == b.target && a.code == b.code
+        });
         out.reserve(pending.iter().map(|r| r.line.len()).sum());
         for r in pending.iter() {
             out.extend_from_slice(&lines[r.line.clone()]);
@@ -516,7 +551,16 @@ impl Coder {
 /// document's text and shared fields, the dictionaries and the event: what
 /// both [`write_record`] and [`record`] write out.
 #[allow(clippy::too_many_arguments)]
-fn fields<'a>(dicts: &'a Dictionaries, text: &'a str, d: &'a DocFields<'a>, index: usize, span: &Range<usize>, speaker: Option<&'a str>, toks: &[Token], e: &'a RawEvent) -> EventFields<'a> {
+fn fields<'a>(
+    dicts: &'a Dictionaries,
+    text: &'a str,
+    d: &'a DocFields<'a>,
+    index: usize,
+    span: &Range<usize>,
+    speaker: Option<&'a str>,
+    toks: &[Token],
+    e: &'a RawEvent,
+) -> EventFields<'a> {
     let span_of = |r: &Range<usize>| toks[r.start].start as usize..toks[r.end - 1].end as usize;
     let info = dicts.ontology.info(e.code);
     let actor = |p: &'a crate::events::Party| -> ActorFields<'a> {
@@ -551,7 +595,17 @@ fn fields<'a>(dicts: &'a Dictionaries, text: &'a str, d: &'a DocFields<'a>, inde
 
 /// Writes the record of `e` as a JSON line; returns the verb's byte span.
 #[allow(clippy::too_many_arguments)]
-fn write_record(dicts: &Dictionaries, text: &str, d: &DocFields<'_>, index: usize, span: &Range<usize>, speaker: Option<&str>, toks: &[Token], e: &RawEvent, out: &mut Vec<u8>) -> [usize; 2] {
+fn write_record(
+    dicts: &Dictionaries,
+    text: &str,
+    d: &DocFields<'_>,
+    index: usize,
+    span: &Range<usize>,
+    speaker: Option<&str>,
+    toks: &[Token],
+    e: &RawEvent,
+    out: &mut Vec<u8>,
+) -> [usize; 2] {
     let f = fields(dicts, text, d, index, span, speaker, toks, e);
     write_json_fields(&f, out);
     f.verb_span
@@ -559,14 +613,30 @@ fn write_record(dicts: &Dictionaries, text: &str, d: &DocFields<'_>, index: usiz
 
 /// One event record: the raw event of sentence `index` written out.
 #[allow(clippy::too_many_arguments)]
-fn record(dicts: &Dictionaries, text: &str, d: &DocFields<'_>, index: usize, span: &Range<usize>, speaker: Option<&str>, toks: &[Token], e: &RawEvent) -> Event {
+fn record(
+    dicts: &Dictionaries,
+    text: &str,
+    d: &DocFields<'_>,
+    index: usize,
+    span: &Range<usize>,
+    speaker: Option<&str>,
+    toks: &[Token],
+    e: &RawEvent,
+) -> Event {
     fields(dicts, text, d, index, span, speaker, toks, e).to_event()
 }
 
 /// Sentence, verb and source order; one record per sentence, dyad and code.
 fn sort_records(out: &mut Vec<Event>) {
-    out.sort_by(|a, b| (a.sentence_index, a.verb.span, &a.source.code).cmp(&(b.sentence_index, b.verb.span, &b.source.code)));
-    out.dedup_by(|a, b| a.sentence_index == b.sentence_index && a.source.code == b.source.code && a.target.as_ref().map(|t| &t.code) == b.target.as_ref().map(|t| &t.code) && a.cameo == b.cameo);
+    out.sort_by(|a, b| {
+        (a.sentence_index, a.verb.span, &a.source.code).cmp(&(b.sentence_index, b.verb.span, &b.source.code))
+    });
+    out.dedup_by(|a, b| {
+        a.sentence_index == b.sentence_index
+            && a.source.code == b.source.code
+            && a.target.as_ref().map(|t| &t.code) == b.target.as_ref().map(|t| &t.code)
+            && a.cameo == b.cameo
+    });
 }
 
 /// Event records from an analysis.
@@ -596,7 +666,10 @@ mod tests {
         let dicts = Dictionaries::builtin().expect("built-in dictionaries");
         let filler: Vec<String> = (0..40).map(|i| format!("Talks continued on item {i}.")).collect();
         let opts = Options { date: NaiveDate::from_ymd_opt(2024, 3, 1), ..Options::default() };
-        let named = Document::new("named", &format!("Wang Yi visited Tokyo on Monday. {} Wang criticized Japan on Tuesday.", filler.join(" ")));
+        let named = Document::new(
+            "named",
+            &format!("Wang Yi visited Tokyo on Monday. {} Wang criticized Japan on Tuesday.", filler.join(" ")),
+        );
         let events = code(&dicts, &named, &opts);
         let last = events.last().expect("events");
         assert_eq!((last.sentence_index, last.source.text.as_str(), last.source.code.as_str()), (41, "Wang", "CHNGOV"));

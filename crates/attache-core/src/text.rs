@@ -112,9 +112,8 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
     let bytes = &text.as_bytes()[..range.end];
     let end = range.end;
     let mut i = range.start;
-    let push = |out: &mut Vec<Token>, s: usize, e: usize, kind| {
-        out.push(Token { start: s as u32, end: e as u32, kind })
-    };
+    let push =
+        |out: &mut Vec<Token>, s: usize, e: usize, kind| out.push(Token { start: s as u32, end: e as u32, kind });
     while i < end {
         // The commonest bytes first: a space, and an ASCII letter (which
         // starts a word, below).
@@ -135,8 +134,7 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
                 i += 1;
                 while i < end {
                     let b = bytes[i];
-                    if b.is_ascii_digit()
-                        || ((b == b',' || b == b'.') && i + 1 < end && bytes[i + 1].is_ascii_digit())
+                    if b.is_ascii_digit() || ((b == b',' || b == b'.') && i + 1 < end && bytes[i + 1].is_ascii_digit())
                     {
                         i += 1;
                     } else if b.is_ascii_alphabetic() {
@@ -194,7 +192,9 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
                     let after = rest.chars().nth(1);
                     let clitic = matches!(next, Some('s' | 'S' | 't' | 'T' | 'd' | 'D' | 'm' | 'M'))
                         && !after.is_some_and(char::is_alphanumeric)
-                        || rest.get(..2).is_some_and(|two| ["ll", "re", "ve"].iter().any(|c| two.eq_ignore_ascii_case(c)))
+                        || rest
+                            .get(..2)
+                            .is_some_and(|two| ["ll", "re", "ve"].iter().any(|c| two.eq_ignore_ascii_case(c)))
                             && !rest[2..].chars().next().is_some_and(char::is_alphanumeric);
                     if clitic || !next.is_some_and(char::is_alphabetic) {
                         break;
@@ -360,11 +360,11 @@ impl std::ops::Deref for WordSet {
 
 /// Words that end with a dot without ending a sentence.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "st", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm", "gov",
-    "sen", "rep", "rev", "fr", "hon", "pres", "amb", "art", "arts", "no", "nos", "vol", "vols",
-    "p", "pp", "para", "sec", "ch", "fig", "vs", "v", "etc", "approx", "jan", "feb", "mar", "apr",
-    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "ltd", "co", "corp", "jr",
-    "sr", "mt", "ft", "dept", "est", "cf", "al", "op", "govt", "min", "maj", "brig", "gens",
+    "mr", "mrs", "ms", "dr", "prof", "st", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm", "gov", "sen", "rep",
+    "rev", "fr", "hon", "pres", "amb", "art", "arts", "no", "nos", "vol", "vols", "p", "pp", "para", "sec", "ch",
+    "fig", "vs", "v", "etc", "approx", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec", "inc", "ltd", "co", "corp", "jr", "sr", "mt", "ft", "dept", "est", "cf", "al", "op", "govt", "min", "maj",
+    "brig", "gens",
 ];
 
 fn is_abbreviation(word: &str) -> bool {
@@ -390,7 +390,10 @@ fn is_abbreviation(word: &str) -> bool {
 static ABBREVIATION_SET: WordSet = WordSet::new(ABBREVIATIONS);
 
 /// Words that, capitalised after an abbreviation, start a new sentence.
-const SENTENCE_OPENERS: &[&str] = &["The", "It", "He", "She", "They", "We", "This", "In", "But", "A", "I", "There", "That", "These", "Its", "His", "Her", "Their", "On", "At"];
+const SENTENCE_OPENERS: &[&str] = &[
+    "The", "It", "He", "She", "They", "We", "This", "In", "But", "A", "I", "There", "That", "These", "Its", "His",
+    "Her", "Their", "On", "At",
+];
 
 fn is_closing(s: &str) -> bool {
     matches!(s, "\"" | "\u{201d}" | "\u{2019}" | "'" | ")" | "]" | "\u{00bb}")
@@ -421,10 +424,16 @@ pub fn split_sentences(text: &str, tokens: &[Token], within: Range<usize>, out: 
                 }
             }
         }
-        if t.kind == TokKind::Punct && matches!(bytes[t.start as usize], b'.' | b'!' | b'?' | 0xe2) && is_terminal(t.text(text)) {
+        if t.kind == TokKind::Punct
+            && matches!(bytes[t.start as usize], b'.' | b'!' | b'?' | 0xe2)
+            && is_terminal(t.text(text))
+        {
             let s = t.text(text);
             let mut end = i + 1;
-            while end < within.end && tokens[end].kind == TokKind::Punct && (is_terminal(tokens[end].text(text)) || is_closing(tokens[end].text(text))) {
+            while end < within.end
+                && tokens[end].kind == TokKind::Punct
+                && (is_terminal(tokens[end].text(text)) || is_closing(tokens[end].text(text)))
+            {
                 end += 1;
             }
             let prev_abbrev = s == "."
@@ -435,7 +444,12 @@ pub fn split_sentences(text: &str, tokens: &[Token], within: Range<usize>, out: 
             let next_starts = end >= within.end || {
                 let n = tokens[end].text(text);
                 let c = n.chars().next().unwrap_or(' ');
-                c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '\u{201c}' | '\'' | '\u{2018}' | '(' | '[' | '\u{00ab}' | '-' | '\u{2013}' | '\u{2014}')
+                c.is_uppercase()
+                    || c.is_ascii_digit()
+                    || matches!(
+                        c,
+                        '"' | '\u{201c}' | '\'' | '\u{2018}' | '(' | '[' | '\u{00ab}' | '-' | '\u{2013}' | '\u{2014}'
+                    )
             };
             // "Jan. 14" and "Art. 107": an abbreviation followed by a number never ends.
             if next_starts && !prev_abbrev {
@@ -449,9 +463,13 @@ pub fn split_sentences(text: &str, tokens: &[Token], within: Range<usize>, out: 
                 // sentence when what follows is a function word starting one.
                 let n = tokens[end].text(text);
                 let abbrev = tokens[i - 1].text(text).trim_end_matches('.');
-                let is_title = ["mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "gov", "sen", "rep", "amb", "pres", "st", "art", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "vs", "adm", "brig", "maj", "rev", "hon", "fr"]
-                    .iter()
-                    .any(|a| a.eq_ignore_ascii_case(abbrev));
+                let is_title = [
+                    "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "gov", "sen", "rep", "amb",
+                    "pres", "st", "art", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+                    "nov", "dec", "vs", "adm", "brig", "maj", "rev", "hon", "fr",
+                ]
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(abbrev));
                 let single_initial = abbrev.chars().count() == 1;
                 if !is_title && !single_initial && SENTENCE_OPENERS.contains(&n) {
                     out.push(start..end);
@@ -516,7 +534,15 @@ mod tests {
     #[test]
     fn abbreviations_fit_their_lookup() {
         assert!(ABBREVIATIONS.iter().all(|a| a.len() <= 6 && a.bytes().all(|b| b.is_ascii_lowercase())));
-        for (w, want) in [("Mr", true), ("APPROX", true), ("Sept", true), ("approxi", false), ("Mr\u{0301}", false), ("Ms", true), ("", false)] {
+        for (w, want) in [
+            ("Mr", true),
+            ("APPROX", true),
+            ("Sept", true),
+            ("approxi", false),
+            ("Mr\u{0301}", false),
+            ("Ms", true),
+            ("", false),
+        ] {
             assert_eq!(is_abbreviation(w), want, "{w}");
         }
     }
@@ -526,11 +552,19 @@ mod tests {
         let s = "Mr. Abe met U.S. Secretary Pompeo on Jan. 14 in Moscow. Art. 107 of the Charter applies. Is it? Yes!";
         assert_eq!(
             sents(s),
-            ["Mr. Abe met U.S. Secretary Pompeo on Jan. 14 in Moscow.", "Art. 107 of the Charter applies.", "Is it?", "Yes!"]
+            [
+                "Mr. Abe met U.S. Secretary Pompeo on Jan. 14 in Moscow.",
+                "Art. 107 of the Charter applies.",
+                "Is it?",
+                "Yes!"
+            ]
         );
         assert_eq!(sents("He said “we agree.” Then he left."), ["He said “we agree.”", "Then he left."]);
         assert_eq!(sents("George W. Bush spoke. It ended."), ["George W. Bush spoke.", "It ended."]);
-        assert_eq!(sents("They met in the U.K. The talks went well."), ["They met in the U.K.", "The talks went well."]);
+        assert_eq!(
+            sents("They met in the U.K. The talks went well."),
+            ["They met in the U.K.", "The talks went well."]
+        );
     }
 
     // The tokenizer and sentence splitter as they were before their ASCII
@@ -607,7 +641,9 @@ mod tests {
                             let after = rest.chars().nth(1);
                             let clitic = matches!(next, Some('s' | 'S' | 't' | 'T' | 'd' | 'D' | 'm' | 'M'))
                                 && !after.is_some_and(char::is_alphanumeric)
-                                || rest.get(..2).is_some_and(|two| ["ll", "re", "ve"].iter().any(|c| two.eq_ignore_ascii_case(c)))
+                                || rest
+                                    .get(..2)
+                                    .is_some_and(|two| ["ll", "re", "ve"].iter().any(|c| two.eq_ignore_ascii_case(c)))
                                     && !rest[2..].chars().next().is_some_and(char::is_alphanumeric);
                             if clitic || !next.is_some_and(char::is_alphabetic) {
                                 break;
@@ -678,7 +714,12 @@ mod tests {
                 let t = tokens[i];
                 let s = t.text(text);
                 // "… in the U.K. The talks": the acronym took the full stop.
-                if t.kind == TokKind::Word && s.len() > 2 && s.ends_with('.') && s[..s.len() - 1].contains('.') && i + 1 < within.end {
+                if t.kind == TokKind::Word
+                    && s.len() > 2
+                    && s.ends_with('.')
+                    && s[..s.len() - 1].contains('.')
+                    && i + 1 < within.end
+                {
                     let n = tokens[i + 1].text(text);
                     if SENTENCE_OPENERS.contains(&n) {
                         out.push(start..i + 1);
@@ -687,7 +728,10 @@ mod tests {
                 }
                 if t.kind == TokKind::Punct && is_terminal(s) {
                     let mut end = i + 1;
-                    while end < within.end && tokens[end].kind == TokKind::Punct && (is_terminal(tokens[end].text(text)) || is_closing(tokens[end].text(text))) {
+                    while end < within.end
+                        && tokens[end].kind == TokKind::Punct
+                        && (is_terminal(tokens[end].text(text)) || is_closing(tokens[end].text(text)))
+                    {
                         end += 1;
                     }
                     let prev_abbrev = s == "."
@@ -698,7 +742,20 @@ mod tests {
                     let next_starts = end >= within.end || {
                         let n = tokens[end].text(text);
                         let c = n.chars().next().unwrap_or(' ');
-                        c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '\u{201c}' | '\'' | '\u{2018}' | '(' | '[' | '\u{00ab}' | '-' | '\u{2013}' | '\u{2014}')
+                        c.is_uppercase()
+                            || c.is_ascii_digit()
+                            || matches!(
+                                c,
+                                '"' | '\u{201c}'
+                                    | '\''
+                                    | '\u{2018}'
+                                    | '('
+                                    | '['
+                                    | '\u{00ab}'
+                                    | '-'
+                                    | '\u{2013}'
+                                    | '\u{2014}'
+                            )
                     };
                     // "Jan. 14" and "Art. 107": an abbreviation followed by a number never ends.
                     if next_starts && !prev_abbrev {
@@ -712,9 +769,13 @@ mod tests {
                         // sentence when what follows is a function word starting one.
                         let n = tokens[end].text(text);
                         let abbrev = tokens[i - 1].text(text).trim_end_matches('.');
-                        let is_title = ["mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "gov", "sen", "rep", "amb", "pres", "st", "art", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "vs", "adm", "brig", "maj", "rev", "hon", "fr"]
-                            .iter()
-                            .any(|a| a.eq_ignore_ascii_case(abbrev));
+                        let is_title = [
+                            "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "gov", "sen", "rep",
+                            "amb", "pres", "st", "art", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+                            "sept", "oct", "nov", "dec", "vs", "adm", "brig", "maj", "rev", "hon", "fr",
+                        ]
+                        .iter()
+                        .any(|a| a.eq_ignore_ascii_case(abbrev));
                         let single_initial = abbrev.chars().count() == 1;
                         if !is_title && !single_initial && SENTENCE_OPENERS.contains(&n) {
                             out.push(start..end);
@@ -735,9 +796,10 @@ mod tests {
     /// Pieces the generated texts are made of: the characters each branch
     /// of the tokenizer and splitter looks at.
     const PIECES: &[&str] = &[
-        "Japan", "U.S.", "U.K.", "Mr", "Jan", "e.g", "did", "n", "s", "t", "ll", "RE", "x", "É", "é", "Ⅻ", "\u{0301}", "1", "1,500", "19.5",
-        "1950s", "'", "’", "‘", "-", "–", "—", ".", "!", "?", "…", ",", ";", ":", "\"", "“", "”", "(", ")", "[", "»", " ", "  ", "\t", "\n",
-        "\u{a0}", "\u{feff}", "\u{ad}", "\u{2003}", "The", "It", "a", "_", "😀",
+        "Japan", "U.S.", "U.K.", "Mr", "Jan", "e.g", "did", "n", "s", "t", "ll", "RE", "x", "É", "é", "Ⅻ", "\u{0301}",
+        "1", "1,500", "19.5", "1950s", "'", "’", "‘", "-", "–", "—", ".", "!", "?", "…", ",", ";", ":", "\"", "“", "”",
+        "(", ")", "[", "»", " ", "  ", "\t", "\n", "\u{a0}", "\u{feff}", "\u{ad}", "\u{2003}", "The", "It", "a", "_",
+        "😀",
     ];
 
     proptest::proptest! {

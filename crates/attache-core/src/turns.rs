@@ -22,11 +22,13 @@ pub struct Turn {
     pub press: bool,
 }
 
-const PRESS: &[&str] = &["question", "q", "questioner", "journalist", "reporter", "audience", "voice", "press", "participant", "media"];
+const PRESS: &[&str] =
+    &["question", "q", "questioner", "journalist", "reporter", "audience", "voice", "press", "participant", "media"];
 const NOT_SPEAKERS: &[&str] = &[
-    "note", "update", "editor's note", "photo", "source", "sources", "related", "tags", "read more", "see also", "warning",
-    "disclaimer", "background", "context", "summary", "translation", "transcript", "video", "audio", "watch", "location",
-    "date", "time", "subject", "re", "attention", "important", "breaking", "exclusive", "analysis", "opinion", "comment",
+    "note", "update", "editor's note", "photo", "source", "sources", "related", "tags", "read more", "see also",
+    "warning", "disclaimer", "background", "context", "summary", "translation", "transcript", "video", "audio",
+    "watch", "location", "date", "time", "subject", "re", "attention", "important", "breaking", "exclusive",
+    "analysis", "opinion", "comment",
 ];
 
 /// Lowercase words a name can hold ("Ursula von der Leyen").
@@ -98,7 +100,12 @@ pub trait ResolveSpeaker {
 
 /// Finds the turns of `text` among its paragraph `lines`. The opening text
 /// before the first label belongs to `main_speaker` (when there is one).
-pub fn split(text: &str, lines: &[Range<usize>], main_speaker: Option<(&str, Option<&str>)>, resolve: &dyn ResolveSpeaker) -> Vec<Turn> {
+pub fn split(
+    text: &str,
+    lines: &[Range<usize>],
+    main_speaker: Option<(&str, Option<&str>)>,
+    resolve: &dyn ResolveSpeaker,
+) -> Vec<Turn> {
     let mut labels: Vec<(Range<usize>, Range<usize>, usize)> = Vec::new();
     for r in lines {
         let line = &text[r.clone()];
@@ -112,12 +119,27 @@ pub fn split(text: &str, lines: &[Range<usize>], main_speaker: Option<(&str, Opt
     let mut turns = Vec::new();
     let first_start = labels.first().map(|l| l.0.start).unwrap_or(text.len());
     if main_speaker.is_some() || labels.is_empty() {
-        let (name, code) = main_speaker.map(|(n, c)| (Some(n.to_string()), c.map(str::to_string))).unwrap_or((None, None));
+        let (name, code) =
+            main_speaker.map(|(n, c)| (Some(n.to_string()), c.map(str::to_string))).unwrap_or((None, None));
         if first_start > 0 || labels.is_empty() {
-            turns.push(Turn { span: 0..first_start, label: None, body_start: 0, speaker: name, speaker_code: code, press: false });
+            turns.push(Turn {
+                span: 0..first_start,
+                label: None,
+                body_start: 0,
+                speaker: name,
+                speaker_code: code,
+                press: false,
+            });
         }
     } else if first_start > 0 {
-        turns.push(Turn { span: 0..first_start, label: None, body_start: 0, speaker: None, speaker_code: None, press: false });
+        turns.push(Turn {
+            span: 0..first_start,
+            label: None,
+            body_start: 0,
+            speaker: None,
+            speaker_code: None,
+            press: false,
+        });
     }
     for (k, (line, label, body_start)) in labels.iter().enumerate() {
         let end = labels.get(k + 1).map(|l| l.0.start).unwrap_or(text.len());
@@ -135,7 +157,14 @@ pub fn split(text: &str, lines: &[Range<usize>], main_speaker: Option<(&str, Opt
             });
             (Some(name.to_string()), code)
         };
-        turns.push(Turn { span: line.start..end, label: Some(label.clone()), body_start: *body_start, speaker, speaker_code: code, press });
+        turns.push(Turn {
+            span: line.start..end,
+            label: Some(label.clone()),
+            body_start: *body_start,
+            speaker,
+            speaker_code: code,
+            press,
+        });
     }
     turns
 }
@@ -158,7 +187,10 @@ mod tests {
         let t = "Opening words by the minister.\n\nQuestion: What about the islands?\n\nIvan Petrov: We stand firm.\nMore from him.\nMR SMITH: Next question.\nNote: this is not a turn.";
         let turns = split(t, &lines(t), Some(("Ivan Petrov", Some("RUSGOV"))), &Names);
         let who: Vec<_> = turns.iter().map(|t| (t.speaker.as_deref(), t.press)).collect();
-        assert_eq!(who, [(Some("Ivan Petrov"), false), (None, true), (Some("Ivan Petrov"), false), (Some("MR SMITH"), false)]);
+        assert_eq!(
+            who,
+            [(Some("Ivan Petrov"), false), (None, true), (Some("Ivan Petrov"), false), (Some("MR SMITH"), false)]
+        );
         assert_eq!(turns[2].speaker_code.as_deref(), Some("RUSGOV"));
         assert_eq!(&t[turns[2].body_start..turns[2].span.end], " We stand firm.\nMore from him.\n");
         assert_eq!(turns[3].speaker_code, None);
@@ -180,28 +212,11 @@ mod tests {
     #[test]
     fn labels_agree_with_their_expression_on_edge_cases() {
         let lines = [
-            "Sergey Lavrov: Thank you.",
-            "MR PRICE: Next.",
-            "Ursula von der Leyen: We agree.",
-            "Ursula von der Leyen :  We agree.",
-            "José Martí: x",
-            "Ⅻ Lavrov: x",
-            "Lavrovⅻ: x",
-            "Lavrov\u{0301}: x",
-            "O’Neill-Smith Jr.: x",
-            "A B C D E F: x",
-            "A B C D E F G: x",
-            "de la Cruz: x",
-            "della Cruz: x",
-            "Lavrov:x",
-            "Lavrov: ",
-            "Lavrov:\u{a0}x",
-            "Lavrov (RUS): x",
-            "Article 5: x",
-            "Q: x",
-            "the\u{2003}Minister\t: x",
-            "Minister devan: x",
-            "",
+            "Sergey Lavrov: Thank you.", "MR PRICE: Next.", "Ursula von der Leyen: We agree.",
+            "Ursula von der Leyen :  We agree.", "José Martí: x", "Ⅻ Lavrov: x", "Lavrovⅻ: x", "Lavrov\u{0301}: x",
+            "O’Neill-Smith Jr.: x", "A B C D E F: x", "A B C D E F G: x", "de la Cruz: x", "della Cruz: x", "Lavrov:x",
+            "Lavrov: ", "Lavrov:\u{a0}x", "Lavrov (RUS): x", "Article 5: x", "Q: x", "the\u{2003}Minister\t: x",
+            "Minister devan: x", "",
         ];
         for line in lines {
             agree(line);
@@ -209,8 +224,8 @@ mod tests {
     }
 
     const PIECES: &[&str] = &[
-        "Sergey", "Lavrov", "MR", "Q", "de", "della", "von", "the", "of", "x", " ", "  ", "\t", "\u{a0}", ":", ".", "'", "’", "-", "é",
-        "É", "Ⅻ", "\u{0301}", "\u{2003}", "5", "(", "İ", "\u{212a}",
+        "Sergey", "Lavrov", "MR", "Q", "de", "della", "von", "the", "of", "x", " ", "  ", "\t", "\u{a0}", ":", ".",
+        "'", "’", "-", "é", "É", "Ⅻ", "\u{0301}", "\u{2003}", "5", "(", "İ", "\u{212a}",
     ];
 
     proptest! {

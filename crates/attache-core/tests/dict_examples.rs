@@ -22,17 +22,41 @@ fn every_dictionary_example_codes_its_event() {
         let ok = events.iter().any(|e| {
             e.cameo == ex.code
                 && ex.source.as_deref().is_none_or(|s| country(&e.source.code) == country(s))
-                && ex.target.as_deref().is_none_or(|t| e.target.as_ref().is_some_and(|a| country(&a.code) == country(t)))
+                && ex
+                    .target
+                    .as_deref()
+                    .is_none_or(|t| e.target.as_ref().is_some_and(|a| country(&a.code) == country(t)))
         });
         if !ok {
             let got: Vec<String> = events
                 .iter()
-                .map(|e| format!("{} {} {}", e.source.code, e.target.as_ref().map(|t| t.code.as_str()).unwrap_or("-"), e.cameo))
+                .map(|e| {
+                    format!(
+                        "{} {} {}",
+                        e.source.code,
+                        e.target.as_ref().map(|t| t.code.as_str()).unwrap_or("-"),
+                        e.cameo
+                    )
+                })
                 .collect();
-            failures.push(format!("{}:{}: expected {} {} {}, got {:?}\n    «{}»", ex.loc.file, ex.loc.line, ex.source.as_deref().unwrap_or("-"), ex.target.as_deref().unwrap_or("-"), ex.code, got, ex.sentence));
+            failures.push(format!(
+                "{}:{}: expected {} {} {}, got {:?}\n    «{}»",
+                ex.loc.file,
+                ex.loc.line,
+                ex.source.as_deref().unwrap_or("-"),
+                ex.target.as_deref().unwrap_or("-"),
+                ex.code,
+                got,
+                ex.sentence
+            ));
         }
     }
     let total = dicts.examples.len();
     assert!(total >= 500, "only {total} examples");
-    assert!(failures.is_empty(), "{} of {total} dictionary examples do not code their event:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {total} dictionary examples do not code their event:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

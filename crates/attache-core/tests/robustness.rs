@@ -13,11 +13,12 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
 const PIECES: &[&str] = &[
-    " ", " ", " ", "\n", "\n\n", ".", ",", "?", "!", ";", ":", "'", "’", "‘", "\"", "“", "”", "-", "–", "—", "(", ")", "N'", "d'", "l'",
-    "é", "É", "ß", "ø", "ğ", "\u{0301}", "\u{00ad}", "\u{feff}", "\u{200b}", "🙂", "中国", "Россия", "2019", "1,500", "3.5", "Jan.", "U.S.",
-    "Mr.", "Russia", "Japan", "Kherson", "Lavrov", "Taro Kono", "the government", "police", "we", "our", "Ukrainian", "condemned",
-    "met", "agreed", "will", "not", "talks with", "sanctions on", "each other", "and", "that", "said", "must", "in 2008", "years ago",
-    "MOSCOW, Jan 14 (Reuters) - ", "Sergey Lavrov: ", "Question: ", "<p>", "</p>", "<script>", "&amp;", "Zérékoré", "Côte d'Ivoire",
+    " ", " ", " ", "\n", "\n\n", ".", ",", "?", "!", ";", ":", "'", "’", "‘", "\"", "“", "”", "-", "–", "—", "(", ")",
+    "N'", "d'", "l'", "é", "É", "ß", "ø", "ğ", "\u{0301}", "\u{00ad}", "\u{feff}", "\u{200b}", "🙂", "中国", "Россия",
+    "2019", "1,500", "3.5", "Jan.", "U.S.", "Mr.", "Russia", "Japan", "Kherson", "Lavrov", "Taro Kono",
+    "the government", "police", "we", "our", "Ukrainian", "condemned", "met", "agreed", "will", "not", "talks with",
+    "sanctions on", "each other", "and", "that", "said", "must", "in 2008", "years ago", "MOSCOW, Jan 14 (Reuters) - ",
+    "Sergey Lavrov: ", "Question: ", "<p>", "</p>", "<script>", "&amp;", "Zérékoré", "Côte d'Ivoire",
 ];
 
 fn text() -> impl Strategy<Value = String> {
@@ -72,12 +73,20 @@ fn arbitrary_bytes_are_read_or_refused_without_panic() {
             for input in [raw.as_slice(), t.as_bytes()] {
                 for format in [InputFormat::Auto, InputFormat::Text, InputFormat::Html] {
                     if let Err(e) = ingest::from_bytes("generated.html", input, format) {
-                        prop_assert!(e.to_string().contains("generated.html"), "the error does not name the document: {e}");
+                        prop_assert!(
+                            e.to_string().contains("generated.html"),
+                            "the error does not name the document: {e}"
+                        );
                     }
                 }
                 let line = String::from_utf8_lossy(input);
                 let _ = ingest::from_json_line("generated.jsonl", 1, &line, 0);
-                let _ = ingest::from_json_line("generated.jsonl", 1, &format!("{{\"id\": 1, \"text\": {:?}, \"date\": {:?}}}", t, t), 0);
+                let _ = ingest::from_json_line(
+                    "generated.jsonl",
+                    1,
+                    &format!("{{\"id\": 1, \"text\": {:?}, \"date\": {:?}}}", t, t),
+                    0,
+                );
             }
             Ok(())
         })

@@ -53,12 +53,17 @@ fn blank(v: &Option<String>) -> Option<&str> {
 }
 
 fn number<T: std::str::FromStr>(name: &str, v: &Option<String>) -> Result<Option<T>, AppError> {
-    blank(v).map(|s| s.parse::<T>().map_err(|_| AppError::BadRequest(format!("{name} must be a number, not {s:?}")))).transpose()
+    blank(v)
+        .map(|s| s.parse::<T>().map_err(|_| AppError::BadRequest(format!("{name} must be a number, not {s:?}"))))
+        .transpose()
 }
 
 fn day(name: &str, v: &Option<String>) -> Result<Option<NaiveDate>, AppError> {
     blank(v)
-        .map(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| AppError::BadRequest(format!("{name} must be a date YYYY-MM-DD, not {s:?}"))))
+        .map(|s| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_err(|_| AppError::BadRequest(format!("{name} must be a date YYYY-MM-DD, not {s:?}")))
+        })
         .transpose()
 }
 
@@ -126,7 +131,12 @@ pub async fn dyads(State(state): State<AppState>, p: Params) -> Result<Json<Vec<
     Ok(Json(
         g.rows
             .into_iter()
-            .map(|mut r| Dyad { target: r.keys.pop().flatten(), source: r.keys.pop().flatten(), count: r.count, mean_goldstein: r.mean_goldstein })
+            .map(|mut r| Dyad {
+                target: r.keys.pop().flatten(),
+                source: r.keys.pop().flatten(),
+                count: r.count,
+                mean_goldstein: r.mean_goldstein,
+            })
             .collect(),
     ))
 }
@@ -152,10 +162,16 @@ pub async fn distribution(State(state): State<AppState>, p: Params) -> Result<Js
         "plover" => Group::Plover,
         "quad_class" => Group::QuadClass,
         "cameo" => Group::Cameo,
-        other => return Err(AppError::BadRequest(format!("by must be root, plover, quad_class or cameo, not {other:?}"))),
+        other => {
+            return Err(AppError::BadRequest(format!("by must be root, plover, quad_class or cameo, not {other:?}")))
+        }
     };
     let g = state.with_store(move |s| Ok(s.aggregate(&f, &[group], Order::Keys, Some(500))?)).await?;
-    let buckets = g.rows.into_iter().map(|mut r| Bucket { key: r.keys.pop().flatten(), count: r.count, mean_goldstein: r.mean_goldstein }).collect();
+    let buckets = g
+        .rows
+        .into_iter()
+        .map(|mut r| Bucket { key: r.keys.pop().flatten(), count: r.count, mean_goldstein: r.mean_goldstein })
+        .collect();
     Ok(Json(Distribution { by, buckets }))
 }
 

@@ -26,7 +26,10 @@ fn content_type(path: &str) -> &'static str {
 fn file(path: &str) -> Response {
     match Assets::get(path) {
         Some(f) => (
-            [(header::CONTENT_TYPE, content_type(path)), (header::CACHE_CONTROL, if path.ends_with(".html") { "no-cache" } else { "public, max-age=3600" })],
+            [
+                (header::CONTENT_TYPE, content_type(path)),
+                (header::CACHE_CONTROL, if path.ends_with(".html") { "no-cache" } else { "public, max-age=3600" }),
+            ],
             f.data.into_owned(),
         )
             .into_response(),

@@ -114,9 +114,16 @@ pub fn page(view: DocumentView, event: Option<StoredEvent>) -> DocumentPage {
             } else {
                 None
             };
-            let piece = Piece { text: text[s..e].to_string(), sentence: sent.map(|x| x.2), events: sent.map(|x| x.3).unwrap_or(0), mark };
+            let piece = Piece {
+                text: text[s..e].to_string(),
+                sentence: sent.map(|x| x.2),
+                events: sent.map(|x| x.3).unwrap_or(0),
+                mark,
+            };
             match pieces.last_mut() {
-                Some(last) if (last.sentence, last.mark) == (piece.sentence, piece.mark) => last.text.push_str(&piece.text),
+                Some(last) if (last.sentence, last.mark) == (piece.sentence, piece.mark) => {
+                    last.text.push_str(&piece.text)
+                }
                 _ => pieces.push(piece),
             }
         }
@@ -143,8 +150,16 @@ pub fn page(view: DocumentView, event: Option<StoredEvent>) -> DocumentPage {
     }
 }
 
-pub async fn get(State(state): State<AppState>, Path(id): Path<String>, p: Params) -> Result<Json<DocumentPage>, AppError> {
-    let id: i64 = id.parse().ok().filter(|&n| n > 0).ok_or_else(|| AppError::BadRequest(format!("document id must be a positive number, not {id:?}")))?;
+pub async fn get(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    p: Params,
+) -> Result<Json<DocumentPage>, AppError> {
+    let id: i64 = id
+        .parse()
+        .ok()
+        .filter(|&n| n > 0)
+        .ok_or_else(|| AppError::BadRequest(format!("document id must be a positive number, not {id:?}")))?;
     let f = p.filter()?;
     if f != (attache_store::Filter { run: f.run, ..Default::default() }) {
         return Err(AppError::BadRequest("a document takes only `event` and `run`".into()));
@@ -157,7 +172,10 @@ pub async fn get(State(state): State<AppState>, Path(id): Path<String>, p: Param
             let event = match event {
                 None => None,
                 Some(e) => {
-                    let ev = s.event(e)?.filter(|ev| ev.doc_id == id).ok_or_else(|| AppError::NotFound(format!("no event {e} in document {id}")))?;
+                    let ev = s
+                        .event(e)?
+                        .filter(|ev| ev.doc_id == id)
+                        .ok_or_else(|| AppError::NotFound(format!("no event {e} in document {id}")))?;
                     Some(ev)
                 }
             };

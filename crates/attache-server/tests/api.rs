@@ -77,21 +77,33 @@ async fn series_dyads_and_distribution_match_the_hand_figures() {
         ])
     );
     let p = ok(&f.app, "/api/distribution?by=plover&quad_class=3").await;
-    assert_eq!(p["buckets"], serde_json::json!([{"key": "ACCUSE", "count": 6, "mean_goldstein": -3.5}, {"key": "REJECT", "count": 1, "mean_goldstein": -3.5}]));
+    assert_eq!(
+        p["buckets"],
+        serde_json::json!([{"key": "ACCUSE", "count": 6, "mean_goldstein": -3.5}, {"key": "REJECT", "count": 1, "mean_goldstein": -3.5}])
+    );
     let r = ok(&f.app, "/api/distribution?by=root&speaker=Kono").await;
-    assert_eq!(r["buckets"], serde_json::json!([{"key": "02", "count": 1, "mean_goldstein": 1.0}, {"key": "11", "count": 1, "mean_goldstein": -3.0}]));
+    assert_eq!(
+        r["buckets"],
+        serde_json::json!([{"key": "02", "count": 1, "mean_goldstein": 1.0}, {"key": "11", "count": 1, "mean_goldstein": -3.0}])
+    );
 }
 
 #[tokio::test]
 async fn events_are_paged_and_filtered() {
     let f = fixture();
     let page = ok(&f.app, "/api/events?limit=5&offset=10").await;
-    assert_eq!((page["total"].as_u64(), page["limit"].as_u64(), page["offset"].as_u64()), (Some(14), Some(5), Some(10)));
+    assert_eq!(
+        (page["total"].as_u64(), page["limit"].as_u64(), page["offset"].as_u64()),
+        (Some(14), Some(5), Some(10))
+    );
     assert_eq!(page["events"].as_array().unwrap().len(), 4);
     let e = ok(&f.app, "/api/events?source=RUS&target=USA&text=missile%20defence").await;
     assert_eq!(e["total"], 1);
     let ev = &e["events"][0];
-    assert_eq!((ev["source"]["code"].as_str(), ev["target"]["code"].as_str(), ev["cameo"].as_str()), (Some("RUSGOV"), Some("USA"), Some("111")));
+    assert_eq!(
+        (ev["source"]["code"].as_str(), ev["target"]["code"].as_str(), ev["cameo"].as_str()),
+        (Some("RUSGOV"), Some("USA"), Some("111"))
+    );
     assert_eq!(ev["speaker"], "Sergey Lavrov");
     assert_eq!(ev["date"], "2019-02-12");
     assert!(ev["sentence"].as_str().unwrap().contains("missile defence systems"));
@@ -149,13 +161,21 @@ async fn a_document_comes_as_turns_with_the_evidence_marked() {
     assert_eq!(d["event"]["event_id"], event);
     assert_eq!(d["events"].as_array().unwrap().len(), 5);
     let turns = d["turns"].as_array().unwrap();
-    let who: Vec<(Option<&str>, bool)> = turns.iter().map(|t| (t["speaker"].as_str(), t["press"].as_bool().unwrap())).collect();
+    let who: Vec<(Option<&str>, bool)> =
+        turns.iter().map(|t| (t["speaker"].as_str(), t["press"].as_bool().unwrap())).collect();
     assert_eq!(
         who,
-        [(Some("Sergey Lavrov"), false), (None, true), (Some("Sergey Lavrov"), false), (None, true), (Some("Sergey Lavrov"), false)]
+        [
+            (Some("Sergey Lavrov"), false),
+            (None, true),
+            (Some("Sergey Lavrov"), false),
+            (None, true),
+            (Some("Sergey Lavrov"), false)
+        ]
     );
     // The pieces put back together are the document.
-    let all: String = turns.iter().flat_map(|t| t["pieces"].as_array().unwrap()).map(|p| p["text"].as_str().unwrap()).collect();
+    let all: String =
+        turns.iter().flat_map(|t| t["pieces"].as_array().unwrap()).map(|p| p["text"].as_str().unwrap()).collect();
     let original = std::fs::read_to_string(attache_store::fixtures::dir().join("lavrov-tokyo-2019-02-12.txt")).unwrap();
     assert_eq!(all, original);
     let marked: Vec<(&str, &str)> = turns
@@ -166,7 +186,11 @@ async fn a_document_comes_as_turns_with_the_evidence_marked() {
         .collect();
     assert_eq!(
         marked,
-        [("evidence", "We "), ("verb", "criticised"), ("evidence", " the United States for deploying missile defence systems in Japan.")]
+        [
+            ("evidence", "We "),
+            ("verb", "criticised"),
+            ("evidence", " the United States for deploying missile defence systems in Japan.")
+        ]
     );
     // An event of another document is not this document's.
     let other = ok(&f.app, "/api/events?speaker=Kono&limit=1").await;
@@ -180,7 +204,13 @@ async fn markup_in_documents_is_data() {
     let e = ok(&f.app, "/api/events?from=2019-03-25").await;
     let d = ok(&f.app, &format!("/api/documents/{}", e["events"][0]["doc_id"])).await;
     assert_eq!(d["title"], "<script>alert(1)</script> \"><img src=x onerror=alert(2)>");
-    let all: String = d["turns"].as_array().unwrap().iter().flat_map(|t| t["pieces"].as_array().unwrap()).map(|p| p["text"].as_str().unwrap()).collect();
+    let all: String = d["turns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["pieces"].as_array().unwrap())
+        .map(|p| p["text"].as_str().unwrap())
+        .collect();
     assert!(all.contains("<script>window.__xss = 1</script>"));
     assert!(all.contains("\"><img src=x onerror=\"window.__xss = 2\">"));
 }
@@ -211,7 +241,10 @@ async fn the_dashboard_and_its_assets_are_embedded() {
     }
     let (_, _, js) = get(&f.app, "/assets/app.js").await;
     let js = String::from_utf8(js).unwrap();
-    assert!(!js.contains("innerHTML") && !js.contains("insertAdjacentHTML") && !js.contains("document.write"), "the dashboard builds DOM from text only");
+    assert!(
+        !js.contains("innerHTML") && !js.contains("insertAdjacentHTML") && !js.contains("document.write"),
+        "the dashboard builds DOM from text only"
+    );
     for path in ["/assets/nothing.js", "/assets/../Cargo.toml", "/assets/vendor/uplot/README.md", "/elsewhere"] {
         assert_eq!(get(&f.app, path).await.0, StatusCode::NOT_FOUND, "{path}");
     }

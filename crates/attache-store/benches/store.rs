@@ -29,7 +29,9 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughpu
 const BATCH: usize = 512;
 
 fn bench_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
     let dir = target.join("bench-store");
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -48,7 +50,14 @@ fn ingest(c: &mut Criterion) {
             || {
                 let dir = tempfile::tempdir().unwrap();
                 let mut store = Store::open(dir.path().join("bench.db")).unwrap();
-                let run = store.run_for(&RunConfig { attache_version: "bench".into(), dict_hash: "bench".into(), dict_files: vec![], options: serde_json::json!({}) }).unwrap();
+                let run = store
+                    .run_for(&RunConfig {
+                        attache_version: "bench".into(),
+                        dict_hash: "bench".into(),
+                        dict_files: vec![],
+                        options: serde_json::json!({}),
+                    })
+                    .unwrap();
                 (dir, store, run)
             },
             |(dir, mut store, run)| {
@@ -69,7 +78,14 @@ fn ingest(c: &mut Criterion) {
             || {
                 let dir = tempfile::tempdir().unwrap();
                 let mut store = Store::open(dir.path().join("bench.db")).unwrap();
-                let run = store.run_for(&RunConfig { attache_version: "bench".into(), dict_hash: "bench".into(), dict_files: vec![], options: serde_json::json!({}) }).unwrap();
+                let run = store
+                    .run_for(&RunConfig {
+                        attache_version: "bench".into(),
+                        dict_hash: "bench".into(),
+                        dict_files: vec![],
+                        options: serde_json::json!({}),
+                    })
+                    .unwrap();
                 (dir, store, run)
             },
             |(dir, mut store, run)| {
@@ -121,7 +137,8 @@ fn generated_store(n: u64) -> (PathBuf, Summary) {
 }
 
 fn series(c: &mut Criterion) {
-    let n: u64 = std::env::var("ATTACHE_BENCH_EVENTS").ok().and_then(|v| v.replace('_', "").parse().ok()).unwrap_or(10_000_000);
+    let n: u64 =
+        std::env::var("ATTACHE_BENCH_EVENTS").ok().and_then(|v| v.replace('_', "").parse().ok()).unwrap_or(10_000_000);
     let (path, summary) = generated_store(n);
     let store = Store::open_read_only(&path).unwrap();
     let rus_usa = Filter { source: Some("RUS".into()), target: Some("USA".into()), ..Filter::default() };
@@ -136,7 +153,9 @@ fn series(c: &mut Criterion) {
     });
     // A small dyad: few index entries to read.
     let small = Filter { source: Some("GEO".into()), target: Some("CUB".into()), ..Filter::default() };
-    g.bench_function(format!("monthly_dyad_geo_cub_{}M", n as f64 / 1e6), |b| b.iter(|| store.series(&small, Period::Month).unwrap()));
+    g.bench_function(format!("monthly_dyad_geo_cub_{}M", n as f64 / 1e6), |b| {
+        b.iter(|| store.series(&small, Period::Month).unwrap())
+    });
     g.finish();
 }
 

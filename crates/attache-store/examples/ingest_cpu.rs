@@ -36,7 +36,14 @@ fn main() {
     for _ in 0..reps {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(dir.path().join("bench.db")).unwrap();
-        let run = store.run_for(&RunConfig { attache_version: "bench".into(), dict_hash: "bench".into(), dict_files: vec![], options: serde_json::json!({}) }).unwrap();
+        let run = store
+            .run_for(&RunConfig {
+                attache_version: "bench".into(),
+                dict_hash: "bench".into(),
+                dict_files: vec![],
+                options: serde_json::json!({}),
+            })
+            .unwrap();
         let (c0, t0) = (thread_cpu_ns(), Instant::now());
         let bulk = mode == "bulk" && store.begin_bulk(events).unwrap();
         let mut written = 0;

@@ -113,7 +113,8 @@ impl Store {
                 w.sql
             );
             let mut stmt = self.conn.prepare_cached(&sql)?;
-            let mut rows: Vec<StoredEvent> = stmt.query_map(params_from_iter(w.args), event_of_row)?.collect::<Result<_, _>>()?;
+            let mut rows: Vec<StoredEvent> =
+                stmt.query_map(params_from_iter(w.args), event_of_row)?.collect::<Result<_, _>>()?;
             self.fill_texts(&mut rows)?;
             Ok(rows)
         };

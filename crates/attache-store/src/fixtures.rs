@@ -68,7 +68,10 @@ pub fn hand_coded() -> Vec<CodedDocument> {
     for (n, line) in tsv.lines().enumerate().filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty()) {
         let f: Vec<&str> = line.split('\t').collect();
         assert_eq!(f.len(), 11, "events.tsv:{}: 11 columns", n + 1);
-        let c = coded.iter_mut().find(|c| c.doc.id == f[0]).unwrap_or_else(|| panic!("events.tsv:{}: no document {}", n + 1, f[0]));
+        let c = coded
+            .iter_mut()
+            .find(|c| c.doc.id == f[0])
+            .unwrap_or_else(|| panic!("events.tsv:{}: no document {}", n + 1, f[0]));
         let text = c.doc.text.as_str();
         let s = c
             .sentences
@@ -76,7 +79,8 @@ pub fn hand_coded() -> Vec<CodedDocument> {
             .find(|s| text[s.span[0]..s.span[1]].contains(f[1]))
             .unwrap_or_else(|| panic!("events.tsv:{}: no sentence with {:?}", n + 1, f[1]));
         let sentence = &text[s.span[0]..s.span[1]];
-        let verb_at = s.span[0] + sentence.find(f[2]).unwrap_or_else(|| panic!("events.tsv:{}: no verb {:?}", n + 1, f[2]));
+        let verb_at =
+            s.span[0] + sentence.find(f[2]).unwrap_or_else(|| panic!("events.tsv:{}: no verb {:?}", n + 1, f[2]));
         let cameo = f[7].to_string();
         c.events.push(Event {
             id: c.doc.id.clone(),
@@ -103,7 +107,12 @@ pub fn hand_coded() -> Vec<CodedDocument> {
 
 /// A run configuration that names itself (`dict_hash` = `tag`).
 pub fn run_config(tag: &str) -> RunConfig {
-    RunConfig { attache_version: "test".into(), dict_hash: tag.into(), dict_files: vec!["events.tsv".into()], options: serde_json::json!({}) }
+    RunConfig {
+        attache_version: "test".into(),
+        dict_hash: tag.into(),
+        dict_files: vec!["events.tsv".into()],
+        options: serde_json::json!({}),
+    }
 }
 
 /// An in-memory store holding [`hand_coded`] in one run, and that run's id.

@@ -55,14 +55,17 @@ mod diff;
 mod error;
 #[cfg(feature = "fixtures")]
 pub mod fixtures;
-#[cfg(feature = "fixtures")]
-pub mod synthetic;
 mod query;
 pub mod schema;
 mod store;
+#[cfg(feature = "fixtures")]
+pub mod synthetic;
 
 pub use coded::{code_document, document_hash, CodedDocument, SentenceRow, TurnRow};
 pub use diff::{diff_document, EventChange, RunDiff};
 pub use error::{Result, StoreError};
-pub use query::{DocumentView, EventPage, Filter, Group, GroupRow, Grouped, Order, Period, SeriesPoint, StoredEvent, StoredSentence, MAX_TEXT_FILTER};
+pub use query::{
+    DocumentView, EventPage, Filter, Group, GroupRow, Grouped, Order, Period, SeriesPoint, StoredEvent, StoredSentence,
+    MAX_TEXT_FILTER,
+};
 pub use store::{Run, RunConfig, Store, StoredDocument, WriteStats};

@@ -11,8 +11,8 @@ use rusqlite::{params, params_from_iter, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use crate::coded::{SentenceRow, TurnRow};
-use crate::error::{Result, StoreError};
 use crate::codes;
+use crate::error::{Result, StoreError};
 use crate::store::{date_of_day, doc_event_range, epoch_day, Store};
 
 /// Which events a query looks at. Empty fields do not filter.
@@ -57,11 +57,18 @@ fn bad(msg: impl Into<String>) -> StoreError {
 /// `events_dyad` index is on plus, for a longer code, the code prefix.
 fn actor_filter(name: &str, v: &str) -> Result<(String, Option<String>)> {
     let code = v.trim().to_ascii_uppercase();
-    if !(3..=15).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) || !code.as_bytes()[0].is_ascii_uppercase() {
+    if !(3..=15).contains(&code.len())
+        || !code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        || !code.as_bytes()[0].is_ascii_uppercase()
+    {
         return Err(bad(format!("{name} must be a country or actor code such as RUS or RUSGOV, not {v:?}")));
     }
     // The same rule as `ActorOut::new`: organisations are known by six letters.
-    let country = if attache_core::dict::is_igo_prefix(&code) { code.get(..6).unwrap_or(&code).to_string() } else { code[..3].to_string() };
+    let country = if attache_core::dict::is_igo_prefix(&code) {
+        code.get(..6).unwrap_or(&code).to_string()
+    } else {
+        code[..3].to_string()
+    };
     let prefix = (country != code).then_some(code);
     Ok((country, prefix))
 }
@@ -349,7 +356,9 @@ impl Group {
         use Decode::{Country, Plain, Root, Str};
         match self {
             Group::Period(Period::Day) => &[("day", "e.day", Decode::Period(Period::Day))],
-            Group::Period(Period::Week) => &[("week", "(e.day - (((e.day + 3) % 7) + 7) % 7)", Decode::Period(Period::Week))],
+            Group::Period(Period::Week) => {
+                &[("week", "(e.day - (((e.day + 3) % 7) + 7) % 7)", Decode::Period(Period::Week))]
+            }
             Group::Period(Period::Month) => &[("month", "attache_month(e.day)", Decode::Period(Period::Month))],
             Group::Period(Period::Year) => &[("year", "attache_year(e.day)", Decode::Period(Period::Year))],
             Group::Dyad => &[("source", "e.src_country", Country), ("target", "e.tgt_country", Country)],
@@ -452,7 +461,8 @@ pub struct DocumentView {
     pub runs: Vec<i64>,
 }
 
-pub(crate) const EVENT_COLUMNS: &str = "e.id, e.doc, e.run, d.name, e.record_id, e.sentence_index, e.span_start, e.span_end, e.day, sp.s,
+pub(crate) const EVENT_COLUMNS: &str =
+    "e.id, e.doc, e.run, d.name, e.record_id, e.sentence_index, e.span_start, e.span_end, e.day, sp.s,
     st.s, sc.s, tt.s, tc.s, cm.s, pl.s, e.quad_class, e.goldstein100, c.place, r.s,
     e.verb_start, e.verb_end";
 
@@ -476,7 +486,8 @@ pub(crate) fn event_of_row(r: &Row<'_>) -> rusqlite::Result<StoredEvent> {
     let record_id: Option<String> = r.get(4)?;
     let day: Option<i64> = r.get(8)?;
     let tgt_code: Option<String> = r.get(13)?;
-    let target = tgt_code.map(|code| ActorOut::new(code, r.get::<_, Option<String>>(12).ok().flatten().unwrap_or_default()));
+    let target =
+        tgt_code.map(|code| ActorOut::new(code, r.get::<_, Option<String>>(12).ok().flatten().unwrap_or_default()));
     let cameo: String = r.get::<_, Option<String>>(14)?.unwrap_or_default();
     let goldstein100: i64 = r.get(17)?;
     Ok(StoredEvent {
@@ -490,7 +501,10 @@ pub(crate) fn event_of_row(r: &Row<'_>) -> rusqlite::Result<StoredEvent> {
             sentence_index: r.get::<_, i64>(5)? as usize,
             sentence: String::new(),
             speaker: r.get(9)?,
-            source: ActorOut::new(r.get::<_, Option<String>>(11)?.unwrap_or_default(), r.get::<_, Option<String>>(10)?.unwrap_or_default()),
+            source: ActorOut::new(
+                r.get::<_, Option<String>>(11)?.unwrap_or_default(),
+                r.get::<_, Option<String>>(10)?.unwrap_or_default(),
+            ),
             target,
             root: cameo.get(..2).unwrap_or(&cameo).to_string(),
             cameo,
@@ -580,7 +594,8 @@ impl Store {
     /// One event by its store id.
     pub fn event(&self, id: i64) -> Result<Option<StoredEvent>> {
         let sql = format!("SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.id = ?1");
-        let mut events: Vec<StoredEvent> = self.conn.prepare_cached(&sql)?.query_row([id], event_of_row).optional()?.into_iter().collect();
+        let mut events: Vec<StoredEvent> =
+            self.conn.prepare_cached(&sql)?.query_row([id], event_of_row).optional()?.into_iter().collect();
         self.fill_texts(&mut events)?;
         Ok(events.pop())
     }
@@ -598,7 +613,11 @@ impl Store {
         }
         let keys: Vec<&str> = cols.iter().map(|(_, e, _)| *e).collect();
         let select = if keys.is_empty() { String::new() } else { format!("{}, ", keys.join(", ")) };
-        let group_by = if keys.is_empty() { String::new() } else { format!(" GROUP BY {}", (1..=keys.len()).map(|i| i.to_string()).collect::<Vec<_>>().join(", ")) };
+        let group_by = if keys.is_empty() {
+            String::new()
+        } else {
+            format!(" GROUP BY {}", (1..=keys.len()).map(|i| i.to_string()).collect::<Vec<_>>().join(", "))
+        };
         let by_keys = (1..=keys.len()).map(|i| i.to_string()).collect::<Vec<_>>();
         let order_by = match order {
             _ if keys.is_empty() => String::new(),
@@ -716,11 +735,20 @@ impl Store {
         let head = self
             .conn
             .query_row("SELECT id, name, hash, format, title, url, text FROM documents WHERE id = ?1", [id], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get(4)?, r.get(5)?, r.get::<_, String>(6)?))
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get::<_, String>(6)?,
+                ))
             })
             .optional()?;
         let Some((id, name, hash, format, title, url, text)) = head else { return Ok(None) };
-        let mut runs_stmt = self.conn.prepare_cached("SELECT run, date, place FROM codings WHERE doc = ?1 ORDER BY coded, run")?;
+        let mut runs_stmt =
+            self.conn.prepare_cached("SELECT run, date, place FROM codings WHERE doc = ?1 ORDER BY coded, run")?;
         let codings: Vec<(i64, Option<String>, Option<String>)> =
             runs_stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
         // The coding shown: the run asked for, or the latest.
@@ -729,7 +757,9 @@ impl Store {
             None => codings.last(),
         };
         let (date, place) = shown.map(|c| (c.1.clone(), c.2.clone())).unwrap_or_default();
-        let mut turns_stmt = self.conn.prepare_cached("SELECT idx, start, end, label, speaker, speaker_code, press FROM turns WHERE doc = ?1 ORDER BY start, end")?;
+        let mut turns_stmt = self.conn.prepare_cached(
+            "SELECT idx, start, end, label, speaker, speaker_code, press FROM turns WHERE doc = ?1 ORDER BY start, end",
+        )?;
         let turns = turns_stmt
             .query_map([id], |r| {
                 Ok(TurnRow {
@@ -760,8 +790,15 @@ impl Store {
             .collect::<Result<Vec<_>, _>>()?;
         let filter = Filter { doc: Some(id), run: shown.filter(|_| run.is_some()).map(|c| c.0), ..Filter::default() };
         let w = filter.to_where()?;
-        let sql = format!("SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE {} ORDER BY e.span_start, e.verb_start, e.id", w.sql);
-        let mut events: Vec<StoredEvent> = self.conn.prepare_cached(&sql)?.query_map(params_from_iter(w.args), event_of_row)?.collect::<Result<Vec<_>, _>>()?;
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE {} ORDER BY e.span_start, e.verb_start, e.id",
+            w.sql
+        );
+        let mut events: Vec<StoredEvent> = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_map(params_from_iter(w.args), event_of_row)?
+            .collect::<Result<Vec<_>, _>>()?;
         for e in &mut events {
             e.event.sentence = slice(&text, e.event.span);
             e.event.verb.text = slice(&text, e.event.verb.span);
@@ -770,7 +807,21 @@ impl Store {
         for s in &mut sentences {
             s.text = slice(&text, s.row.span);
         }
-        Ok(Some(DocumentView { id, name, hash, format, title, url, date, place, text, turns, sentences, events, runs: codings.iter().map(|c| c.0).collect() }))
+        Ok(Some(DocumentView {
+            id,
+            name,
+            hash,
+            format,
+            title,
+            url,
+            date,
+            place,
+            text,
+            turns,
+            sentences,
+            events,
+            runs: codings.iter().map(|c| c.0).collect(),
+        }))
     }
 
     /// Documents by name (exact), newest first: `(id, hash)`.
@@ -799,16 +850,29 @@ mod tests {
 
     #[test]
     fn filters_are_checked_and_normalised() {
-        let f = Filter { source: Some("rus".into()), target: Some("igouno".into()), root: Some("5".into()), plover: Some("reject".into()), ..Default::default() };
+        let f = Filter {
+            source: Some("rus".into()),
+            target: Some("igouno".into()),
+            root: Some("5".into()),
+            plover: Some("reject".into()),
+            ..Default::default()
+        };
         let v = f.validate().unwrap();
-        assert_eq!((v.source.as_deref(), v.target.as_deref(), v.root.as_deref(), v.plover.as_deref()), (Some("RUS"), Some("IGOUNO"), Some("05"), Some("REJECT")));
+        assert_eq!(
+            (v.source.as_deref(), v.target.as_deref(), v.root.as_deref(), v.plover.as_deref()),
+            (Some("RUS"), Some("IGOUNO"), Some("05"), Some("REJECT"))
+        );
         for bad in [
             Filter { source: Some("R".into()), ..Default::default() },
             Filter { source: Some("RUS' OR 1=1 --".into()), ..Default::default() },
             Filter { root: Some("21".into()), ..Default::default() },
             Filter { cameo: Some("1a".into()), ..Default::default() },
             Filter { quad_class: Some(5), ..Default::default() },
-            Filter { from: NaiveDate::from_ymd_opt(2020, 1, 2), to: NaiveDate::from_ymd_opt(2020, 1, 1), ..Default::default() },
+            Filter {
+                from: NaiveDate::from_ymd_opt(2020, 1, 2),
+                to: NaiveDate::from_ymd_opt(2020, 1, 1),
+                ..Default::default()
+            },
             Filter { text: Some("x".repeat(201)), ..Default::default() },
             Filter { run: Some(0), ..Default::default() },
         ] {

@@ -10,8 +10,8 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::codes;
 use crate::coded::{format_from_name, format_name, CodedDocument};
+use crate::codes;
 use crate::error::{Result, StoreError};
 use crate::schema;
 
@@ -137,7 +137,8 @@ impl Store {
     pub fn open_read_only(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref();
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
-        let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open { path: path.to_owned(), source })?;
+        let conn = Connection::open_with_flags(path, flags)
+            .map_err(|source| StoreError::Open { path: path.to_owned(), source })?;
         schema::configure(&conn, true)?;
         let found = schema::version(&conn)?;
         if found > schema::SCHEMA_VERSION {
@@ -189,7 +190,13 @@ impl Store {
         }
         self.conn.execute(
             "INSERT INTO runs (started, attache_version, dict_hash, dict_files, options) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![now(), config.attache_version, config.dict_hash, serde_json::to_string(&config.dict_files)?, options],
+            params![
+                now(),
+                config.attache_version,
+                config.dict_hash,
+                serde_json::to_string(&config.dict_files)?,
+                options
+            ],
         )?;
         Ok(self.conn.last_insert_rowid())
     }
@@ -220,7 +227,12 @@ impl Store {
             out.push(Run {
                 id,
                 started,
-                config: RunConfig { attache_version, dict_hash, dict_files: serde_json::from_str(&files)?, options: serde_json::from_str(&options)? },
+                config: RunConfig {
+                    attache_version,
+                    dict_hash,
+                    dict_files: serde_json::from_str(&files)?,
+                    options: serde_json::from_str(&options)?,
+                },
                 documents: documents as u64,
                 events: events as u64,
             });
@@ -235,7 +247,9 @@ impl Store {
     /// Whether `run` has already coded the document with this hash; the
     /// caller skips coding it again.
     pub fn is_coded(&self, run: i64, hash: &str) -> Result<bool> {
-        let mut stmt = self.conn.prepare_cached("SELECT 1 FROM documents d JOIN codings c ON c.doc = d.id WHERE d.hash = ?1 AND c.run = ?2")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT 1 FROM documents d JOIN codings c ON c.doc = d.id WHERE d.hash = ?1 AND c.run = ?2",
+        )?;
         Ok(stmt.exists(params![hash, run])?)
     }
 
@@ -270,8 +284,11 @@ impl Store {
                 "INSERT OR IGNORE INTO sentences (doc, start, end, idx, turn, speaker, speaker_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             let mut last_event = tx.prepare_cached("SELECT max(id) FROM events WHERE id >= ?1 AND id < ?2")?;
-            let mut retire = tx.prepare_cached("UPDATE events SET current = 0 WHERE id >= ?1 AND id < ?2 AND current = 1")?;
-            let mut insert_coding = tx.prepare_cached("INSERT INTO codings (run, doc, coded, date, place, events) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
+            let mut retire =
+                tx.prepare_cached("UPDATE events SET current = 0 WHERE id >= ?1 AND id < ?2 AND current = 1")?;
+            let mut insert_coding = tx.prepare_cached(
+                "INSERT INTO codings (run, doc, coded, date, place, events) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
             let mut insert_event = tx.prepare_cached(
                 "INSERT INTO events (id, run, doc, current, sentence_index, span_start, span_end, day, speaker,
                     src_text, src_code, src_country, tgt_text, tgt_code, tgt_country,
@@ -317,11 +334,22 @@ impl Store {
                     }
                 };
                 for t in &cd.turns {
-                    insert_turn.execute(params![doc_id, t.span[0] as i64, t.span[1] as i64, t.index as i64, t.label, t.speaker, t.speaker_code, t.press])?;
+                    insert_turn.execute(params![
+                        doc_id, t.span[0] as i64, t.span[1] as i64, t.index as i64, t.label, t.speaker, t.speaker_code,
+                        t.press
+                    ])?;
                 }
                 for s in &cd.sentences {
                     let speaker = intern(&tx, names, s.speaker.as_deref())?;
-                    insert_sentence.execute(params![doc_id, s.span[0] as i64, s.span[1] as i64, s.index as i64, s.turn.map(|t| t as i64), speaker, s.speaker_code])?;
+                    insert_sentence.execute(params![
+                        doc_id,
+                        s.span[0] as i64,
+                        s.span[1] as i64,
+                        s.index as i64,
+                        s.turn.map(|t| t as i64),
+                        speaker,
+                        s.speaker_code
+                    ])?;
                 }
                 if next_event + cd.events.len() as i64 > doc_event_range(doc_id).1 {
                     return Err(StoreError::TooManyEvents { doc: cd.doc.id.clone() });
@@ -334,7 +362,10 @@ impl Store {
                             _ => {
                                 let day = day_of(date);
                                 if day.is_none() {
-                                    return Err(StoreError::BadEventDate { doc: cd.doc.id.clone(), date: date.clone() });
+                                    return Err(StoreError::BadEventDate {
+                                        doc: cd.doc.id.clone(),
+                                        date: date.clone(),
+                                    });
                                 }
                                 last_date = Some((date.clone(), day));
                                 day
@@ -378,7 +409,14 @@ impl Store {
                     next_event += 1;
                 }
                 stats.events += cd.events.len() as u64;
-                insert_coding.execute(params![run, doc_id, added, cd.date.map(|d| d.to_string()), cd.place, cd.events.len() as i64])?;
+                insert_coding.execute(params![
+                    run,
+                    doc_id,
+                    added,
+                    cd.date.map(|d| d.to_string()),
+                    cd.place,
+                    cd.events.len() as i64
+                ])?;
             }
         }
         tx.commit()?;
@@ -438,7 +476,11 @@ impl Store {
     /// Counts: documents, events (all runs), current events.
     pub fn counts(&self) -> Result<(u64, u64, u64)> {
         let q = |sql: &str| self.conn.query_row(sql, [], |r| r.get::<_, i64>(0)).map(|n| n as u64);
-        Ok((q("SELECT count(*) FROM documents")?, q("SELECT count(*) FROM events")?, q("SELECT count(*) FROM events WHERE current = 1")?))
+        Ok((
+            q("SELECT count(*) FROM documents")?,
+            q("SELECT count(*) FROM events")?,
+            q("SELECT count(*) FROM events WHERE current = 1")?,
+        ))
     }
 
     /// Updates the planner's statistics; worth running after a large ingest.

@@ -21,14 +21,46 @@ pub const EVENTS_PER_DOC: usize = SENTENCES * EVENTS_PER_SENTENCE;
 
 /// Countries, most reported first: the weight of rank r is 1 / r.
 const COUNTRIES: &[(&str, &str)] = &[
-    ("USA", "the United States"), ("RUS", "Russia"), ("CHN", "China"), ("UKR", "Ukraine"), ("GBR", "Britain"),
-    ("FRA", "France"), ("DEU", "Germany"), ("JPN", "Japan"), ("IND", "India"), ("IRN", "Iran"),
-    ("ISR", "Israel"), ("TUR", "Turkey"), ("SYR", "Syria"), ("PRK", "North Korea"), ("KOR", "South Korea"),
-    ("SAU", "Saudi Arabia"), ("PAK", "Pakistan"), ("AFG", "Afghanistan"), ("IRQ", "Iraq"), ("EGY", "Egypt"),
-    ("BRA", "Brazil"), ("CAN", "Canada"), ("AUS", "Australia"), ("ITA", "Italy"), ("ESP", "Spain"),
-    ("POL", "Poland"), ("BLR", "Belarus"), ("KAZ", "Kazakhstan"), ("VNM", "Vietnam"), ("PHL", "the Philippines"),
-    ("IDN", "Indonesia"), ("MEX", "Mexico"), ("VEN", "Venezuela"), ("CUB", "Cuba"), ("NGA", "Nigeria"),
-    ("ZAF", "South Africa"), ("ETH", "Ethiopia"), ("QAT", "Qatar"), ("ARE", "the Emirates"), ("GEO", "Georgia"),
+    ("USA", "the United States"),
+    ("RUS", "Russia"),
+    ("CHN", "China"),
+    ("UKR", "Ukraine"),
+    ("GBR", "Britain"),
+    ("FRA", "France"),
+    ("DEU", "Germany"),
+    ("JPN", "Japan"),
+    ("IND", "India"),
+    ("IRN", "Iran"),
+    ("ISR", "Israel"),
+    ("TUR", "Turkey"),
+    ("SYR", "Syria"),
+    ("PRK", "North Korea"),
+    ("KOR", "South Korea"),
+    ("SAU", "Saudi Arabia"),
+    ("PAK", "Pakistan"),
+    ("AFG", "Afghanistan"),
+    ("IRQ", "Iraq"),
+    ("EGY", "Egypt"),
+    ("BRA", "Brazil"),
+    ("CAN", "Canada"),
+    ("AUS", "Australia"),
+    ("ITA", "Italy"),
+    ("ESP", "Spain"),
+    ("POL", "Poland"),
+    ("BLR", "Belarus"),
+    ("KAZ", "Kazakhstan"),
+    ("VNM", "Vietnam"),
+    ("PHL", "the Philippines"),
+    ("IDN", "Indonesia"),
+    ("MEX", "Mexico"),
+    ("VEN", "Venezuela"),
+    ("CUB", "Cuba"),
+    ("NGA", "Nigeria"),
+    ("ZAF", "South Africa"),
+    ("ETH", "Ethiopia"),
+    ("QAT", "Qatar"),
+    ("ARE", "the Emirates"),
+    ("GEO", "Georgia"),
 ];
 
 /// (code, PLOVER, QuadClass, Goldstein, verb)
@@ -134,7 +166,13 @@ impl Generator {
             text.push_str(&format!(" (item {i}.{s})."));
             let end = text.len();
             text.push(' ');
-            sentences.push(SentenceRow { index: s, span: [start, end], turn: Some(0), speaker: None, speaker_code: None });
+            sentences.push(SentenceRow {
+                index: s,
+                span: [start, end],
+                turn: Some(0),
+                speaker: None,
+                speaker_code: None,
+            });
             for k in 0..EVENTS_PER_SENTENCE {
                 // The second event of a sentence: the reaction, the other way round.
                 let (src, tgt) = if k == 0 { (a, b) } else { (b, a) };
@@ -167,7 +205,14 @@ impl Generator {
             doc,
             date: Some(date),
             place: None,
-            turns: vec![TurnRow { index: 0, span: [0, len], label: None, speaker: None, speaker_code: None, press: false }],
+            turns: vec![TurnRow {
+                index: 0,
+                span: [0, len],
+                label: None,
+                speaker: None,
+                speaker_code: None,
+                press: false,
+            }],
             sentences,
             events,
         }
@@ -205,7 +250,14 @@ pub fn build(path: &Path, events: u64, batch: usize, mut progress: impl FnMut(u6
         let n = batch.min(docs - i);
         let coded: Vec<CodedDocument> = (i..i + n).map(|k| gen.document(k)).collect();
         for c in &coded {
-            summary.rus_usa += c.events.iter().filter(|e| e.source.country.as_deref() == Some("RUS") && e.target.as_ref().and_then(|t| t.country.as_deref()) == Some("USA")).count() as u64;
+            summary.rus_usa += c
+                .events
+                .iter()
+                .filter(|e| {
+                    e.source.country.as_deref() == Some("RUS")
+                        && e.target.as_ref().and_then(|t| t.country.as_deref()) == Some("USA")
+                })
+                .count() as u64;
         }
         let t = Instant::now();
         let s = store.write(run, &coded)?;

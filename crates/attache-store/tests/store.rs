@@ -17,7 +17,16 @@ fn key(e: &Event) -> (String, [usize; 2], String) {
 
 /// Rows of a grouped query as (keys joined by " ", count, mean).
 fn rows(g: &attache_store::Grouped) -> Vec<(String, u64, Option<f64>)> {
-    g.rows.iter().map(|r| (r.keys.iter().map(|k| k.as_deref().unwrap_or("-")).collect::<Vec<_>>().join(" "), r.count, r.mean_goldstein)).collect()
+    g.rows
+        .iter()
+        .map(|r| {
+            (
+                r.keys.iter().map(|k| k.as_deref().unwrap_or("-")).collect::<Vec<_>>().join(" "),
+                r.count,
+                r.mean_goldstein,
+            )
+        })
+        .collect()
 }
 
 #[test]
@@ -32,7 +41,10 @@ fn events_come_back_as_they_went_in() {
     assert_eq!(read, written);
     // Date, document, text order.
     let page = store.events(&Filter::default(), 3, 0).unwrap();
-    assert_eq!(page.events.iter().map(|e| e.event.verb.text.as_str()).collect::<Vec<_>>(), ["held", "praised", "criticised"]);
+    assert_eq!(
+        page.events.iter().map(|e| e.event.verb.text.as_str()).collect::<Vec<_>>(),
+        ["held", "praised", "criticised"]
+    );
     let page2 = store.events(&Filter::default(), 3, 12).unwrap();
     assert_eq!((page2.total, page2.events.len()), (14, 2));
 }
@@ -87,10 +99,12 @@ fn dyad_series_by_month() {
     // The series fills the empty January when asked from January on.
     let from_jan = Filter { from: date("2019-01-01"), ..rus_jpn.clone() };
     let s = store.series(&from_jan, Period::Month).unwrap();
-    let points: Vec<(&str, u64, Option<f64>)> = s.iter().map(|p| (p.period.as_str(), p.count, p.mean_goldstein)).collect();
+    let points: Vec<(&str, u64, Option<f64>)> =
+        s.iter().map(|p| (p.period.as_str(), p.count, p.mean_goldstein)).collect();
     assert_eq!(points, [("2019-01", 0, None), ("2019-02", 4, Some(3.0)), ("2019-03", 4, Some(-0.25))]);
     // Every dyad, month by month.
-    let g = store.aggregate(&Filter::default(), &[Group::Period(Period::Month), Group::Dyad], Order::Keys, None).unwrap();
+    let g =
+        store.aggregate(&Filter::default(), &[Group::Period(Period::Month), Group::Dyad], Order::Keys, None).unwrap();
     assert_eq!(g.columns, ["month", "source", "target"]);
     assert_eq!(
         rows(&g),
@@ -162,14 +176,31 @@ fn filters() {
     assert_eq!(count(Filter { speaker: Some("lavrov".into()), ..Filter::default() }), 11);
     assert_eq!(count(Filter { speaker: Some("Kono".into()), ..Filter::default() }), 2);
     assert_eq!(count(Filter { text: Some("missile defence".into()), ..Filter::default() }), 1);
-    let missile = store.events(&Filter { source: Some("RUS".into()), target: Some("USA".into()), text: Some("MISSILE".into()), ..Filter::default() }, 10, 0).unwrap();
+    let missile = store
+        .events(
+            &Filter {
+                source: Some("RUS".into()),
+                target: Some("USA".into()),
+                text: Some("MISSILE".into()),
+                ..Filter::default()
+            },
+            10,
+            0,
+        )
+        .unwrap();
     assert_eq!(missile.events.len(), 1);
-    assert!(missile.events[0].event.sentence.starts_with("We criticised the United States for deploying missile defence systems"));
+    assert!(missile.events[0]
+        .event
+        .sentence
+        .starts_with("We criticised the United States for deploying missile defence systems"));
     assert_eq!(missile.events[0].event.speaker.as_deref(), Some("Sergey Lavrov"));
     // Values are data, never SQL; LIKE's wildcards are taken literally.
     assert_eq!(count(Filter { text: Some("%' OR 1=1 --".into()), ..Filter::default() }), 0);
     assert_eq!(count(Filter { text: Some("%".into()), ..Filter::default() }), 0);
-    assert!(matches!(store.count(&Filter { source: Some("RUS' --".into()), ..Filter::default() }), Err(StoreError::BadQuery(_))));
+    assert!(matches!(
+        store.count(&Filter { source: Some("RUS' --".into()), ..Filter::default() }),
+        Err(StoreError::BadQuery(_))
+    ));
 }
 
 #[test]
@@ -261,7 +292,11 @@ fn a_bulk_load_drops_the_dyad_index_and_builds_it_again() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("events.db");
     let has_index = |p: &std::path::Path| {
-        rusqlite::Connection::open(p).unwrap().query_row("SELECT count(*) FROM sqlite_master WHERE name = 'events_dyad'", [], |r| r.get::<_, i64>(0)).unwrap() == 1
+        rusqlite::Connection::open(p)
+            .unwrap()
+            .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'events_dyad'", [], |r| r.get::<_, i64>(0))
+            .unwrap()
+            == 1
     };
     let mut store = Store::open(&path).unwrap();
     let run = store.run_for(&run_config("hand")).unwrap();

@@ -120,10 +120,10 @@ fn syllables(w: &str) -> usize {
 /// Verbs of two or more syllables stressed on the last one double their
 /// final consonant ("commit" → "committed").
 const STRESS_FINAL: &[&str] = &[
-    "commit", "regret", "submit", "permit", "admit", "omit", "emit", "refer", "prefer", "confer",
-    "transfer", "occur", "deter", "control", "patrol", "compel", "expel", "repel", "propel",
-    "dispel", "equip", "rebut", "abet", "acquit", "outstrip", "infer", "incur", "recur",
-    "allot", "forget", "begin", "upset", "embed", "annul", "excel", "extol", "enrol", "instil",
+    "commit", "regret", "submit", "permit", "admit", "omit", "emit", "refer", "prefer", "confer", "transfer", "occur",
+    "deter", "control", "patrol", "compel", "expel", "repel", "propel", "dispel", "equip", "rebut", "abet", "acquit",
+    "outstrip", "infer", "incur", "recur", "allot", "forget", "begin", "upset", "embed", "annul", "excel", "extol",
+    "enrol", "instil",
 ];
 
 fn ends_cvc(w: &str) -> bool {
@@ -160,7 +160,13 @@ fn build(w: &str, double: bool) -> Forms {
     let n = b.len();
     let last = b.last().copied().unwrap_or(b' ');
     let cons_y = n >= 2 && last == b'y' && !is_vowel(b[n - 2]);
-    let third = if w.ends_with('s') || w.ends_with('x') || w.ends_with('z') || w.ends_with("ch") || w.ends_with("sh") || (w.ends_with('o') && !w.ends_with("oo")) {
+    let third = if w.ends_with('s')
+        || w.ends_with('x')
+        || w.ends_with('z')
+        || w.ends_with("ch")
+        || w.ends_with("sh")
+        || (w.ends_with('o') && !w.ends_with("oo"))
+    {
         format!("{w}es")
     } else if cons_y {
         format!("{}ies", &w[..n - 1])
@@ -187,7 +193,13 @@ fn build(w: &str, double: bool) -> Forms {
     } else {
         (format!("{w}ed"), format!("{w}ing"))
     };
-    Forms { base: vec![w.to_string()], third: vec![third], past: vec![past.clone()], participle: vec![past], gerund: vec![gerund] }
+    Forms {
+        base: vec![w.to_string()],
+        third: vec![third],
+        past: vec![past.clone()],
+        participle: vec![past],
+        gerund: vec![gerund],
+    }
 }
 
 #[cfg(test)]

@@ -125,7 +125,10 @@ mod tests {
         // Inline up to N bytes, in the long map beyond; a key and its
         // prefixes or zero-padded forms are different keys.
         let mut m: InlineMap<16, usize> = InlineMap::default();
-        let keys = ["", "a", "ab", "a\0", "sixteen-bytes-xx", "seventeen-bytes-x", "seventeen-bytes-y", "côte", "côté", "ministry of foreign affairs"];
+        let keys = [
+            "", "a", "ab", "a\0", "sixteen-bytes-xx", "seventeen-bytes-x", "seventeen-bytes-y", "côte", "côté",
+            "ministry of foreign affairs",
+        ];
         for (i, k) in keys.iter().enumerate() {
             m.insert(k, i);
         }
@@ -139,7 +142,10 @@ mod tests {
         *m.entry("a") += 10;
         *m.entry("new") += 1;
         *m.entry("a key well beyond sixteen bytes") += 2;
-        assert_eq!((m.get("a"), m.get("new"), m.get("a key well beyond sixteen bytes")), (Some(&11), Some(&1), Some(&2)));
+        assert_eq!(
+            (m.get("a"), m.get("new"), m.get("a key well beyond sixteen bytes")),
+            (Some(&11), Some(&1), Some(&2))
+        );
     }
 
     #[test]

@@ -27,10 +27,10 @@ use crate::error::{DictError, DictErrorKind};
 use crate::ontology::{CameoCode, Ontology};
 use crate::text::normalize_phrase;
 use inflect::Irregulars;
+use source::{ActorPhrase, PersonTerm, RoleWord, VerbPattern};
 pub use source::{DictSource, Example, Loc, PatternToken, PhraseKind};
 pub use words::Words;
 use words::WordsBuilder;
-use source::{ActorPhrase, PersonTerm, RoleWord, VerbPattern};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_dictionaries.rs"));
 
@@ -132,13 +132,22 @@ pub fn is_igo_prefix(code: &str) -> bool {
 /// What an actor phrase in the matcher stands for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EntryKind {
-    Phrase { kind: PhraseKind, code: Code },
-    Role { role: Code, prefix: bool },
+    Phrase {
+        kind: PhraseKind,
+        code: Code,
+    },
+    Role {
+        role: Code,
+        prefix: bool,
+    },
     Person(u32),
     /// A surname alone: resolved against the people named earlier in the
     /// document, or (unless it is also a common word or name) to the only
     /// person with that surname.
-    Surname { people: Vec<u32>, needs_antecedent: bool },
+    Surname {
+        people: Vec<u32>,
+        needs_antecedent: bool,
+    },
     /// A phrase that contains an actor name but is not an actor ("South
     /// China Sea", "New York Times"): it hides the name inside it.
     NotActor,
@@ -175,7 +184,13 @@ impl ActorLexicon {
     /// ([`WordInfo::phrase_lengths`]): its length in tokens and its entries.
     /// (A `text` with [`Words::PADDING`] bytes after its last token is
     /// looked up fastest: [`inline::InlineMap::get_within`].)
-    pub fn longest_at(&self, text: &str, spans: &[std::ops::Range<u32>], i: usize, lengths: u64) -> Option<(usize, &[Entry])> {
+    pub fn longest_at(
+        &self,
+        text: &str,
+        spans: &[std::ops::Range<u32>],
+        i: usize,
+        lengths: u64,
+    ) -> Option<(usize, &[Entry])> {
         let first = &spans[i];
         // Only the lengths some phrase has, longest first, as far as the sentence goes.
         let room = (spans.len() - i).min(63);
@@ -421,10 +436,17 @@ impl VerbLexicon {
     /// of those that need none, those left out need a word not there.
     /// `passing` holds the latter (it is kept by the caller from one head
     /// to the next).
-    pub fn candidates_followed_by<'a>(&'a self, sym: Sym, next: Option<Sym>, words: u128, passing: &'a mut Vec<u32>) -> FollowedBy<'a> {
+    pub fn candidates_followed_by<'a>(
+        &'a self,
+        sym: Sym,
+        next: Option<Sym>,
+        words: u128,
+        passing: &'a mut Vec<u32>,
+    ) -> FollowedBy<'a> {
         let s = sym as usize;
         let ([_, loose_at, followed_at, nexts], [_, loose_end, followed_end, _]) = (self.starts[s], self.starts[s + 1]);
-        let (loose_at, loose_end, followed_at, followed_end) = (loose_at as usize, loose_end as usize, followed_at as usize, followed_end as usize);
+        let (loose_at, loose_end, followed_at, followed_end) =
+            (loose_at as usize, loose_end as usize, followed_at as usize, followed_end as usize);
         let loose = &self.loose[loose_at..loose_end];
         let passed = |l: &'a [Loose]| l.iter().filter(move |l| l.passes(words)).map(|l| l.pos());
         passing.clear();
@@ -649,30 +671,40 @@ impl Dictionaries {
     pub fn builtin() -> Result<Dictionaries, Vec<DictError>> {
         let files = builtin_files();
         let names = files.iter().map(|(name, _, _)| name.to_string()).collect();
-        let (actor_files, verb_files): (Vec<_>, Vec<_>) = files.into_iter().partition(|(_, _, kind)| kind.is_actor_side());
+        let (actor_files, verb_files): (Vec<_>, Vec<_>) =
+            files.into_iter().partition(|(_, _, kind)| kind.is_actor_side());
         let ontology = Ontology::embedded();
-        let ((actors, words, actor_fp, mut problems), (verbs, verb_fp, examples, discards, verb_problems)) = std::thread::scope(|scope| {
-            let actor_side = scope.spawn(|| {
-                let (src, mut problems) = read_in_order(&actor_files);
-                assert!(src.verbs.is_empty() && src.examples.is_empty() && src.irregular.is_empty() && src.discards.is_empty());
-                let DictSource { actors, roles, people, not_actors, .. } = src;
-                let fp = actor_fingerprint(&actors, &roles, &people, &not_actors);
-                let (lex, words, compiled) = compile_actors(actors, roles, people, not_actors);
+        let ((actors, words, actor_fp, mut problems), (verbs, verb_fp, examples, discards, verb_problems)) =
+            std::thread::scope(|scope| {
+                let actor_side = scope.spawn(|| {
+                    let (src, mut problems) = read_in_order(&actor_files);
+                    assert!(
+                        src.verbs.is_empty()
+                            && src.examples.is_empty()
+                            && src.irregular.is_empty()
+                            && src.discards.is_empty()
+                    );
+                    let DictSource { actors, roles, people, not_actors, .. } = src;
+                    let fp = actor_fingerprint(&actors, &roles, &people, &not_actors);
+                    let (lex, words, compiled) = compile_actors(actors, roles, people, not_actors);
+                    problems.extend(compiled);
+                    (lex, words, fp, problems)
+                });
+                let (src, mut problems) = read_in_order(&verb_files);
+                assert!(
+                    src.actors.is_empty() && src.roles.is_empty() && src.people.is_empty() && src.not_actors.is_empty()
+                );
+                let DictSource { verbs, examples, irregular, discards, .. } = src;
+                let fp = verb_fingerprint(&verbs);
+                let discards = compile_discards(discards);
+                let (verbs, compiled) = compile_verbs(verbs, irregular, &ontology);
                 problems.extend(compiled);
-                (lex, words, fp, problems)
+                (joined(actor_side.join()), (verbs, fp, examples, discards, problems))
             });
-            let (src, mut problems) = read_in_order(&verb_files);
-            assert!(src.actors.is_empty() && src.roles.is_empty() && src.people.is_empty() && src.not_actors.is_empty());
-            let DictSource { verbs, examples, irregular, discards, .. } = src;
-            let fp = verb_fingerprint(&verbs);
-            let discards = compile_discards(discards);
-            let (verbs, compiled) = compile_verbs(verbs, irregular, &ontology);
-            problems.extend(compiled);
-            (joined(actor_side.join()), (verbs, fp, examples, discards, problems))
-        });
         problems.extend(verb_problems);
         let fingerprint = fingerprint(actor_fp, verb_fp);
-        let (d, problems) = Self::assemble(ontology, actors, words, verbs, examples, discards, names, fingerprint, problems);
+        let (d, problems) =
+            Self::assemble(ontology, actors, words, verbs, examples, discards, names, fingerprint, problems);
         if problems.iter().any(|p| !p.is_warning()) {
             return Err(problems);
         }
@@ -726,7 +758,10 @@ impl Dictionaries {
     /// other, so they are compiled side by side; each side drops the source
     /// entries it consumed on its own thread.
     pub fn compile_checked(src: DictSource) -> (Dictionaries, Vec<DictError>) {
-        let fingerprint = fingerprint(actor_fingerprint(&src.actors, &src.roles, &src.people, &src.not_actors), verb_fingerprint(&src.verbs));
+        let fingerprint = fingerprint(
+            actor_fingerprint(&src.actors, &src.roles, &src.people, &src.not_actors),
+            verb_fingerprint(&src.verbs),
+        );
         let DictSource { actors, roles, people, verbs, examples, irregular, discards, not_actors, files } = src;
         let ontology = Ontology::embedded();
         let ((actors, words, mut problems), (verbs, verb_problems), discards) = std::thread::scope(|scope| {
@@ -758,7 +793,8 @@ impl Dictionaries {
         let words = words.build();
         for e in &examples {
             if ontology.code(&e.code).is_none() {
-                problems.push(e.loc.error(DictErrorKind::UnknownCode(format!("example expects CAMEO code {:?}", e.code))));
+                problems
+                    .push(e.loc.error(DictErrorKind::UnknownCode(format!("example expects CAMEO code {:?}", e.code))));
             }
         }
         let d = Dictionaries { ontology, actors, verbs, words, examples, discards, files, fingerprint };
@@ -767,8 +803,20 @@ impl Dictionaries {
 
     pub fn stats(&self, src: &DictSource) -> Stats {
         let mut s = Stats {
-            countries: src.actors.iter().filter(|a| a.kind == PhraseKind::CountryName).map(|a| &a.code).collect::<FxHashSet<_>>().len(),
-            organisations: src.actors.iter().filter(|a| a.kind == PhraseKind::Organisation).map(|a| &a.code).collect::<FxHashSet<_>>().len(),
+            countries: src
+                .actors
+                .iter()
+                .filter(|a| a.kind == PhraseKind::CountryName)
+                .map(|a| &a.code)
+                .collect::<FxHashSet<_>>()
+                .len(),
+            organisations: src
+                .actors
+                .iter()
+                .filter(|a| a.kind == PhraseKind::Organisation)
+                .map(|a| &a.code)
+                .collect::<FxHashSet<_>>()
+                .len(),
             places: src.actors.iter().filter(|a| a.kind == PhraseKind::Place).count(),
             actor_phrases: self.actors.entries.len(),
             people: self.actors.people.len(),
@@ -828,7 +876,12 @@ fn fingerprint(actor_side: u64, verb_side: u64) -> u64 {
 }
 
 /// The actor half of a source's [`fingerprint`].
-fn actor_fingerprint(actors: &[ActorPhrase], roles: &[RoleWord], people: &[PersonTerm], not_actors: &[(String, Loc)]) -> u64 {
+fn actor_fingerprint(
+    actors: &[ActorPhrase],
+    roles: &[RoleWord],
+    people: &[PersonTerm],
+    not_actors: &[(String, Loc)],
+) -> u64 {
     let mut hasher = FxHasher::default();
     for a in actors {
         a.phrase.hash(&mut hasher);
@@ -903,7 +956,12 @@ fn normalized(phrase: &str) -> Cow<'_, str> {
 /// Actor phrases into the whole-token phrase table and their entries.
 /// The actor lexicon, and the words that start its phrases (their
 /// [`WordInfo::phrase_lengths`]; the verbs' symbols are added later).
-fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Vec<PersonTerm>, not_actors: Vec<(String, Loc)>) -> (ActorLexicon, WordsBuilder, Vec<DictError>) {
+fn compile_actors(
+    actors: Vec<ActorPhrase>,
+    roles: Vec<RoleWord>,
+    people_src: Vec<PersonTerm>,
+    not_actors: Vec<(String, Loc)>,
+) -> (ActorLexicon, WordsBuilder, Vec<DictError>) {
     let mut problems = Vec::new();
     let mut phrases: FxHashMap<Box<str>, u32> = FxHashMap::default();
     // Room for about every phrase (plurals and names included), so that
@@ -911,7 +969,8 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
     // map is left to grow as before: the order it is read in is the order
     // the word and phrase tables are filled in, which places their keys.)
     let names: usize = people_src.iter().map(|t| t.names.len()).sum();
-    let mut entries: Vec<Vec<Entry>> = Vec::with_capacity(actors.len() + 2 * roles.len() + names + people_src.len() + not_actors.len());
+    let mut entries: Vec<Vec<Entry>> =
+        Vec::with_capacity(actors.len() + 2 * roles.len() + names + people_src.len() + not_actors.len());
     // `norm` is the phrase in matching form.
     let add = |norm: &str, entry: Entry, phrases: &mut FxHashMap<Box<str>, u32>, entries: &mut Vec<Vec<Entry>>| {
         if norm.is_empty() {
@@ -951,9 +1010,15 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
                     m
                 });
                 let prev = &actors[first].loc;
-                let other = by_loc[prev].iter().map(|&k| (k, &actors[k])).find(|(k, x)| norms[*k] == norms[i] && x.code != a.code);
+                let other = by_loc[prev]
+                    .iter()
+                    .map(|&k| (k, &actors[k]))
+                    .find(|(k, x)| norms[*k] == norms[i] && x.code != a.code);
                 if let Some((_, o)) = other {
-                    problems.push(a.loc.error(DictErrorKind::Duplicate(format!("{:?} is also {} at {}", a.phrase, o.code, o.loc))));
+                    problems.push(
+                        a.loc
+                            .error(DictErrorKind::Duplicate(format!("{:?} is also {} at {}", a.phrase, o.code, o.loc))),
+                    );
                 }
             }
             None => {
@@ -967,21 +1032,41 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
             // name is also a word ("Chad", "Turkey").
             capitalized: a.phrase.chars().next().is_some_and(char::is_uppercase)
                 && (a.kind == PhraseKind::Place
-                    || matches!(a.kind, PhraseKind::CountryName | PhraseKind::Capital | PhraseKind::Organisation) && is_common_word(&a.phrase)),
+                    || matches!(a.kind, PhraseKind::CountryName | PhraseKind::Capital | PhraseKind::Organisation)
+                        && is_common_word(&a.phrase)),
         };
         add(&norms[i], entry, &mut phrases, &mut entries);
         if a.kind == PhraseKind::Demonym {
             for p in plurals(&a.phrase) {
-                add(&normalized(&p), Entry { kind: EntryKind::Phrase { kind: a.kind, code: a.code.clone() }, exact: None, capitalized: false }, &mut phrases, &mut entries);
+                add(
+                    &normalized(&p),
+                    Entry {
+                        kind: EntryKind::Phrase { kind: a.kind, code: a.code.clone() },
+                        exact: None,
+                        capitalized: false,
+                    },
+                    &mut phrases,
+                    &mut entries,
+                );
             }
         }
     }
     for r in &roles {
         let kind = EntryKind::Role { role: r.role.clone(), prefix: r.prefix };
-        add(&normalized(&r.phrase), Entry { kind: kind.clone(), exact: exact_form(&r.phrase), capitalized: false }, &mut phrases, &mut entries);
+        add(
+            &normalized(&r.phrase),
+            Entry { kind: kind.clone(), exact: exact_form(&r.phrase), capitalized: false },
+            &mut phrases,
+            &mut entries,
+        );
         if r.plural {
             for p in plurals(&r.phrase) {
-                add(&normalized(&p), Entry { kind: kind.clone(), exact: None, capitalized: false }, &mut phrases, &mut entries);
+                add(
+                    &normalized(&p),
+                    Entry { kind: kind.clone(), exact: None, capitalized: false },
+                    &mut phrases,
+                    &mut entries,
+                );
             }
         }
     }
@@ -1007,12 +1092,20 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
                 && prev.from.is_none_or(|pf| t.to.is_none_or(|tt| pf < tt))
                 && !(t.from.is_none() && t.to.is_none());
             if overlap {
-                problems.push(t.loc.error(DictErrorKind::Overlap(format!("{} as {} overlaps {}", t.names[0], t.office, prev.loc))));
+                problems.push(
+                    t.loc
+                        .error(DictErrorKind::Overlap(format!("{} as {} overlaps {}", t.names[0], t.office, prev.loc))),
+                );
             }
         }
         add(&full, Entry { kind: EntryKind::Person(id), exact: None, capitalized: true }, &mut phrases, &mut entries);
         for n in &t.names[1..] {
-            add(&normalized(n), Entry { kind: EntryKind::Person(id), exact: None, capitalized: true }, &mut phrases, &mut entries);
+            add(
+                &normalized(n),
+                Entry { kind: EntryKind::Person(id), exact: None, capitalized: true },
+                &mut phrases,
+                &mut entries,
+            );
         }
         p.terms.push(Term { code: t.code, from: t.from, to: t.to, office: t.office, loc: t.loc });
     }
@@ -1035,10 +1128,20 @@ fn compile_actors(actors: Vec<ActorPhrase>, roles: Vec<RoleWord>, people_src: Ve
     let stop: FxHashSet<&str> = SURNAME_STOP.iter().copied().collect();
     for (norm, ids) in surnames {
         let needs_antecedent = stop.contains(norm.as_str()) || norm.len() < 3;
-        add(&norm, Entry { kind: EntryKind::Surname { people: ids, needs_antecedent }, exact: None, capitalized: true }, &mut phrases, &mut entries);
+        add(
+            &norm,
+            Entry { kind: EntryKind::Surname { people: ids, needs_antecedent }, exact: None, capitalized: true },
+            &mut phrases,
+            &mut entries,
+        );
     }
     for (p, _) in &not_actors {
-        add(&normalized(p), Entry { kind: EntryKind::NotActor, exact: None, capitalized: false }, &mut phrases, &mut entries);
+        add(
+            &normalized(p),
+            Entry { kind: EntryKind::NotActor, exact: None, capitalized: false },
+            &mut phrases,
+            &mut entries,
+        );
     }
     let mut words = WordsBuilder::default();
     words.reserve(phrases.len());
@@ -1072,7 +1175,11 @@ fn compile_discards(discards: Vec<(String, Loc)>) -> Option<AhoCorasick> {
 }
 
 /// Verb patterns into elements over interned words, indexed by head.
-fn compile_verbs(src: Vec<VerbPattern>, irregular: Vec<(inflect::Forms, Loc)>, ontology: &Ontology) -> (VerbLexicon, Vec<DictError>) {
+fn compile_verbs(
+    src: Vec<VerbPattern>,
+    irregular: Vec<(inflect::Forms, Loc)>,
+    ontology: &Ontology,
+) -> (VerbLexicon, Vec<DictError>) {
     let mut problems = Vec::new();
     let mut irregulars = Irregulars::default();
     for (f, _) in irregular {
@@ -1083,7 +1190,11 @@ fn compile_verbs(src: Vec<VerbPattern>, irregular: Vec<(inflect::Forms, Loc)>, o
     let mut alternative_ids: FxHashMap<Vec<Sym>, u32> = FxHashMap::default();
     let mut lemmas_of: Vec<Vec<u32>> = Vec::new();
     let mut participle: Vec<bool> = Vec::new();
-    let intern = |w: &str, vocab: &mut FxHashMap<String, Sym>, lemmas_of: &mut Vec<Vec<u32>>, participle: &mut Vec<bool>| -> Sym {
+    let intern = |w: &str,
+                  vocab: &mut FxHashMap<String, Sym>,
+                  lemmas_of: &mut Vec<Vec<u32>>,
+                  participle: &mut Vec<bool>|
+     -> Sym {
         if let Some(&s) = vocab.get(w) {
             return s;
         }
@@ -1212,7 +1323,10 @@ fn compile_verbs(src: Vec<VerbPattern>, irregular: Vec<(inflect::Forms, Loc)>, o
         }
         // A candidate counts its pattern's elements in a byte.
         if elems.len() > MAX_PATTERN_ELEMS {
-            problems.push(v.loc.error(DictErrorKind::Unreachable(format!("{} elements; a pattern has at most {MAX_PATTERN_ELEMS}", elems.len()))));
+            problems.push(v.loc.error(DictErrorKind::Unreachable(format!(
+                "{} elements; a pattern has at most {MAX_PATTERN_ELEMS}",
+                elems.len()
+            ))));
             continue;
         }
         let key = {
@@ -1254,7 +1368,17 @@ fn compile_verbs(src: Vec<VerbPattern>, irregular: Vec<(inflect::Forms, Loc)>, o
             _ => unreachable!("parse_pattern requires a word, alternatives or a verb first"),
         }
         let has_verb = elems.iter().any(|e| matches!(e, Elem::Verb(_)));
-        patterns.push(Pattern { code, elems, head: head_at, speaker_judgement: v.speaker_judgement, negated, has_verb, specificity, text: v.text, loc: v.loc });
+        patterns.push(Pattern {
+            code,
+            elems,
+            head: head_at,
+            speaker_judgement: v.speaker_judgement,
+            negated,
+            has_verb,
+            specificity,
+            text: v.text,
+            loc: v.loc,
+        });
     }
     // Most specific first, then file order: the first full match wins.
     for ids in by_head.values_mut() {
@@ -1297,14 +1421,13 @@ pub const NEGATIONS: &[&str] = &["not", "n't", "never", "no", "neither", "nor", 
 
 /// Surnames that are also common words or months: never matched alone.
 const SURNAME_STOP: &[&str] = &[
-    "may", "march", "june", "august", "long", "young", "brown", "white", "black", "green", "love",
-    "hope", "will", "grant", "rich", "price", "rice", "king", "little", "bush", "major", "strong",
-    "new", "good", "best", "hill", "wood", "ford", "field", "page", "cook", "lee", "li", "wang",
-    "zhang", "liu", "chen", "kim", "park", "khan", "ali", "singh", "shah", "ahmed", "hassan",
-    "hussein", "mohammed", "muhammad", "abdullah", "said", "rahman", "de", "van", "von", "al",
-    "bin", "da", "di", "le", "la", "jr", "sr", "ii", "iii", "the", "smith", "jones", "johnson",
-    "thomas", "martin", "duke", "french", "english", "power", "trust", "ball", "short", "sharp",
-    "may's", "north", "south", "east", "west", "day", "rose", "faith", "bolton's",
+    "may", "march", "june", "august", "long", "young", "brown", "white", "black", "green", "love", "hope", "will",
+    "grant", "rich", "price", "rice", "king", "little", "bush", "major", "strong", "new", "good", "best", "hill",
+    "wood", "ford", "field", "page", "cook", "lee", "li", "wang", "zhang", "liu", "chen", "kim", "park", "khan", "ali",
+    "singh", "shah", "ahmed", "hassan", "hussein", "mohammed", "muhammad", "abdullah", "said", "rahman", "de", "van",
+    "von", "al", "bin", "da", "di", "le", "la", "jr", "sr", "ii", "iii", "the", "smith", "jones", "johnson", "thomas",
+    "martin", "duke", "french", "english", "power", "trust", "ball", "short", "sharp", "may's", "north", "south",
+    "east", "west", "day", "rose", "faith", "bolton's",
     // people-states.txt: surnames that are words ("Key", "Friday", "Meta",
     // "Horn", "Bird", "Parts", "Gross", "Win", "Saw", "Tatar"), common given
     // names ("Paul", "Joseph", "Henry", "Jean", "Arthur", "Dan", "Charles"),
@@ -1312,14 +1435,12 @@ const SURNAME_STOP: &[&str] = &[
     // "Chan", "Tan", "Lin") or names shared across countries ("Lai": Taiwan's
     // president and Hong Kong's Jimmy Lai; "Mao", "Tang", "Chang";
     // "Sabah": a Malaysian state and Kuwait's ruling family)
-    "dan", "gross", "roman", "parts", "horn", "meta", "mock", "coelho", "tatar", "lasso",
-    "valencia", "sol", "campbell", "franco", "davis", "christie", "arthur", "thompson",
-    "stuart", "mason", "manning", "richards", "bird", "spencer", "james", "douglas",
-    "mitchell", "drew", "lewis", "anthony", "pierre", "friday", "paul", "joseph", "henry",
-    "jean", "alexandre", "voltaire", "fils", "key", "clark", "palmer", "peters", "philip",
-    "skate", "tong", "chan", "mao", "lin", "lai", "tang", "chang", "tan", "wee", "nathan",
-    "win", "saw", "ibrahim", "hasan", "hamid", "sabah", "tariq", "saleh", "saeed", "yadav",
-    "dow", "mohamad", "ivanov", "charles",
+    "dan", "gross", "roman", "parts", "horn", "meta", "mock", "coelho", "tatar", "lasso", "valencia", "sol", "campbell",
+    "franco", "davis", "christie", "arthur", "thompson", "stuart", "mason", "manning", "richards", "bird", "spencer",
+    "james", "douglas", "mitchell", "drew", "lewis", "anthony", "pierre", "friday", "paul", "joseph", "henry", "jean",
+    "alexandre", "voltaire", "fils", "key", "clark", "palmer", "peters", "philip", "skate", "tong", "chan", "mao",
+    "lin", "lai", "tang", "chang", "tan", "wee", "nathan", "win", "saw", "ibrahim", "hasan", "hamid", "sabah", "tariq",
+    "saleh", "saeed", "yadav", "dow", "mohamad", "ivanov", "charles",
 ];
 
 /// East Asian names are written family name first.
@@ -1343,7 +1464,9 @@ fn surname_candidates(full: &str, country: Option<&str>) -> Vec<String> {
         v.push(words[0].to_string());
     }
     // "al-Sharaa": also "Sharaa"
-    if let Some(rest) = last.strip_prefix("al-").or_else(|| last.strip_prefix("Al-")).or_else(|| last.strip_prefix("el-")) {
+    if let Some(rest) =
+        last.strip_prefix("al-").or_else(|| last.strip_prefix("Al-")).or_else(|| last.strip_prefix("el-"))
+    {
         v.push(rest.to_string());
     }
     v
@@ -1365,7 +1488,10 @@ pub fn plurals(phrase: &str) -> Vec<String> {
     let mut v = Vec::new();
     if lower.ends_with("man") && !lower.ends_with("german") && !lower.ends_with("oman") {
         v.push(format!("{head}{}men", &last[..last.len() - 3]));
-    } else if lower.ends_with("ese") || lower.ends_with("ss") && lower.ends_with("swiss") || lower.ends_with("ch") && lower.ends_with("french") {
+    } else if lower.ends_with("ese")
+        || lower.ends_with("ss") && lower.ends_with("swiss")
+        || lower.ends_with("ch") && lower.ends_with("french")
+    {
         return v; // Japanese, Swiss, French: the plural is the same word
     } else if lower.ends_with('y') && !lower.ends_with("ay") && !lower.ends_with("ey") && !lower.ends_with("oy") {
         v.push(format!("{head}{}ies", &last[..last.len() - 1]));
@@ -1411,11 +1537,21 @@ mod tests {
             // some of its own candidates require (of an indexed head, these
             // pass some groups and skip others).
             let own = |k: usize| cands.iter().map(|c| c.required_words).filter(|&r| r != 0).nth(k).unwrap_or(0);
-            let masks = [0, u128::MAX, !1, !(1 << 77), 0x5555_5555_5555_5555_5555_5555_5555_5555, own(0), own(1) | own(5), own(2) | 1 << 9 | 1 << 100];
+            let masks = [
+                0,
+                u128::MAX,
+                !1,
+                !(1 << 77),
+                0x5555_5555_5555_5555_5555_5555_5555_5555,
+                own(0),
+                own(1) | own(5),
+                own(2) | 1 << 9 | 1 << 100,
+            ];
             // Next words its candidates name, none, and words they may not
             // name (whose bit may or may not be the head's).
             let named = cands.iter().filter(|c| c.next_word != NO_WORD).map(|c| Some(c.next_word));
-            let nexts: Vec<Option<Sym>> = [None, Some(0), Some(sym), Some(sym / 2 + 7)].into_iter().chain(named).collect();
+            let nexts: Vec<Option<Sym>> =
+                [None, Some(0), Some(sym), Some(sym / 2 + 7)].into_iter().chain(named).collect();
             for &next in &nexts {
                 for &words in &masks {
                     let given: Vec<usize> = v.candidates_followed_by(sym, next, words, &mut passing).collect();
@@ -1579,7 +1715,13 @@ mod tests {
         let p = Person {
             name: "Taro Kono".into(),
             terms: vec![
-                Term { code: "JPNGOV".into(), from: d("2017-08-03"), to: d("2019-09-11"), office: "fm".into(), loc: loc.clone() },
+                Term {
+                    code: "JPNGOV".into(),
+                    from: d("2017-08-03"),
+                    to: d("2019-09-11"),
+                    office: "fm".into(),
+                    loc: loc.clone(),
+                },
                 Term { code: "JPNGOV".into(), from: d("2019-09-11"), to: d("2020-09-16"), office: "dm".into(), loc },
             ],
         };

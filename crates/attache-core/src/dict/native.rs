@@ -157,17 +157,31 @@ pub fn read_text(src: &mut DictSource, problems: &mut Vec<DictError>, kind: File
                 let f = match fields::<5>(line) {
                     Ok(f) => f,
                     Err(found) => {
-                        syntax(format!("expected 5 fields (CODE | names | adjectives | demonyms | capitals), found {found}"));
+                        syntax(format!(
+                            "expected 5 fields (CODE | names | adjectives | demonyms | capitals), found {found}"
+                        ));
                         continue;
                     }
                 };
                 if !is_code(f[0], 3, 3) {
-                    problems.push(loc.error(DictErrorKind::UnknownCode(format!("{:?} is not a three-letter country code", f[0]))));
+                    problems.push(
+                        loc.error(DictErrorKind::UnknownCode(format!("{:?} is not a three-letter country code", f[0]))),
+                    );
                     continue;
                 }
-                for (i, kind) in [(1, PhraseKind::CountryName), (2, PhraseKind::Adjective), (3, PhraseKind::Demonym), (4, PhraseKind::Capital)] {
+                for (i, kind) in [
+                    (1, PhraseKind::CountryName),
+                    (2, PhraseKind::Adjective),
+                    (3, PhraseKind::Demonym),
+                    (4, PhraseKind::Capital),
+                ] {
                     for p in list(f[i]) {
-                        src.actors.push(ActorPhrase { phrase: p.to_string(), kind, code: f[0].into(), loc: loc.clone() });
+                        src.actors.push(ActorPhrase {
+                            phrase: p.to_string(),
+                            kind,
+                            code: f[0].into(),
+                            loc: loc.clone(),
+                        });
                     }
                 }
             }
@@ -200,11 +214,19 @@ pub fn read_text(src: &mut DictSource, problems: &mut Vec<DictError>, kind: File
                     }
                 };
                 if !is_code(f[0], 3, 3) {
-                    problems.push(loc.error(DictErrorKind::UnknownCode(format!("{:?} is not a three-letter role code", f[0]))));
+                    problems.push(
+                        loc.error(DictErrorKind::UnknownCode(format!("{:?} is not a three-letter role code", f[0]))),
+                    );
                     continue;
                 }
                 for p in list(f[1]) {
-                    src.roles.push(RoleWord { phrase: p.to_string(), role: f[0].into(), prefix: false, plural: true, loc: loc.clone() });
+                    src.roles.push(RoleWord {
+                        phrase: p.to_string(),
+                        role: f[0].into(),
+                        prefix: false,
+                        plural: true,
+                        loc: loc.clone(),
+                    });
                 }
             }
             FileKind::People => {
@@ -228,7 +250,9 @@ pub fn read_text(src: &mut DictSource, problems: &mut Vec<DictError>, kind: File
                     if s.is_empty() {
                         Ok(None)
                     } else {
-                        parse_date(s).map(Some).ok_or_else(|| loc.error(DictErrorKind::BadDate(format!("{s:?} (expected YYYY, YYYY-MM or YYYY-MM-DD)"))))
+                        parse_date(s).map(Some).ok_or_else(|| {
+                            loc.error(DictErrorKind::BadDate(format!("{s:?} (expected YYYY, YYYY-MM or YYYY-MM-DD)")))
+                        })
                     }
                 };
                 let (from, to) = match (date(f[2]), date(f[3])) {
@@ -244,7 +268,14 @@ pub fn read_text(src: &mut DictSource, problems: &mut Vec<DictError>, kind: File
                         continue;
                     }
                 }
-                src.people.push(PersonTerm { names, code: f[1].into(), from, to, office: f[4].to_string(), loc: loc.clone() });
+                src.people.push(PersonTerm {
+                    names,
+                    code: f[1].into(),
+                    from,
+                    to,
+                    office: f[4].to_string(),
+                    loc: loc.clone(),
+                });
             }
             FileKind::Verbs => {
                 if let Some(rest) = line.strip_prefix('[') {
@@ -301,12 +332,15 @@ pub fn read_text(src: &mut DictSource, problems: &mut Vec<DictError>, kind: File
                 let f = match fields::<5>(line) {
                     Ok(f) => f,
                     Err(found) => {
-                        syntax(format!("expected 5 fields (base | past | participle | third person | -ing), found {found}"));
+                        syntax(format!(
+                            "expected 5 fields (base | past | participle | third person | -ing), found {found}"
+                        ));
                         continue;
                     }
                 };
                 let l = |s: &str| list(s).map(str::to_lowercase).collect::<Vec<_>>();
-                let forms = Forms { base: l(f[0]), past: l(f[1]), participle: l(f[2]), third: l(f[3]), gerund: l(f[4]) };
+                let forms =
+                    Forms { base: l(f[0]), past: l(f[1]), participle: l(f[2]), third: l(f[3]), gerund: l(f[4]) };
                 if forms.base.is_empty() || forms.past.is_empty() || forms.participle.is_empty() {
                     syntax("base, past and participle are required".into());
                     continue;
@@ -319,7 +353,9 @@ pub fn read_text(src: &mut DictSource, problems: &mut Vec<DictError>, kind: File
 
 /// An actor or role code: uppercase letters (and digits, for a few IGO codes).
 fn is_code(s: &str, min: usize, max: usize) -> bool {
-    (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) && s.as_bytes()[0].is_ascii_uppercase()
+    (min..=max).contains(&s.len())
+        && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && s.as_bytes()[0].is_ascii_uppercase()
 }
 
 #[cfg(test)]
@@ -339,16 +375,21 @@ mod tests {
         assert!(p.is_empty(), "{p:?}");
         assert_eq!(s.actors.len(), 5);
         assert_eq!(s.actors[4].kind, PhraseKind::Capital);
-        let (s, p) = read(FileKind::People, "Taro Kono; Kono Taro | JPNGOV | 2017-08-03 | 2019-09-11 | foreign minister\n");
+        let (s, p) =
+            read(FileKind::People, "Taro Kono; Kono Taro | JPNGOV | 2017-08-03 | 2019-09-11 | foreign minister\n");
         assert!(p.is_empty(), "{p:?}");
         assert_eq!(s.people[0].names, ["Taro Kono", "Kono Taro"]);
-        let (s, p) = read(FileKind::Verbs, "[042] Make a visit\n> Abe visited Moscow. => JPN RUS 042\nVISIT + # comment\n");
+        let (s, p) =
+            read(FileKind::Verbs, "[042] Make a visit\n> Abe visited Moscow. => JPN RUS 042\nVISIT + # comment\n");
         assert!(p.is_empty(), "{p:?}");
         assert_eq!(s.verbs.len(), 1);
         assert_eq!(s.examples[0].target.as_deref(), Some("RUS"));
         let (s, p) = read(FileKind::Places, "UKR | Kherson; Odesa\n");
         assert!(p.is_empty(), "{p:?}");
-        assert_eq!(s.actors.iter().map(|a| (a.phrase.as_str(), a.kind)).collect::<Vec<_>>(), [("Kherson", PhraseKind::Place), ("Odesa", PhraseKind::Place)]);
+        assert_eq!(
+            s.actors.iter().map(|a| (a.phrase.as_str(), a.kind)).collect::<Vec<_>>(),
+            [("Kherson", PhraseKind::Place), ("Odesa", PhraseKind::Place)]
+        );
     }
 
     #[test]

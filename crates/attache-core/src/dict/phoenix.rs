@@ -328,7 +328,12 @@ impl Tally {
         }
     }
 
-    pub fn report(&self, problems: &mut Vec<DictError>, kind: fn(String) -> DictErrorKind, msg: impl FnOnce(usize) -> String) {
+    pub fn report(
+        &self,
+        problems: &mut Vec<DictError>,
+        kind: fn(String) -> DictErrorKind,
+        msg: impl FnOnce(usize) -> String,
+    ) {
         if let Some(loc) = &self.first {
             problems.push(loc.error(kind(msg(self.count))));
         }
@@ -398,7 +403,10 @@ mod tests {
         assert_eq!(s.files, ["CAMEO.9.txt", "Zed.actors.txt", "Zed.agents.txt", "Zed.discards.txt"]);
         assert_eq!((s.actors.len(), s.people.len(), s.roles.len(), s.discards.len(), s.verbs.len()), (1, 1, 1, 1, 1));
         // Only the note that the issues file is not read.
-        assert_eq!(p.iter().map(|e| (e.file.as_str(), e.line, e.is_warning())).collect::<Vec<_>>(), [("Zed.Issues.txt", 1, true)]);
+        assert_eq!(
+            p.iter().map(|e| (e.file.as_str(), e.line, e.is_warning())).collect::<Vec<_>>(),
+            [("Zed.Issues.txt", 1, true)]
+        );
     }
 
     #[test]

@@ -180,8 +180,10 @@ impl DictSource {
 /// The names of the entries of a dictionary directory, sorted (files are
 /// read in name order, so a split dictionary reads the same everywhere).
 pub fn file_names(dir: &std::path::Path) -> Result<Vec<String>, DictError> {
-    let rd = std::fs::read_dir(dir).map_err(|e| DictError::new(dir.display().to_string(), 0, crate::error::DictErrorKind::Io(e.to_string())))?;
-    let mut names: Vec<String> = rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    let rd = std::fs::read_dir(dir)
+        .map_err(|e| DictError::new(dir.display().to_string(), 0, crate::error::DictErrorKind::Io(e.to_string())))?;
+    let mut names: Vec<String> =
+        rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
     names.sort();
     Ok(names)
 }
@@ -254,7 +256,9 @@ fn parse_words<'a>(words: impl Iterator<Item = &'a str>) -> Result<(Vec<PatternT
                 // Alternatives are words; an UPPERCASE one, a verb anywhere
                 // else in a pattern, would silently match only its base form.
                 if let Some(v) = w.split('|').find(|a| is_verb_token(a)) {
-                    return Err(format!("{v:?} in {w:?}: alternatives are words, not verbs (write one pattern per verb)"));
+                    return Err(format!(
+                        "{v:?} in {w:?}: alternatives are words, not verbs (write one pattern per verb)"
+                    ));
                 }
                 let mut alts = Vec::with_capacity(w.bytes().filter(|&b| b == b'|').count() + 1);
                 for a in w.split('|') {
@@ -270,7 +274,9 @@ fn parse_words<'a>(words: impl Iterator<Item = &'a str>) -> Result<(Vec<PatternT
                 verbs += 1;
                 PatternToken::Verb(lowercase(w))
             }
-            _ if w.chars().any(|c| c.is_alphanumeric() || c == '\'' || c == '-' || c == '.') => PatternToken::Word(lowercase(w)),
+            _ if w.chars().any(|c| c.is_alphanumeric() || c == '\'' || c == '-' || c == '.') => {
+                PatternToken::Word(lowercase(w))
+            }
             _ => return Err(format!("unexpected token {w:?}")),
         };
         tokens.push(tok);

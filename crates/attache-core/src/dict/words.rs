@@ -62,7 +62,8 @@ impl WordsBuilder {
     pub(super) fn build(self) -> Words {
         // Lines for at least 1/0.35 slots per word.
         let lines = (self.map.len() * 10 / 7 + 1).next_power_of_two();
-        let mut words = Words { lines: vec![Line::default(); lines].into(), other: FxHashMap::default(), len: self.map.len() };
+        let mut words =
+            Words { lines: vec![Line::default(); lines].into(), other: FxHashMap::default(), len: self.map.len() };
         for (word, &info) in self.map.iter() {
             let whole = || Box::from(std::str::from_utf8(word).expect("words are strs"));
             let Some(key) = key(word) else {
@@ -221,7 +222,11 @@ impl Words {
             Some(s) if s.lengths == Slot::ELSEWHERE => self.other[word()],
             Some(s) => {
                 let verb = s.len_verb & Slot::NO_VERB;
-                WordInfo { verb: (verb != Slot::NO_VERB).then_some(verb), phrase_lengths: u64::from(s.lengths), class: s.class }
+                WordInfo {
+                    verb: (verb != Slot::NO_VERB).then_some(verb),
+                    phrase_lengths: u64::from(s.lengths),
+                    class: s.class,
+                }
             }
         }
     }
@@ -250,13 +255,22 @@ mod tests {
         // its prefixes or zero-padded forms are different keys.
         let long = "abcdefghijklmnopqrstuvwxyz";
         let mut keys: Vec<&str> = (1..=long.len()).map(|n| &long[..n]).collect();
-        keys.extend(["", "a\0", "\0", "\0\0", "ab\0d", "sixteen-bytes\0\0\0", "côte", "côté", "ministry of foreign affairs"]);
+        keys.extend([
+            "", "a\0", "\0", "\0\0", "ab\0d", "sixteen-bytes\0\0\0", "côte", "côté", "ministry of foreign affairs",
+        ]);
         let words = table(&keys);
         assert_eq!(words.len(), keys.len());
         for (i, k) in keys.iter().enumerate() {
-            assert_eq!(words.get(k), WordInfo { verb: Some(i as u32), phrase_lengths: 2 << i % 31, class: i as u64 + 1 }, "{k:?}");
+            assert_eq!(
+                words.get(k),
+                WordInfo { verb: Some(i as u32), phrase_lengths: 2 << i % 31, class: i as u64 + 1 },
+                "{k:?}"
+            );
         }
-        for k in ["b", "abd", "a\0\0", "\0\0\0", "ab\0", "ab\0d\0", "sixteen-bytes\0\0", "sixteen-bytes", "côt", "c\u{f4}", "abcdefghijklmnopqrstuvwxyz!", "bcdefghijklmnopq"] {
+        for k in [
+            "b", "abd", "a\0\0", "\0\0\0", "ab\0", "ab\0d\0", "sixteen-bytes\0\0", "sixteen-bytes", "côt", "c\u{f4}",
+            "abcdefghijklmnopqrstuvwxyz!", "bcdefghijklmnopq",
+        ] {
             assert_eq!(words.get(k), WordInfo::default(), "{k:?}");
         }
     }
@@ -266,13 +280,20 @@ mod tests {
         // Every slice of a text, followed by its own next bytes, by padding
         // of NULs or of other bytes (none of which may count), is found as
         // its own key is.
-        let keys = ["a", "ab", "russia", "eight by", "eight byt", "sixteen-bytes-xx", "seventeen-bytes-x", "b\0", "côté", "\0"];
+        let keys = [
+            "a", "ab", "russia", "eight by", "eight byt", "sixteen-bytes-xx", "seventeen-bytes-x", "b\0", "côté", "\0",
+        ];
         let words = table(&keys);
         let text = "ab russia eight byte sixteen-bytes-xxx seventeen-bytes-x côté b\0 a";
         for padded in [text.to_string(), format!("{text}{}", "z".repeat(16)), format!("{text}{}", "\0".repeat(16))] {
             for start in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
                 for end in (start..=text.len()).filter(|&i| text.is_char_boundary(i)) {
-                    assert_eq!(words.get_within(&padded, start..end), words.get(&text[start..end]), "{:?}", &text[start..end]);
+                    assert_eq!(
+                        words.get_within(&padded, start..end),
+                        words.get(&text[start..end]),
+                        "{:?}",
+                        &text[start..end]
+                    );
                 }
             }
         }
@@ -289,7 +310,8 @@ mod tests {
         // it, the others go on to the first lines.
         let probe = table(&["a", "b", "c", "d", "e"]);
         assert_eq!(probe.lines.len(), 8);
-        let last: Vec<String> = (0..).map(|i| format!("w{i}")).filter(|w| probe.line_of(key(w.as_bytes()).unwrap()) == 7).take(8).collect();
+        let last: Vec<String> =
+            (0..).map(|i| format!("w{i}")).filter(|w| probe.line_of(key(w.as_bytes()).unwrap()) == 7).take(8).collect();
         let (present, absent) = last.split_at(5);
         let present: Vec<&str> = present.iter().map(String::as_str).collect();
         let words = table(&present);
@@ -313,7 +335,10 @@ mod tests {
             ("verb", WordInfo { verb: Some(Slot::NO_VERB), phrase_lengths: 0, class: 6 }),
             ("top", WordInfo { verb: Some(u32::MAX), phrase_lengths: 1 << 63, class: 1 << 63 }),
             ("fits", WordInfo { verb: Some(Slot::NO_VERB - 1), phrase_lengths: 1 << 31, class: u64::MAX }),
-            ("a phrase word of more than sixteen bytes", WordInfo { verb: Some(u32::MAX), phrase_lengths: 1 << 50, class: 2 }),
+            (
+                "a phrase word of more than sixteen bytes",
+                WordInfo { verb: Some(u32::MAX), phrase_lengths: 1 << 50, class: 2 },
+            ),
         ];
         for (w, info) in wide {
             *b.entry(w) = info;
@@ -333,7 +358,13 @@ mod tests {
         let d = crate::dict::Dictionaries::builtin().expect("built-in dictionaries");
         let w = &d.words;
         assert!(w.len() > 10_000);
-        let at_home = w.lines.iter().enumerate().flat_map(|(i, l)| l.0.iter().filter(|s| s.len_verb != 0).map(move |s| (i, s))).filter(|(i, s)| w.line_of(s.key) == *i).count();
+        let at_home = w
+            .lines
+            .iter()
+            .enumerate()
+            .flat_map(|(i, l)| l.0.iter().filter(|s| s.len_verb != 0).map(move |s| (i, s)))
+            .filter(|(i, s)| w.line_of(s.key) == *i)
+            .count();
         let held = w.lines.iter().flat_map(|l| &l.0).filter(|s| s.len_verb != 0).count();
         assert!(held * 100 <= w.lines.len() * 2 * 35, "{held} in {} lines", w.lines.len());
         assert!(at_home * 10 >= held * 9, "{at_home} of {held}");

@@ -36,4 +36,3 @@ pub fn compare(expect: &[String], events: &[Value]) -> Option<String> {
         .collect();
     (!missing.is_empty() || !extra.is_empty()).then(|| format!("missing {missing:?}, unexpected {extra:?}"))
 }
-

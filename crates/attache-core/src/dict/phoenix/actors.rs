@@ -83,13 +83,21 @@ pub(crate) fn read(src: &mut DictSource, problems: &mut Vec<DictError>, file: &s
             Some(i) => (line[..i].trim(), split_groups(&line[i..])),
             None => (line, Ok(Vec::new())),
         };
-        let joins = current.as_ref().is_some_and(|e| e.codes.is_empty() && !e.null_code && !e.broken && e.last_line + 1 == line_no);
+        let joins = current
+            .as_ref()
+            .is_some_and(|e| e.codes.is_empty() && !e.null_code && !e.broken && e.last_line + 1 == line_no);
         if !joins {
             if let Some(done) = current.take() {
                 finish(src, problems, &mut seen, done);
             }
         }
-        let entry = current.get_or_insert_with(|| Entry { names: Vec::new(), codes: Vec::new(), null_code: false, broken: false, last_line: line_no });
+        let entry = current.get_or_insert_with(|| Entry {
+            names: Vec::new(),
+            codes: Vec::new(),
+            null_code: false,
+            broken: false,
+            last_line: line_no,
+        });
         entry.last_line = line_no;
         match groups {
             Ok(groups) => {
@@ -151,7 +159,10 @@ pub(crate) fn parse_group(inner: &str) -> Result<CodeGroup, DictErrorKind> {
     if !is_actor_code(code) {
         return Err(DictErrorKind::UnknownCode(format!("{code:?} is not an actor code")));
     }
-    let date = |s: &str| parse_date(s).ok_or_else(|| DictErrorKind::BadDate(format!("{s:?} in [{}] (expected YYMMDD or YYYYMMDD)", inner.trim())));
+    let date = |s: &str| {
+        parse_date(s)
+            .ok_or_else(|| DictErrorKind::BadDate(format!("{s:?} in [{}] (expected YYMMDD or YYYYMMDD)", inner.trim())))
+    };
     let (from, to) = if dates.is_empty() {
         (None, None)
     } else if let Some(d) = dates.strip_prefix('>') {
@@ -191,11 +202,18 @@ pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
 
 /// Uppercase letters and digits, starting with a letter, 3 to 15 long.
 fn is_actor_code(s: &str) -> bool {
-    (3..=15).contains(&s.len()) && s.as_bytes()[0].is_ascii_uppercase() && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    (3..=15).contains(&s.len())
+        && s.as_bytes()[0].is_ascii_uppercase()
+        && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 /// Maps one complete entry to actor phrases or person terms.
-fn finish(src: &mut DictSource, problems: &mut Vec<DictError>, seen: &mut FxHashSet<(String, PhraseKind, String)>, entry: Entry) {
+fn finish(
+    src: &mut DictSource,
+    problems: &mut Vec<DictError>,
+    seen: &mut FxHashSet<(String, PhraseKind, String)>,
+    entry: Entry,
+) {
     if entry.broken {
         return;
     }
@@ -253,7 +271,14 @@ fn finish(src: &mut DictSource, problems: &mut Vec<DictError>, seen: &mut FxHash
         let Some(code) = group.code else { continue };
         // PETRARCH has no office: the code stands for it (and names the
         // term in overlap warnings).
-        src.people.push(PersonTerm { names: person_names.clone(), code: code.as_str().into(), office: code, from: group.from, to: group.to, loc });
+        src.people.push(PersonTerm {
+            names: person_names.clone(),
+            code: code.as_str().into(),
+            office: code,
+            from: group.from,
+            to: group.to,
+            loc,
+        });
     }
 }
 
@@ -337,7 +362,8 @@ ZNN\t[MED]
 ";
         let (s, p) = read_actors(text);
         assert!(p.is_empty(), "{p:?}");
-        let phrases: Vec<(&str, PhraseKind, &str, usize)> = s.actors.iter().map(|a| (a.phrase.as_str(), a.kind, a.code.as_str(), a.loc.line)).collect();
+        let phrases: Vec<(&str, PhraseKind, &str, usize)> =
+            s.actors.iter().map(|a| (a.phrase.as_str(), a.kind, a.code.as_str(), a.loc.line)).collect();
         assert_eq!(
             phrases,
             [
@@ -349,7 +375,8 @@ ZNN\t[MED]
                 ("ZNN", PhraseKind::Organisation, "MED", 13),
             ]
         );
-        let terms: Vec<(&str, Option<NaiveDate>, Option<NaiveDate>, usize)> = s.people.iter().map(|t| (t.code.as_str(), t.from, t.to, t.loc.line)).collect();
+        let terms: Vec<(&str, Option<NaiveDate>, Option<NaiveDate>, usize)> =
+            s.people.iter().map(|t| (t.code.as_str(), t.from, t.to, t.loc.line)).collect();
         assert_eq!(
             terms,
             [
@@ -420,7 +447,17 @@ NOBODY_ [---]
             .collect();
         assert_eq!(
             got,
-            [(1, "syntax"), (2, "syntax"), (3, "syntax"), (6, "syntax"), (8, "date"), (9, "date"), (10, "code"), (11, "syntax"), (13, "unreachable")]
+            [
+                (1, "syntax"),
+                (2, "syntax"),
+                (3, "syntax"),
+                (6, "syntax"),
+                (8, "date"),
+                (9, "date"),
+                (10, "code"),
+                (11, "syntax"),
+                (13, "unreachable")
+            ]
         );
         assert!(p.iter().all(|e| e.file == "t.actors.txt"));
         // The broken Freedonia entry is dropped with its synonym; Sylvania
@@ -429,7 +466,10 @@ NOBODY_ [---]
         let phrases: Vec<&str> = s.actors.iter().map(|a| a.phrase.as_str()).collect();
         assert_eq!(phrases, ["Sylvania"]);
         assert_eq!(s.people.len(), 1);
-        assert_eq!((s.people[0].names[0].as_str(), s.people[0].code.as_str(), s.people[0].loc.line), ("Pinky Tuscadero", "FRDELI", 12));
+        assert_eq!(
+            (s.people[0].names[0].as_str(), s.people[0].code.as_str(), s.people[0].loc.line),
+            ("Pinky Tuscadero", "FRDELI", 12)
+        );
         assert_eq!(s.not_actors.iter().map(|(p, l)| (p.as_str(), l.line)).collect::<Vec<_>>(), [("Nobody", 14)]);
     }
 

@@ -116,7 +116,9 @@ fn parse_agent_code(code: &str) -> Result<(String, bool), DictErrorKind> {
         _ => return Err(DictErrorKind::UnknownCode(format!("agent code {code:?} is neither ~CODE nor CODE~"))),
     };
     if c.len() < 3 || !c.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err(DictErrorKind::UnknownCode(format!("agent code {code:?}: expected at least three capital letters")));
+        return Err(DictErrorKind::UnknownCode(format!(
+            "agent code {code:?}: expected at least three capital letters"
+        )));
     }
     Ok((c[..3].to_string(), prefix))
 }
@@ -125,7 +127,10 @@ fn parse_agent_code(code: &str) -> Result<(String, bool), DictErrorKind> {
 /// at a word edge, defined earlier in the file.
 fn expand_marker(phrase: &str, markers: &FxHashMap<String, Vec<String>>) -> Result<Vec<String>, String> {
     let a = phrase.find('!').expect("caller checked");
-    let b = phrase[a + 1..].find('!').map(|b| a + 1 + b).ok_or_else(|| format!("substitution marker without closing '!' in {phrase:?}"))?;
+    let b = phrase[a + 1..]
+        .find('!')
+        .map(|b| a + 1 + b)
+        .ok_or_else(|| format!("substitution marker without closing '!' in {phrase:?}"))?;
     let name = &phrase[a + 1..b];
     let (before, after) = (&phrase[..a], &phrase[b + 1..]);
     if after.contains('!') {
@@ -135,7 +140,8 @@ fn expand_marker(phrase: &str, markers: &FxHashMap<String, Vec<String>>) -> Resu
     if letter(before.chars().next_back()) && letter(after.chars().next()) {
         return Err(format!("substitution marker !{name}! inside a word in {phrase:?}"));
     }
-    let values = markers.get(name).ok_or_else(|| format!("substitution marker !{name}! is not defined before this line"))?;
+    let values =
+        markers.get(name).ok_or_else(|| format!("substitution marker !{name}! is not defined before this line"))?;
     Ok(values.iter().map(|v| format!("{before}{v}{after}")).collect())
 }
 
@@ -165,7 +171,8 @@ CHIEF!WORKER! [~LAB]
 ";
         let (s, p) = read_agents(text);
         assert!(p.is_empty(), "{p:?}");
-        let got: Vec<(&str, &str, bool, bool, usize)> = s.roles.iter().map(|r| (r.phrase.as_str(), r.role.as_str(), r.prefix, r.plural, r.loc.line)).collect();
+        let got: Vec<(&str, &str, bool, bool, usize)> =
+            s.roles.iter().map(|r| (r.phrase.as_str(), r.role.as_str(), r.prefix, r.plural, r.loc.line)).collect();
         assert_eq!(
             got,
             [
@@ -200,7 +207,20 @@ WIDGET_MAKER [~BUS]
 ";
         let (s, p) = read_agents(text);
         let got: Vec<(usize, bool)> = p.iter().map(|e| (e.line, e.is_warning())).collect();
-        assert_eq!(got, [(1, false), (2, false), (4, false), (5, false), (6, false), (7, false), (8, false), (9, true), (10, false)]);
+        assert_eq!(
+            got,
+            [
+                (1, false),
+                (2, false),
+                (4, false),
+                (5, false),
+                (6, false),
+                (7, false),
+                (8, false),
+                (9, true),
+                (10, false)
+            ]
+        );
         assert!(p.iter().all(|e| e.file == "t.agents.txt"));
         assert!(matches!(p[4].kind, DictErrorKind::UnknownCode(_)));
         assert_eq!(s.roles.iter().map(|r| r.phrase.as_str()).collect::<Vec<_>>(), ["widget maker"]);

@@ -274,7 +274,12 @@ impl Reader<'_> {
         let regular = Irregulars::default().forms(&base);
         let entry = if forms.is_empty() {
             // `{}`: only the form written.
-            Forms { base: vec![base.clone()], past: vec![base.clone()], participle: vec![base.clone()], ..Forms::default() }
+            Forms {
+                base: vec![base.clone()],
+                past: vec![base.clone()],
+                participle: vec![base.clone()],
+                ..Forms::default()
+            }
         } else {
             if forms.iter().all(|f| *f == base || regular.all().any(|r| r == f)) {
                 return;
@@ -288,7 +293,10 @@ impl Reader<'_> {
                 }
                 let slot = if f.ends_with("ing") {
                     &mut gerund
-                } else if f == format!("{base}s") || f == format!("{base}es") || base.strip_suffix('y').is_some_and(|s| f == format!("{s}ies")) {
+                } else if f == format!("{base}s")
+                    || f == format!("{base}es")
+                    || base.strip_suffix('y').is_some_and(|s| f == format!("{s}ies"))
+                {
                     &mut third
                 } else {
                     &mut past
@@ -357,17 +365,24 @@ impl Reader<'_> {
         for t in tmpl {
             match t {
                 Tmpl::Token(tok) => out.iter_mut().for_each(|o| o.push(tok.clone())),
-                Tmpl::Words(ws) => out.iter_mut().for_each(|o| o.extend(ws.iter().map(|w| PatternToken::Word(w.as_str().into())))),
+                Tmpl::Words(ws) => {
+                    out.iter_mut().for_each(|o| o.extend(ws.iter().map(|w| PatternToken::Word(w.as_str().into()))))
+                }
                 Tmpl::Synset(name) => {
                     let Some(variants) = self.synset_variants(name) else {
                         self.syntax(loc, format!("synset &{name} is not defined before this line"));
                         return None;
                     };
                     if out.len() * variants.len() > MAX_EXPANSIONS {
-                        self.problems.push(loc.error(DictErrorKind::Unreachable(format!("pattern expands to more than {MAX_EXPANSIONS} patterns; skipped"))));
+                        self.problems.push(loc.error(DictErrorKind::Unreachable(format!(
+                            "pattern expands to more than {MAX_EXPANSIONS} patterns; skipped"
+                        ))));
                         return None;
                     }
-                    out = out.iter().flat_map(|o| variants.iter().map(move |v| o.iter().chain(v).cloned().collect())).collect();
+                    out = out
+                        .iter()
+                        .flat_map(|o| variants.iter().map(move |v| o.iter().chain(v).cloned().collect()))
+                        .collect();
                 }
             }
         }
@@ -405,7 +420,13 @@ impl Reader<'_> {
         let mut tokens = Vec::with_capacity(verb.len() + rest.len());
         tokens.extend_from_slice(verb);
         tokens.extend_from_slice(rest);
-        self.src.verbs.push(VerbPattern { code: code.into(), tokens, speaker_judgement: false, text, loc: loc.clone() });
+        self.src.verbs.push(VerbPattern {
+            code: code.into(),
+            tokens,
+            speaker_judgement: false,
+            text,
+            loc: loc.clone(),
+        });
     }
 
     fn report(&mut self) {
@@ -415,13 +436,18 @@ impl Reader<'_> {
         s.pre.report(p, un, |n| format!("{n} patterns have words before the verb ('- PRE * …'), which attache patterns cannot express; skipped (first here)"));
         s.no_event.report(p, un, |n| format!("{n} '[---]' (no event) patterns cannot be expressed; skipped, so the verb's own code may apply there (first here)"));
         s.passive_only.report(p, un, |n| format!("{n} passive-only '[:code]' patterns skipped (first here)"));
-        s.unsupported.report(p, un, |n| format!("{n} patterns use '^' or '%', which attache cannot express; skipped (first here)"));
-        s.transformations.report(p, un, |n| format!("{n} transformations ('~ …') are not supported; skipped (first here)"));
+        s.unsupported.report(p, un, |n| {
+            format!("{n} patterns use '^' or '%', which attache cannot express; skipped (first here)")
+        });
+        s.transformations
+            .report(p, un, |n| format!("{n} transformations ('~ …') are not supported; skipped (first here)"));
         let other = s.repeats_other_code;
         s.repeats.report(p, DictErrorKind::Duplicate, |n| {
             format!("{n} generated patterns repeat an earlier one ({other} of them with another code); the first is kept (first here)")
         });
-        s.collapsed.report(p, un, |n| format!("{n} pattern codes are not CAMEO codes and were read as their parent code (first here)"));
+        s.collapsed.report(p, un, |n| {
+            format!("{n} pattern codes are not CAMEO codes and were read as their parent code (first here)")
+        });
     }
 }
 
@@ -575,7 +601,8 @@ fn verb_tokens(spec: &str) -> Result<(Vec<PatternToken>, String), String> {
     let mut verb = String::new();
     for (i, p) in parts.iter().enumerate() {
         let p = p.trim_start_matches('+');
-        let word_ok = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_alphanumeric() || c == '\'' || c == '-' || c == '.');
+        let word_ok =
+            |w: &str| !w.is_empty() && w.chars().all(|c| c.is_alphanumeric() || c == '\'' || c == '-' || c == '.');
         if !word_ok(p) {
             return Err(format!("bad word {p:?} in verb {spec:?}"));
         }
@@ -813,7 +840,11 @@ ZORBLE
         assert!(got.iter().all(|(_, w, _)| *w), "{got:?}");
         assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), [3, 5, 6, 7, 10, 9]);
         assert!(got[0].2.contains("2 patterns have words before the verb"), "{}", got[0].2);
-        assert!(got[5].2.contains("1 generated patterns repeat an earlier one (1 of them with another code)"), "{}", got[5].2);
+        assert!(
+            got[5].2.contains("1 generated patterns repeat an earlier one (1 of them with another code)"),
+            "{}",
+            got[5].2
+        );
     }
 
     #[test]
@@ -849,7 +880,18 @@ FLIMFLAM {FLIMFLAMMED
             .collect();
         assert_eq!(
             got,
-            [(1, "syntax"), (4, "syntax"), (5, "code"), (6, "syntax"), (7, "syntax"), (8, "syntax"), (10, "syntax"), (12, "syntax"), (9, "syntax"), (11, "unreachable")]
+            [
+                (1, "syntax"),
+                (4, "syntax"),
+                (5, "code"),
+                (6, "syntax"),
+                (7, "syntax"),
+                (8, "syntax"),
+                (10, "syntax"),
+                (12, "syntax"),
+                (9, "syntax"),
+                (11, "unreachable")
+            ]
         );
         assert!(p.iter().all(|e| e.file == "t.verbs"));
         // 0721 is not a CAMEO code: read as its parent 072.
@@ -860,7 +902,15 @@ FLIMFLAM {FLIMFLAMMED
     fn synset_members_fold_into_alternatives() {
         let m = |w: &str, p: bool| (w.to_string(), p);
         let s = Synset {
-            members: vec![m("GIZMO", true), m("FIGHTER JET", true), m("HARRIER JET", true), m("ZX-16", true), m("ZX 22", true), m("TEAR GAS", false), m("WIDGETS", true)],
+            members: vec![
+                m("GIZMO", true),
+                m("FIGHTER JET", true),
+                m("HARRIER JET", true),
+                m("ZX-16", true),
+                m("ZX 22", true),
+                m("TEAR GAS", false),
+                m("WIDGETS", true),
+            ],
             plural: true,
         };
         let got: Vec<String> = synset_variants(&s).iter().map(|v| render(v)).collect();
