@@ -66,6 +66,9 @@ struct Coded {
     records: Vec<u8>,
     sentences: usize,
     events: usize,
+    /// How its bytes were decoded, when they were not UTF-8: said on
+    /// standard error, since the text coded is not the bytes given.
+    note: Option<String>,
 }
 
 /// Runs `f` for the document `id`; a panic (a bug in the coder) becomes
@@ -112,6 +115,9 @@ pub fn run(a: CodeArgs) -> anyhow::Result<ExitCode> {
             for r in &results {
                 match r {
                     Ok(c) => {
+                        if let Some(note) = &c.note {
+                            eprintln!("attache: note: {note}");
+                        }
                         stats.documents += 1;
                         stats.sentences += c.sentences;
                         stats.events += c.events;
@@ -181,11 +187,12 @@ fn read_and_code(
                         Pending::Line { file, line } => line.parse(&file)?,
                         Pending::Read(doc) => doc?,
                     };
+                    let note = doc.decoding.map(|how| format!("{}: {how}", doc.id));
                     let coded = guarded(&doc.id, || {
                         if format == OutputFormat::Jsonl {
                             let mut records = Vec::new();
                             let (sentences, events) = coder.code_jsonl(dicts, &doc, opts, &mut records);
-                            return Coded { records, sentences, events };
+                            return Coded { records, sentences, events, note };
                         }
                         events.clear();
                         let sentences = coder.code(dicts, &doc, opts, events);
@@ -193,7 +200,7 @@ fn read_and_code(
                         for e in events.iter() {
                             w.write(e).expect("writing to memory");
                         }
-                        Coded { records: w.into_inner(), sentences, events: events.len() }
+                        Coded { records: w.into_inner(), sentences, events: events.len(), note }
                     });
                     if coded.is_err() {
                         // Its buffers may be half-written: start afresh.

@@ -42,6 +42,9 @@ pub fn run(a: ParseArgs) -> anyhow::Result<ExitCode> {
     } else {
         ingest::from_bytes(&a.input, &bytes, format)?
     };
+    if let Some(how) = doc.decoding {
+        eprintln!("attache: note: {}: {how}", doc.id);
+    }
     let opts = a.coding.options()?;
     let analysis = pipeline::analyze(&dicts, &doc, &opts);
     let out = if a.json {

@@ -136,7 +136,12 @@ impl Ingester<'_> {
         let mut todo = Vec::with_capacity(batch.len());
         for d in batch.drain(..) {
             match d {
-                Ok(d) => todo.push(d),
+                Ok(d) => {
+                    if let Some(how) = d.decoding {
+                        self.bar.suspend(|| eprintln!("attache: note: {}: {how}", d.id));
+                    }
+                    todo.push(d)
+                }
                 Err(e) => {
                     self.failed += 1;
                     self.bar.suspend(|| eprintln!("attache: skipped {e}"));

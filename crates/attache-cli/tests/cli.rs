@@ -56,16 +56,17 @@ fn bad_documents_are_reported_and_the_batch_goes_on() {
         p.to_string_lossy().into_owned()
     };
     let good = w("good.txt", "Russia condemned Japan on Monday, January 14, 2019.".as_bytes());
-    let bad_utf8 = w("latin1.txt", b"Japan protested \xe9nergiquement.");
+    let latin1 = w("latin1.txt", b"Russia condemned Japan on Monday, January 14, 2019, \xe9nergiquement.");
     let empty = w("empty.txt", b"   \n\n");
     let binary = w("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR");
     let long = w("long.txt", format!("Russia condemned Japan.\n{}", "a".repeat(300_000)).as_bytes());
     let jsonl = w("records.jsonl", b"{\"id\": \"ok-1\", \"text\": \"Russia condemned Japan.\", \"date\": \"2019-01-14\"}\n{broken\n{\"id\": \"ok-2\", \"text\": \"China criticised Japan.\"}\n");
     let missing = dir.path().join("missing.txt").to_string_lossy().into_owned();
-    let out = bin().args(["code", &good, &bad_utf8, &empty, &binary, &long, &jsonl, &missing]).output().unwrap();
+    let out = bin().args(["code", &good, &latin1, &empty, &binary, &long, &jsonl, &missing]).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("latin1.txt at byte 16: invalid UTF-8"), "{stderr}");
+    // Not refused: decoded, and said so.
+    assert!(stderr.contains("latin1.txt: not UTF-8; read as windows-1252"), "{stderr}");
     assert!(stderr.contains("empty.txt: empty document"), "{stderr}");
     assert!(stderr.contains("image.txt at byte 8: binary data"), "{stderr}");
     assert!(stderr.contains("long.txt at byte 24: line of 300000 bytes"), "{stderr}");
@@ -73,6 +74,8 @@ fn bad_documents_are_reported_and_the_batch_goes_on() {
     assert!(stderr.contains("missing.txt: cannot read"), "{stderr}");
     let ids: Vec<String> = events(&out).iter().map(|e| e["id"].as_str().unwrap().to_string()).collect();
     assert!(ids.contains(&good), "{ids:?}");
+    let latin1_event = events(&out).into_iter().find(|e| e["id"] == latin1.as_str()).expect("latin1.txt coded");
+    assert!(latin1_event["sentence"].as_str().unwrap().ends_with("énergiquement."), "{latin1_event}");
     assert!(ids.contains(&"ok-1".to_string()) && ids.contains(&"ok-2".to_string()), "{ids:?}");
 }
 

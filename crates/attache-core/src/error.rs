@@ -65,8 +65,6 @@ impl InputError {
 pub enum InputErrorKind {
     #[error("cannot read: {0}")]
     Io(String),
-    #[error("invalid UTF-8")]
-    InvalidUtf8,
     #[error("binary data (byte {byte:#04x}), not text")]
     Binary { byte: u8 },
     #[error("empty document")]

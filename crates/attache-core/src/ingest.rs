@@ -1,16 +1,23 @@
 //! Ingest: bytes from files, stdin or JSONL records become [`Document`]s, or
 //! an [`InputError`] that names the document and the byte offset.
 //!
-//! Validation refuses what cannot be text (invalid UTF-8, binary data,
-//! empty documents, absurdly long lines) so that one bad file never stops a
-//! batch. HTML is reduced to its main text in [`crate::html`].
+//! Validation refuses what cannot be text (binary data, empty documents,
+//! absurdly long lines) so that one bad file never stops a batch. Text that
+//! is not UTF-8 is decoded, not refused ([`decode`]): a UTF-16 byte-order
+//! mark, an HTML page's declared charset, else windows-1252 for legacy
+//! single-byte text and U+FFFD for stray bytes in UTF-8; the document
+//! records which ([`Document::decoding`]). HTML is reduced to its main text
+//! in [`crate::html`].
 
+use std::borrow::Cow;
 use std::io::BufRead;
+
+use encoding_rs::Encoding;
 
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::document::{Document, Given, SourceFormat};
+use crate::document::{Decoding, Document, Given, SourceFormat};
 use crate::error::{InputError, InputErrorKind};
 
 /// Longest line accepted, in bytes. News paragraphs are a few KB; a line of
@@ -68,13 +75,62 @@ pub fn detect(name: &str, head: &[u8]) -> InputFormat {
     }
 }
 
-/// Checks that `bytes` are prose-shaped UTF-8 and returns the text.
-pub fn validate(doc: &str, bytes: &[u8]) -> Result<String, InputError> {
-    let long_line = check_bytes(doc, bytes)?;
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| InputError::new(doc, Some(e.valid_up_to()), InputErrorKind::InvalidUtf8))?;
-    check_text(doc, text, long_line)?;
-    Ok(text.to_string())
+/// Checks that `bytes` are prose-shaped and returns them as text, decoded
+/// ([`decode`]) when they are not UTF-8.
+pub fn validate(doc: &str, bytes: &[u8]) -> Result<(String, Option<Decoding>), InputError> {
+    let (text, decoding) = match Encoding::for_bom(bytes) {
+        // UTF-16 is full of NULs: check its text, not its bytes.
+        Some((enc, bom)) if enc != encoding_rs::UTF_8 => {
+            let text = enc.decode_without_bom_handling(&bytes[bom..]).0.into_owned();
+            let long_line = check_bytes(doc, text.as_bytes())?;
+            check_text(doc, &text, long_line)?;
+            return Ok((text, Some(Decoding::Bom(enc.name()))));
+        }
+        _ => {
+            let long_line = check_bytes(doc, bytes)?;
+            let (text, decoding) = decode(bytes, None);
+            check_text(doc, &text, long_line)?;
+            (text, decoding)
+        }
+    };
+    Ok((text.into_owned(), decoding))
+}
+
+/// The text of bytes that carry no UTF-16 byte-order mark: UTF-8 as it is;
+/// otherwise in the encoding the page declared; otherwise, when the bytes
+/// hold fewer well-formed multi-byte UTF-8 sequences than ill-formed ones,
+/// as windows-1252 (legacy Latin text: "d\xe9marche", "\x93quoted\x94"),
+/// else as UTF-8 with each ill-formed sequence replaced by U+FFFD (a
+/// truncated or spliced UTF-8 file).
+pub fn decode<'a>(bytes: &'a [u8], declared: Option<&'static Encoding>) -> (Cow<'a, str>, Option<Decoding>) {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return (Cow::Borrowed(text), None);
+    }
+    if let Some(enc) = declared.filter(|e| *e != encoding_rs::UTF_8) {
+        return (enc.decode_without_bom_handling(bytes).0, Some(Decoding::Declared(enc.name())));
+    }
+    let (mut multibyte, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        multibyte += chunk.valid().bytes().filter(|b| b & 0xc0 == 0xc0).count();
+        invalid += usize::from(!chunk.invalid().is_empty());
+    }
+    if multibyte >= invalid {
+        (String::from_utf8_lossy(bytes), Some(Decoding::Repaired(invalid)))
+    } else {
+        (encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0, Some(Decoding::Legacy))
+    }
+}
+
+/// The encoding an HTML page declares in its first 1,024 bytes
+/// (`<meta charset="…">` or `content="text/html; charset=…"`), if any and
+/// if known.
+pub fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(1024)];
+    let at = head.windows(8).position(|w| w.eq_ignore_ascii_case(b"charset="))?;
+    let rest = &head[at + 8..];
+    let rest = rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")).unwrap_or(rest);
+    let end = rest.iter().position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':' | b'.')))?;
+    Encoding::for_label(&rest[..end])
 }
 
 /// [`validate`] for text that is a `String` already (a JSON record's):
@@ -164,19 +220,32 @@ pub fn from_bytes(name: &str, bytes: &[u8], format: InputFormat) -> Result<Docum
             if let Some(p) = bytes.iter().position(|&b| b == 0) {
                 return Err(InputError::new(name, Some(p), InputErrorKind::Binary { byte: 0 }));
             }
-            let raw = match std::str::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(e) => return Err(InputError::new(name, Some(e.valid_up_to()), InputErrorKind::InvalidUtf8)),
+            let (raw, decoding) = match Encoding::for_bom(bytes) {
+                Some((enc, bom)) if enc != encoding_rs::UTF_8 => {
+                    (enc.decode_without_bom_handling(&bytes[bom..]).0, Some(Decoding::Bom(enc.name())))
+                }
+                _ => {
+                    if let Some(p) = bytes.iter().position(|&b| b == 0) {
+                        return Err(InputError::new(name, Some(p), InputErrorKind::Binary { byte: 0 }));
+                    }
+                    decode(bytes, declared_charset(bytes))
+                }
             };
-            let page = crate::html::extract(raw);
-            let text = validate(name, page.text.as_bytes())?;
+            let page = crate::html::extract(&raw);
+            let (text, _) = validate(name, page.text.as_bytes())?;
             let mut d = Document::new(name, text);
             d.format = SourceFormat::Html;
             d.given.title = page.title;
             d.given.date = page.date;
+            d.decoding = decoding;
             Ok(d)
         }
-        _ => Ok(Document::new(name, validate(name, bytes)?)),
+        _ => {
+            let (text, decoding) = validate(name, bytes)?;
+            let mut d = Document::new(name, text);
+            d.decoding = decoding;
+            Ok(d)
+        }
     }
 }
 
@@ -222,6 +291,7 @@ pub fn from_json_line(file: &str, line_no: usize, line: &str, file_offset: usize
         id,
         text,
         format: SourceFormat::Jsonl,
+        decoding: None,
         given: Given {
             date,
             title: rec.title,
@@ -248,14 +318,17 @@ pub struct JsonlLine {
     pub line_no: usize,
     /// Byte offset of the line in the file.
     pub offset: usize,
-    /// The line, valid UTF-8, line break included.
+    /// The line, line break included, decoded when it was not UTF-8.
     pub text: String,
+    pub decoding: Option<Decoding>,
 }
 
 impl JsonlLine {
     /// The record of this line of `file`.
     pub fn parse(&self, file: &str) -> Result<Document, InputError> {
-        from_json_line(file, self.line_no, self.text.trim(), self.offset)
+        let mut doc = from_json_line(file, self.line_no, self.text.trim(), self.offset)?;
+        doc.decoding = self.decoding;
+        Ok(doc)
     }
 }
 
@@ -273,7 +346,7 @@ impl<R: BufRead> JsonlReader<R> {
         self.offset
     }
 
-    /// The next non-blank line, checked for size and UTF-8 but not parsed.
+    /// The next non-blank line, checked for size and decoded, not parsed.
     pub fn next_line(&mut self) -> Option<Result<JsonlLine, InputError>> {
         loop {
             let mut buf = Vec::new();
@@ -302,20 +375,19 @@ impl<R: BufRead> JsonlReader<R> {
                     InputErrorKind::TooLarge { len: buf.len() + sink.len(), limit: MAX_DOCUMENT },
                 )));
             }
-            let text = match String::from_utf8(buf) {
-                Ok(l) => l,
+            // A line that is not UTF-8 is decoded on its own (JSON's own
+            // characters are ASCII in every encoding [`decode`] picks).
+            let (text, decoding) = match String::from_utf8(buf) {
+                Ok(l) => (l, None),
                 Err(e) => {
-                    return Some(Err(InputError::new(
-                        here(),
-                        Some(start + e.utf8_error().valid_up_to()),
-                        InputErrorKind::InvalidUtf8,
-                    )))
+                    let (text, decoding) = decode(e.as_bytes(), None);
+                    (text.into_owned(), decoding)
                 }
             };
             if text.trim().is_empty() {
                 continue;
             }
-            return Some(Ok(JsonlLine { line_no: self.line_no, offset: start, text }));
+            return Some(Ok(JsonlLine { line_no: self.line_no, offset: start, text, decoding }));
         }
     }
 }
@@ -335,9 +407,6 @@ mod tests {
 
     #[test]
     fn bad_inputs_name_the_offset() {
-        let e = validate("a.txt", b"Fine text \xff\xfe then junk").unwrap_err();
-        assert_eq!((e.offset, e.kind.clone()), (Some(10), InputErrorKind::InvalidUtf8));
-        assert_eq!(e.to_string(), "a.txt at byte 10: invalid UTF-8");
         let e = validate("b.bin", b"PK\x03\x04\x00\x00").unwrap_err();
         assert!(matches!(e.kind, InputErrorKind::Binary { byte: 0 }));
         assert_eq!(e.offset, Some(4));
@@ -389,16 +458,17 @@ mod tests {
             ("sparse controls", sparse.clone().into_bytes(), None),
             ("eight controls", eight.clone().into_bytes(), None),
             (
-                "bad UTF-8 before a long line",
+                "not UTF-8, then a long line",
                 [b"\xff\n".as_slice(), over.as_bytes()].concat(),
-                Some((Some(0), InputErrorKind::InvalidUtf8)),
+                Some((Some(2), InputErrorKind::LineTooLong { len: MAX_LINE + 1, limit: MAX_LINE })),
             ),
+            ("not UTF-8, then NUL", b"d\xe9marche\n\0".to_vec(), Some((Some(9), InputErrorKind::Binary { byte: 0 }))),
             ("blank with a BOM", "\u{feff} \n".as_bytes().to_vec(), Some((None, InputErrorKind::Empty))),
         ];
         for (name, bytes, want) in cases {
             let got = validate(name, &bytes).map_err(|e| (e.offset, e.kind));
             match &want {
-                None => assert_eq!(got.as_deref().ok().map(str::as_bytes), Some(bytes.as_slice()), "{name}"),
+                None => assert_eq!(got.ok().map(|(t, d)| (t.into_bytes(), d)), Some((bytes.clone(), None)), "{name}"),
                 Some(w) => assert_eq!(got.as_ref().err(), Some(w), "{name}"),
             }
             if let Ok(text) = String::from_utf8(bytes.clone()) {
@@ -406,6 +476,97 @@ mod tests {
                 assert_eq!(owned.err(), want, "{name} as a String");
             }
         }
+    }
+
+    /// Bytes that are not UTF-8 are decoded, and the document says how.
+    #[test]
+    fn encodings_are_decoded_and_named() {
+        let utf16 = |text: &str, le: bool| {
+            let mut b = if le { vec![0xff, 0xfe] } else { vec![0xfe, 0xff] };
+            for u in text.encode_utf16() {
+                b.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
+            }
+            b
+        };
+        let cases: Vec<(&str, Vec<u8>, &str, Option<Decoding>)> = vec![
+            ("UTF-8", "Zürich protested.".into(), "Zürich protested.", None),
+            ("UTF-8 with its BOM, kept", "\u{feff}Japan protested.".into(), "\u{feff}Japan protested.", None),
+            (
+                "ISO-8859-1",
+                b"France protested the d\xe9marche.".to_vec(),
+                "France protested the démarche.",
+                Some(Decoding::Legacy),
+            ),
+            (
+                "windows-1252 quotes and dash",
+                b"\x93Unacceptable,\x94 Lavrov said \x96 twice.".to_vec(),
+                "“Unacceptable,” Lavrov said – twice.",
+                Some(Decoding::Legacy),
+            ),
+            (
+                "UTF-8 with a stray byte",
+                b"Z\xc3\xbcrich and M\xc3\xbcnchen \xff agreed.".to_vec(),
+                "Zürich and München \u{fffd} agreed.",
+                Some(Decoding::Repaired(1)),
+            ),
+            (
+                "UTF-8 cut inside its last letter",
+                b"Caf\xc3\xa9 owners protested \xc3".to_vec(),
+                "Café owners protested \u{fffd}",
+                Some(Decoding::Repaired(1)),
+            ),
+            (
+                "UTF-16LE",
+                utf16("Japan protested to Россия.", true),
+                "Japan protested to Россия.",
+                Some(Decoding::Bom("UTF-16LE")),
+            ),
+            ("UTF-16BE", utf16("Japan protested.", false), "Japan protested.", Some(Decoding::Bom("UTF-16BE"))),
+        ];
+        for (name, bytes, text, decoding) in cases {
+            assert_eq!(validate(name, &bytes).unwrap(), (text.to_string(), decoding), "{name}");
+            let doc = from_bytes(name, &bytes, InputFormat::Text).unwrap();
+            assert_eq!((doc.text.as_str(), doc.decoding), (text, decoding), "{name}: from_bytes");
+        }
+        // A UTF-16 file is checked as text: blank is still empty.
+        assert_eq!(validate("blank", &utf16(" \n", true)).unwrap_err().kind, InputErrorKind::Empty);
+        assert_eq!(Decoding::Legacy.to_string(), "not UTF-8; read as windows-1252");
+        assert_eq!(Decoding::Repaired(2).to_string(), "2 invalid UTF-8 sequences replaced by U+FFFD");
+    }
+
+    #[test]
+    fn html_pages_are_read_in_their_declared_charset() {
+        let page = |meta: &str, body: &[u8]| {
+            let mut b = format!("<html><head>{meta}<title>T</title></head><body><p>").into_bytes();
+            b.extend_from_slice(body);
+            b.extend_from_slice(b" protested on Monday.</p></body></html>");
+            b
+        };
+        // "Лавров" in windows-1251, then in KOI8-R.
+        let cp1251 = b"\xcb\xe0\xe2\xf0\xee\xe2";
+        let cases: Vec<(&str, Vec<u8>, Option<Decoding>)> = vec![
+            ("windows-1251", page("<meta charset=\"windows-1251\">", cp1251), Some(Decoding::Declared("windows-1251"))),
+            (
+                "KOI8-R, http-equiv",
+                page(
+                    "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=koi8-r\">",
+                    b"\xec\xc1\xd7\xd2\xcf\xd7",
+                ),
+                Some(Decoding::Declared("KOI8-R")),
+            ),
+            ("UTF-8 though it says ISO-8859-1", page("<meta charset='iso-8859-1'>", "Лавров".as_bytes()), None),
+            ("no charset", page("", "Лавров".as_bytes()), None),
+        ];
+        for (name, bytes, decoding) in cases {
+            let doc = from_bytes("p.html", &bytes, InputFormat::Html).unwrap();
+            assert_eq!((doc.text.trim(), doc.decoding), ("Лавров protested on Monday.", decoding), "{name}");
+        }
+        // An unknown label falls back to the bytes: here legacy Latin.
+        let doc = from_bytes("p.html", &page("<meta charset=bogus>", b"Fran\xe7ois"), InputFormat::Html).unwrap();
+        assert_eq!((doc.text.trim(), doc.decoding), ("François protested on Monday.", Some(Decoding::Legacy)));
+        assert_eq!(declared_charset(b"<meta charset=\"UTF-8\">"), Some(encoding_rs::UTF_8));
+        assert_eq!(declared_charset(b"<META CHARSET=ISO-8859-1>"), Some(encoding_rs::WINDOWS_1252));
+        assert_eq!(declared_charset(b"<p>charset=</p>"), None);
     }
 
     #[test]
@@ -424,6 +585,17 @@ mod tests {
         assert_eq!(out[2].as_ref().unwrap_err().doc, "7");
         assert_eq!(out[3].as_ref().unwrap_err().kind, InputErrorKind::MissingField("text"));
         assert!(matches!(out[4].as_ref().unwrap_err().kind, InputErrorKind::BadDate(_)));
+    }
+
+    #[test]
+    fn a_jsonl_line_that_is_not_utf8_is_decoded_on_its_own() {
+        let input = b"{\"id\": \"a\", \"text\": \"France protested the d\xe9marche.\"}\n{\"id\": \"b\", \"text\": \"Z\xc3\xbcrich agreed.\"}\n";
+        let docs: Vec<Document> = JsonlReader::new("in.jsonl", &input[..]).map(Result::unwrap).collect();
+        assert_eq!(
+            (docs[0].text.as_str(), docs[0].decoding),
+            ("France protested the démarche.", Some(Decoding::Legacy))
+        );
+        assert_eq!((docs[1].text.as_str(), docs[1].decoding), ("Zürich agreed.", None));
     }
 
     #[test]

@@ -447,6 +447,8 @@ impl Store {
                         speaker: r.get(8)?,
                         speaker_code: r.get(9)?,
                     },
+                    // Stored text is the decoded text.
+                    decoding: None,
                 },
             })
         })?;
