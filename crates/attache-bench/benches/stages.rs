@@ -123,7 +123,7 @@ fn stages(c: &mut Criterion) {
         let (mut nm, mut nn) = (0, 0);
         for s in &sents {
             let d = &docs[s.doc];
-            let ctx = ActorContext { date: d.given.date, speaker_code: None, named_people: &[] };
+            let ctx = ActorContext { date: d.given.date, speaker_code: None, named_people: &[], place_country: None };
             Normalized::build(&dicts.words, &d.text, &s.tokens, norm);
             find_mentions(&dicts, &d.text, &s.tokens, norm, &ctx, mentions);
             chunk(&d.text, &s.tokens, norm, mentions, &ctx, nps);

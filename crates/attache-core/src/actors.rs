@@ -137,6 +137,10 @@ pub struct ActorNp {
     pub place: bool,
     /// A city or region of `places.txt` ("Kherson"), wherever it stands.
     pub locality: bool,
+    /// A role whose country is where the sentence happens, not in its
+    /// words ("police" in "police arrested … in Dhaka").
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub placed: bool,
     /// Indices into the sentence's mentions.
     pub mentions: Range<usize>,
 }
@@ -148,6 +152,9 @@ pub struct ActorContext<'a> {
     pub speaker_code: Option<&'a str>,
     /// People already named in the document (for surnames alone).
     pub named_people: &'a [u32],
+    /// The country of the document's dateline ("DHAKA, May 1 (Reuters) -"),
+    /// where a sentence that names no place happens.
+    pub place_country: Option<&'a str>,
 }
 
 /// Word classes (their bits set in the word table, see
@@ -540,7 +547,22 @@ pub fn chunk(
         out.push(resolve(doc, tokens, norm, &mentions[start_m..j], start_m..j, start_tok..end_tok, ctx));
         i = j;
     }
+    let country = match country_of_places(out) {
+        // A dateline is often abroad ("VILNIUS - Belarus freed …"): only
+        // a sentence that names no other country happens in its country.
+        Places::None => ctx
+            .place_country
+            .filter(|c| {
+                out.iter().all(|np| np.country.as_deref().is_none_or(|o| o == *c || crate::dict::is_igo_prefix(o)))
+            })
+            .map(Code::from),
+        Places::One(c) => Some(c),
+        Places::Many => None,
+    };
     locate_roles(norm, out);
+    if let Some(c) = country {
+        roles_where_they_act(norm, c, out);
+    }
     place_ethnic_groups(norm, out);
     // "around Kharkiv and Kyiv": the places of a list after a preposition
     // are all places.
@@ -621,6 +643,59 @@ fn locate_roles(norm: &Normalized, out: &mut Vec<ActorNp>) {
     }
 }
 
+/// Where a sentence's places are ("in Dhaka", "outside the parliament in
+/// Tbilisi").
+enum Places {
+    None,
+    /// All in one country.
+    One(Code),
+    /// In several, or somewhere with no country.
+    Many,
+}
+
+fn country_of_places(out: &[ActorNp]) -> Places {
+    let mut country: Option<&str> = None;
+    for np in out.iter().filter(|np| np.place || np.locality) {
+        match (country, np.country.as_deref().filter(|c| c.len() == 3 && !crate::dict::is_igo_prefix(c))) {
+            (_, None) => return Places::Many,
+            (None, Some(c)) => country = Some(c),
+            (Some(a), Some(c)) if a != c => return Places::Many,
+            _ => {}
+        }
+    }
+    country.map_or(Places::None, |c| Places::One(Code::from(c)))
+}
+
+/// "Police arrested dozens of opposition supporters in Dhaka": a local
+/// role with no country of its own, in a sentence whose places are all in
+/// one country (or, naming none, under a dateline), is that country's (the
+/// rule of [`locate_roles`], read over the sentence). Not troops, who are often abroad ("soldiers raided a
+/// village in the West Bank"), nor officials who travel ("the two
+/// presidents met in San Francisco"), nor anyone's "our colleagues".
+fn roles_where_they_act(norm: &Normalized, c: Code, out: &mut [ActorNp]) {
+    let ours = |np: &ActorNp| {
+        (np.tokens.start.saturating_sub(2)..np.tokens.start).any(|k| FIRST_PERSON_POSSESSIVE.of(norm.words[k].class))
+    };
+    // Of the government, its institutions: "the two presidents met in San
+    // Francisco" are anyone's.
+    let institution = |np: &ActorNp| {
+        np.tokens.clone().any(|t| {
+            matches!(
+                norm.token(t),
+                "government" | "authorities" | "administration" | "regime" | "junta" | "ministry" | "cabinet"
+            )
+        })
+    };
+    for np in out.iter_mut().filter(|np| np.code.is_none() && !np.first_person && !ours(np)) {
+        let local = |r: &&str| *r != "MIL" && LOCAL_ROLES.contains(r) && (*r != "GOV" || institution(np));
+        if let Some(role) = np.role.as_deref().filter(local) {
+            np.code = Some(format_compact!("{c}{role}"));
+            np.country = Some(c.clone());
+            np.placed = true;
+        }
+    }
+}
+
 fn resolve(
     _doc: &str,
     _tokens: &[Token],
@@ -642,6 +717,7 @@ fn resolve(
         first_person: false,
         place: false,
         locality: false,
+        placed: false,
         mentions: idx,
     };
     if let Some(MentionKind::Person { code, country, .. }) =

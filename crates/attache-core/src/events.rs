@@ -1438,11 +1438,12 @@ pub fn code_sentence(
                 }
             }
             if targets.is_empty() {
-                // "the government", "the police" alone: the source's own country's.
+                // "the government", "the police" alone: the source's own
+                // country's (or the country where it happens).
                 let country = sources[0].code.get(..3).filter(|_| !crate::dict::is_igo_prefix(&sources[0].code));
                 if let Some(c) = country {
                     let bare = input.nps.iter().find(|np| {
-                        np.code.is_none()
+                        (np.code.is_none() || np.placed)
                             && np.role.as_deref().is_some_and(|r| INSTITUTIONS.contains(&r))
                             && np.tokens.start > m.head && np.tokens.start < next_verb && clause[np.tokens.start] == m.clause
                             // "surrendered following a government offensive": a
@@ -1450,7 +1451,10 @@ pub fn code_sentence(
                             && !["following", "after", "during", "despite", "amid", "before"].iter().any(|w| preceded_by(norm, np.tokens.start, w).is_some())
                     });
                     if let Some(np) = bare {
-                        let code = format_compact!("{c}{}", np.role.as_deref().unwrap_or(""));
+                        let code = match &np.code {
+                            Some(placed) => placed.clone(),
+                            None => format_compact!("{c}{}", np.role.as_deref().unwrap_or("")),
+                        };
                         if sources.iter().all(|s| distinct(&s.code, &code)) {
                             targets.push(Party { code, tokens: Some(np.tokens.clone()), via: "bare-role" });
                         }

@@ -78,7 +78,7 @@ struct LabelResolver<'a> {
 
 impl ResolveSpeaker for LabelResolver<'_> {
     fn speaker_code(&self, label: &str) -> Option<String> {
-        let ctx = ActorContext { date: self.date, speaker_code: None, named_people: &[] };
+        let ctx = ActorContext { date: self.date, speaker_code: None, named_people: &[], place_country: None };
         let (mentions, nps) = actors_of(self.dicts, label, &ctx);
         if let Some(np) = nps.iter().find(|np| np.code.is_some() && !np.first_person) {
             return np.code.as_deref().map(str::to_string);
@@ -121,6 +121,8 @@ struct Prepared {
     main_speaker: Option<(String, Option<String>)>,
     counterpart: Option<Code>,
     turns: Vec<Turn>,
+    /// The country of the dateline's place.
+    place_country: Option<Code>,
 }
 
 /// Working buffers of the sentence stages, kept from one sentence and one
@@ -212,7 +214,7 @@ fn prepare(dicts: &Dictionaries, doc: &Document, opts: &Options, s: &mut Scratch
     // Participants: the main speaker and the counterpart from the headline.
     let mut main_speaker: Option<(String, Option<String>)> = None;
     let mut counterpart = None;
-    let base_ctx = ActorContext { date, speaker_code: None, named_people: &[] };
+    let base_ctx = ActorContext { date, speaker_code: None, named_people: &[], place_country: None };
     if let Some(h) = &tm.headline {
         let head = &text[h.clone()];
         let lower = head.to_lowercase();
@@ -274,7 +276,16 @@ fn prepare(dicts: &Dictionaries, doc: &Document, opts: &Options, s: &mut Scratch
             sentence_ranges.push((r.clone(), turn));
         }
     }
-    Prepared { date, date_from, meta: tm, dropped, main_speaker, counterpart, turns }
+    // "DHAKA, May 1 (Reuters) -": the country a sentence that names no
+    // place happens in. Only a wire dateline's: a transcript's place
+    // ("Moscow, January 14") is where the speakers met.
+    let place_country = tm
+        .dateline
+        .as_ref()
+        .and(tm.place.as_deref())
+        .and_then(|p| actors_of(dicts, p, &base_ctx).1.into_iter().find_map(|np| np.country))
+        .filter(|c| c.len() == 3 && !crate::dict::is_igo_prefix(c));
+    Prepared { date, date_from, meta: tm, dropped, main_speaker, counterpart, turns, place_country }
 }
 
 /// Sentences coded stage by stage: normalising, mentions, actor phrases,
@@ -297,6 +308,7 @@ fn code_sentences(
     let text = doc.text.as_str();
     let Scratch { tokens, sentences: sentence_ranges, norms, mentions, nps, verbs, events, work, named_people, .. } = s;
     let (date, tm, turns, main_speaker, counterpart) = (p.date, &p.meta, &p.turns, &p.main_speaker, &p.counterpart);
+    let place_country = &p.place_country;
     // Who speaks a sentence of a turn (or of none), before attribution.
     let speaker_of = |turn: Option<usize>| -> (Option<&str>, Option<&str>) {
         match turn.map(|i| &turns[i]) {
@@ -327,7 +339,12 @@ fn code_sentences(
         for (j, (tr, turn)) in batch.iter().enumerate() {
             named_before.push(named_people.len());
             let toks = &tokens[tr.clone()];
-            let ctx = ActorContext { date, speaker_code: speaker_of(*turn).1, named_people: named_people.as_slice() };
+            let ctx = ActorContext {
+                date,
+                speaker_code: speaker_of(*turn).1,
+                named_people: named_people.as_slice(),
+                place_country: place_country.as_deref(),
+            };
             find_mentions(dicts, text, toks, &norms[j], &ctx, &mut mentions[j]);
             for m in mentions[j].iter() {
                 if let Some(p) = m.person {
@@ -342,6 +359,7 @@ fn code_sentences(
                 date,
                 speaker_code: speaker_of(*turn).1,
                 named_people: &named_people[..named_before[j]],
+                place_country: place_country.as_deref(),
             };
             chunk(text, &tokens[tr.clone()], &norms[j], &mentions[j], &ctx, &mut nps[j]);
         }
