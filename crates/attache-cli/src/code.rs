@@ -4,7 +4,7 @@
 //! per worker) and written in input order.
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -12,18 +12,21 @@ use std::time::Instant;
 
 use anyhow::Context;
 use attache_core::document::Document;
-use attache_core::ingest::{self, InputFormat, JsonlLine, JsonlReader};
+use attache_core::ingest::{InputFormat, JsonlLine, JsonlReader};
 use attache_core::output::{EventWriter, OutputFormat};
 use attache_core::pipeline::Coder;
 use attache_core::InputError;
 use clap::Args;
 use rayon::prelude::*;
 
-use crate::DictArgs;
+use crate::{inputs, DictArgs};
 
 #[derive(Args)]
 pub struct CodeArgs {
-    /// Files to code; `-` reads standard input.
+    /// Files or directories to code; `-` reads standard input. A directory
+    /// stands for every file below it, depth-first in name order; names
+    /// starting with `.` (.git, .DS_Store) are passed over. Gzip-compressed
+    /// inputs (.gz) are decompressed.
     #[arg(required = true, value_name = "FILE")]
     pub inputs: Vec<String>,
     /// auto (by extension and content), text, html or jsonl.
@@ -212,30 +215,18 @@ fn read_and_code(
             .collect();
         to_writer.send(results).map_err(|_| anyhow::anyhow!("the output closed"))
     };
-    for input in &a.inputs {
-        let name = if input == "-" { "-".to_string() } else { input.clone() };
-        let mut reader: Box<dyn std::io::BufRead> = if input == "-" {
-            Box::new(BufReader::new(std::io::stdin().lock()))
-        } else {
-            match File::open(input) {
-                Ok(f) => Box::new(BufReader::with_capacity(1 << 16, f)),
-                Err(e) => {
-                    stats.failed += 1;
-                    eprintln!("attache: skipped {input}: cannot read: {e}");
-                    continue;
-                }
+    for input in inputs::open(&a.inputs, a.input_format) {
+        let input = match input {
+            Ok(input) => input,
+            Err(e) => {
+                stats.failed += 1;
+                eprintln!("attache: skipped {e}");
+                continue;
             }
         };
-        let format = match a.input_format {
-            InputFormat::Auto => {
-                let head = reader.fill_buf().map(|b| b.to_vec()).unwrap_or_default();
-                ingest::detect(&name, &head)
-            }
-            f => f,
-        };
-        if format == InputFormat::Jsonl {
-            let mut lines = JsonlReader::new(name.clone(), reader);
-            let file: Arc<str> = Arc::from(name.as_str());
+        if input.format == InputFormat::Jsonl {
+            let mut lines = JsonlReader::new(input.name, input.reader);
+            let file: Arc<str> = Arc::from(lines.file());
             while let Some(line) = lines.next_line() {
                 batch_bytes += line.as_ref().map(|l| l.text.len()).unwrap_or(0);
                 batch.push(match line {
@@ -249,13 +240,9 @@ fn read_and_code(
             }
             stats.bytes += lines.bytes_read();
         } else {
-            let mut bytes = Vec::new();
-            let doc = match reader.take((ingest::MAX_DOCUMENT + 1) as u64).read_to_end(&mut bytes) {
-                Ok(_) => ingest::from_bytes(&name, &bytes, format),
-                Err(e) => Err(InputError::new(&name, None, attache_core::error::InputErrorKind::Io(e.to_string()))),
-            };
-            stats.bytes += bytes.len();
-            batch_bytes += bytes.len();
+            let (doc, bytes) = input.read_document();
+            stats.bytes += bytes;
+            batch_bytes += bytes;
             batch.push(Pending::Read(doc));
             if batch.len() >= BATCH_DOCS || batch_bytes >= BATCH_BYTES {
                 flush(&mut batch)?;

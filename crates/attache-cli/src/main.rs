@@ -4,6 +4,7 @@
 mod code;
 mod dictcmd;
 mod eval;
+mod inputs;
 mod parse;
 mod store;
 

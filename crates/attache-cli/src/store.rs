@@ -1,16 +1,14 @@
 //! The event-store commands: `ingest`, `recode`, `query`, `diff`, `runs`
 //! and `serve`. Flags in, `attache-store` / `attache-server` calls out.
 
-use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use attache_core::document::Document;
-use attache_core::error::InputErrorKind;
-use attache_core::ingest::{self, InputFormat, JsonlReader};
+use attache_core::ingest::{InputFormat, JsonlReader};
 use attache_core::output::{EventWriter, OutputFormat};
 use attache_core::pipeline::Options;
 use attache_core::InputError;
@@ -22,7 +20,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::DictArgs;
+use crate::{inputs, DictArgs};
 
 #[derive(Subcommand)]
 pub enum StoreCommand {
@@ -90,7 +88,10 @@ fn progress(len: Option<u64>, what: &str) -> ProgressBar {
 
 #[derive(Args)]
 pub struct IngestArgs {
-    /// Files to code; `-` reads standard input.
+    /// Files or directories to code; `-` reads standard input. A directory
+    /// stands for every file below it, depth-first in name order; names
+    /// starting with `.` (.git, .DS_Store) are passed over. Gzip-compressed
+    /// inputs (.gz) are decompressed.
     #[arg(required = true, value_name = "FILE")]
     pub inputs: Vec<String>,
     #[command(flatten)]
@@ -216,9 +217,13 @@ fn ingest(a: IngestArgs) -> anyhow::Result<ExitCode> {
     let opts = Options { date: a.date.as_deref().map(crate::parse_date).transpose()?, ..Options::default() };
     let mut store = Store::open(&a.db.db).with_context(|| format!("opening {}", a.db.db.display()))?;
     let run = store.run_for(&RunConfig::new(&dicts, &opts))?;
-    // Progress in bytes of input: known for files, not for stdin.
-    let total: Option<u64> =
-        a.inputs.iter().map(|p| if p == "-" { None } else { std::fs::metadata(p).ok().map(|m| m.len()) }).sum();
+    // Progress in bytes of input: known for plain files, not for stdin, a
+    // directory (not walked twice) or a compressed file.
+    let total: Option<u64> = if inputs::any_directory(&a.inputs) {
+        None
+    } else {
+        a.inputs.iter().map(|p| if p == "-" { None } else { inputs::plain_size(p) }).sum()
+    };
     let bar = if a.quiet { ProgressBar::hidden() } else { progress(total, "reading") };
     // A large load into a small store builds the dyad index once at the end
     // instead of inserting into it event by event.
@@ -226,35 +231,12 @@ fn ingest(a: IngestArgs) -> anyhow::Result<ExitCode> {
     let mut ing = Ingester { store, run, dicts: &dicts, opts, stats: WriteStats::default(), failed: 0, bar };
     let mut batch: Vec<Result<Document, InputError>> = Vec::new();
     let mut batch_bytes = 0;
-    for input in &a.inputs {
-        let mut reader: Box<dyn BufRead> = if input == "-" {
-            Box::new(BufReader::new(std::io::stdin().lock()))
-        } else {
-            match File::open(input) {
-                Ok(f) => Box::new(BufReader::with_capacity(1 << 16, f)),
-                Err(e) => {
-                    ing.failed += 1;
-                    ing.bar.suspend(|| eprintln!("attache: skipped {input}: cannot read: {e}"));
-                    continue;
-                }
-            }
-        };
-        let format = match a.input_format {
-            InputFormat::Auto => {
-                let head = reader.fill_buf().map(|b| b.to_vec()).unwrap_or_default();
-                ingest::detect(input, &head)
-            }
-            f => f,
-        };
-        let docs: Box<dyn Iterator<Item = Result<Document, InputError>>> = if format == InputFormat::Jsonl {
-            Box::new(JsonlReader::new(input.clone(), reader))
-        } else {
-            let mut bytes = Vec::new();
-            let doc = match reader.take((ingest::MAX_DOCUMENT + 1) as u64).read_to_end(&mut bytes) {
-                Ok(_) => ingest::from_bytes(input, &bytes, format),
-                Err(e) => Err(InputError::new(input, None, InputErrorKind::Io(e.to_string()))),
-            };
-            Box::new(std::iter::once(doc))
+    for input in inputs::open(&a.inputs, a.input_format) {
+        let docs: Box<dyn Iterator<Item = Result<Document, InputError>>> = match input {
+            Ok(input) if input.format == InputFormat::Jsonl => Box::new(JsonlReader::new(input.name, input.reader)),
+            Ok(input) => Box::new(std::iter::once(input.read_document().0)),
+            // Reported and counted with the documents that fail.
+            Err(e) => Box::new(std::iter::once(Err(e))),
         };
         for d in docs {
             batch_bytes += d.as_ref().map(|d| d.text.len()).unwrap_or(0);

@@ -309,6 +309,9 @@ pub struct JsonlReader<R> {
     file: String,
     line_no: usize,
     offset: usize,
+    /// Set after an I/O error: the reader is not read again (a failing
+    /// stream, a corrupt compressed one, may fail the same way forever).
+    failed: bool,
 }
 
 /// One record line as read, before its JSON is parsed (which
@@ -334,7 +337,7 @@ impl JsonlLine {
 
 impl<R: BufRead> JsonlReader<R> {
     pub fn new(file: impl Into<String>, reader: R) -> Self {
-        JsonlReader { reader, file: file.into(), line_no: 0, offset: 0 }
+        JsonlReader { reader, file: file.into(), line_no: 0, offset: 0, failed: false }
     }
 
     pub fn file(&self) -> &str {
@@ -347,7 +350,12 @@ impl<R: BufRead> JsonlReader<R> {
     }
 
     /// The next non-blank line, checked for size and decoded, not parsed.
+    /// An I/O error is returned once, named by the line being read, and
+    /// ends the input.
     pub fn next_line(&mut self) -> Option<Result<JsonlLine, InputError>> {
+        if self.failed {
+            return None;
+        }
         loop {
             let mut buf = Vec::new();
             let start = self.offset;
@@ -358,7 +366,9 @@ impl<R: BufRead> JsonlReader<R> {
                 Ok(0) => return None,
                 Ok(n) => n,
                 Err(e) => {
-                    return Some(Err(InputError::new(&self.file, Some(start), InputErrorKind::Io(e.to_string()))))
+                    self.failed = true;
+                    let here = format!("{}:{}", self.file, self.line_no + 1);
+                    return Some(Err(InputError::new(here, Some(start), InputErrorKind::Io(e.to_string()))));
                 }
             };
             self.offset += n;
@@ -585,6 +595,46 @@ mod tests {
         assert_eq!(out[2].as_ref().unwrap_err().doc, "7");
         assert_eq!(out[3].as_ref().unwrap_err().kind, InputErrorKind::MissingField("text"));
         assert!(matches!(out[4].as_ref().unwrap_err().kind, InputErrorKind::BadDate(_)));
+    }
+
+    /// Gives `good`, then fails on every read after it.
+    struct Failing {
+        good: &'static [u8],
+        reads_after: usize,
+    }
+
+    impl std::io::Read for Failing {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if !self.good.is_empty() {
+                let n = self.good.len().min(buf.len());
+                buf[..n].copy_from_slice(&self.good[..n]);
+                self.good = &self.good[n..];
+                return Ok(n);
+            }
+            self.reads_after += 1;
+            Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "corrupt deflate stream"))
+        }
+    }
+
+    #[test]
+    fn an_io_error_is_reported_once_and_ends_the_input() {
+        let mut failing =
+            Failing { good: b"{\"id\": \"r1\", \"text\": \"Japan protested.\"}\n\n{\"id\": \"r2\"", reads_after: 0 };
+        let mut lines = JsonlReader::new("in.jsonl.gz", std::io::BufReader::with_capacity(8, &mut failing));
+        assert_eq!(lines.next_line().unwrap().unwrap().line_no, 1);
+        let e = lines.next_line().unwrap().unwrap_err();
+        // Line 2 was blank; line 3 was being read when the stream failed.
+        assert_eq!(e.to_string(), "in.jsonl.gz:3 at byte 42: cannot read: corrupt deflate stream");
+        assert!(lines.next_line().is_none());
+        assert!(lines.next_line().is_none());
+        drop(lines);
+        assert_eq!(failing.reads_after, 1, "the reader is not read again after its error");
+        // The iterator of documents ends the same way.
+        let docs: Vec<_> =
+            JsonlReader::new("x.jsonl", std::io::BufReader::new(Failing { good: b"", reads_after: 0 })).collect();
+        assert_eq!(docs.len(), 1);
+        assert_eq!(docs[0].as_ref().unwrap_err().kind, InputErrorKind::Io("corrupt deflate stream".into()));
+        assert_eq!(docs[0].as_ref().unwrap_err().doc, "x.jsonl:1");
     }
 
     #[test]
