@@ -187,7 +187,7 @@ static COMMUNICATION_NOUNS: WordSet = WordSet::class(
     7,
     &[
         "statement", "statements", "declaration", "letter", "message", "communique", "note", "resolution", "appeal",
-        "petition", "ultimatum", "decree",
+        "petition", "ultimatum", "decree", "case", "complaint", "lawsuit", "motion",
     ],
 );
 
@@ -217,7 +217,8 @@ static ISSUING_VERBS: WordSet = WordSet::class(
     &[
         "issue", "issued", "issues", "release", "released", "releases", "adopt", "adopted", "adopts", "pass", "passed",
         "passes", "send", "sent", "sends", "publish", "published", "publishes", "deliver", "delivered", "delivers",
-        "submit", "submitted", "submits", "circulate", "circulated", "circulates", "sign", "signed", "signs",
+        "submit", "submitted", "submits", "circulate", "circulated", "circulates", "sign", "signed", "signs", "file",
+        "filed", "files", "lodge", "lodged", "lodges", "bring", "brought", "brings",
     ],
 );
 
@@ -895,7 +896,7 @@ pub fn code_sentence(
             && matches!(p.code.root_number(), 3..=8)
             && !m.modal;
         // ", accusing the opposition of …", "issued a statement demanding
-        // that …": a participle that adds a speech act (demand, accusation,
+        // that …", "filed a complaint accusing …": a participle that adds a speech act (demand, accusation,
         // rejection, threat) by the clause's subject is an act of its own.
         // (Threats only by name: ", giving him 72 hours to leave" is a
         // detail of the expulsion.)
@@ -903,12 +904,22 @@ pub fn code_sentence(
             COMMUNICATION_NOUNS.of(norm.words[k].class)
                 && (k.saturating_sub(3)..k).any(|j| ISSUING_VERBS.of(norm.words[j].class))
         };
+        // "filed a case at the International Court of Justice accusing
+        // Israel of …": the message, then where or to whom it went.
+        let before_whom = |k: usize| {
+            (k + 1..m.head).all(|j| {
+                matches!(norm.token(j), "at" | "before" | "with" | "to" | "in" | "the")
+                    || input.nps.iter().any(|np| np.tokens.contains(&j))
+            })
+        };
         let speech_participle = m.nonfinite
             && p.has_verb
-            && (matches!(p.code.root_number(), 10..=12)
+            && (matches!(p.code.root_number(), 2 | 10..=12)
                 || threat && matches!(head_lemma(dicts, p), "threaten" | "warn"))
             && m.head > 0
-            && (norm.token(m.head - 1) == "," || (m.head.saturating_sub(2)..m.head).any(message));
+            && (norm.token(m.head - 1) == ","
+                || (m.head.saturating_sub(2)..m.head).any(message)
+                || (m.head.saturating_sub(10)..m.head.saturating_sub(2)).any(|k| message(k) && before_whom(k)));
         // "Nigeria will withdraw its force from Chad unless …": a forceful
         // or punitive act promised on a condition is an ultimatum, a threat.
         let ultimatum = m.future
