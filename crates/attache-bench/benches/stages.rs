@@ -182,6 +182,7 @@ fn stages(c: &mut Criterion) {
                     statements: opts.statements,
                     joint_compounds: !opts.no_joint_compounds,
                     year: a.date.map(|d| d.year()),
+                    pronoun: None,
                 };
                 code_sentence(&dicts, &input, verbs, events, &mut work);
                 n += events.len();

@@ -41,6 +41,10 @@ pub struct SentenceInput<'a> {
     /// The document's year: clauses dated two or more years before it
     /// ("in 2008") are background, not news.
     pub year: Option<i32>,
+    /// Whom a clause opening with "he" or "she" and no other subject is
+    /// about: the first person named in the last sentence before that names
+    /// one ("Putin met Erdogan in Sochi. He accused the West of …").
+    pub pronoun: Option<&'a str>,
 }
 
 /// A matched pattern and what became of it.
@@ -1171,6 +1175,8 @@ pub fn code_sentence(
                 }));
             } else if let Some(r) = reporter_of_pronoun(&ctx, m.clause) {
                 sources.extend(compound(&ctx, r).filter_map(|i| party(i, "reporter-pronoun")));
+            } else if let Some((k, code)) = person_pronoun(&ctx, m.clause, m.head) {
+                sources.push(Party { code: Code::from(code), tokens: Some(k..k + 1), via: "pronoun" });
             } else if clause_starts_with(&ctx, m.clause, "who") {
                 // ", who met Putin": the person the relative clause is about
                 // (asked before the conjunction rule, which its comma triggers).
@@ -1901,6 +1907,17 @@ fn reporter_of_pronoun(ctx: &Ctx<'_>, clause: usize) -> Option<usize> {
         .rev()
         .find(|&j| ctx.clause[j] == outer && REPORTING.of(norm.words[j].class))?;
     subject_np(ctx, verb, outer)
+}
+
+/// "He accused …" opening the sentence or a clause of it with no actor
+/// before the verb: [`SentenceInput::pronoun`] (there is no telling "he"
+/// from "she").
+fn person_pronoun<'a>(ctx: &Ctx<'a>, clause: usize, head: usize) -> Option<(usize, &'a str)> {
+    let code = ctx.input.pronoun?;
+    let norm = ctx.input.norm;
+    let first = ctx.clause.iter().position(|&c| c == clause)?;
+    let k = if norm.token(first) == "that" { first + 1 } else { first };
+    (k < head && matches!(norm.token(k), "he" | "she")).then_some((k, code))
 }
 
 /// The subject: in the clause, before the head, the first actor phrase not

@@ -320,8 +320,12 @@ fn code_sentences(
     // Per sentence of a batch: its byte span, and who speaks it once
     // attribution is done.
     let mut spoken: Vec<(Range<usize>, Option<&str>, Option<Cow<'_, str>>)> = Vec::with_capacity(BATCH);
-    // Per sentence of a batch: how many people were named before it.
+    // Per sentence of a batch: how many people were named before it, and
+    // whom "he" or "she" opening it means: the first person named in the
+    // last sentence that names one (its subject, most often).
     let mut named_before: Vec<usize> = Vec::with_capacity(BATCH);
+    let mut last_before: Vec<Option<u32>> = Vec::with_capacity(BATCH);
+    let mut last_person: Option<u32> = None;
 
     for (b, batch) in sentence_ranges.chunks(BATCH).enumerate() {
         if norms.len() < batch.len() {
@@ -336,8 +340,10 @@ fn code_sentences(
         }
         // The people named so far are those of the sentences before.
         named_before.clear();
+        last_before.clear();
         for (j, (tr, turn)) in batch.iter().enumerate() {
             named_before.push(named_people.len());
+            last_before.push(last_person);
             let toks = &tokens[tr.clone()];
             let ctx = ActorContext {
                 date,
@@ -346,6 +352,9 @@ fn code_sentences(
                 place_country: place_country.as_deref(),
             };
             find_mentions(dicts, text, toks, &norms[j], &ctx, &mut mentions[j]);
+            if let Some(p) = mentions[j].iter().find_map(|m| m.person) {
+                last_person = Some(p);
+            }
             for m in mentions[j].iter() {
                 if let Some(p) = m.person {
                     if !named_people.contains(&p) {
@@ -397,6 +406,7 @@ fn code_sentences(
                 statements: opts.statements,
                 joint_compounds: !opts.no_joint_compounds,
                 year: date.map(|d| d.year()),
+                pronoun: last_before[j].and_then(|p| dicts.actors.people[p as usize].code_on(date)),
             };
             code_sentence(dicts, &input, &mut verbs[j], &mut events[j], work);
             spoken.push((span, speaker, speaker_code));
@@ -694,5 +704,30 @@ mod tests {
         assert_eq!(last.sentence, "Wang criticized Japan on Tuesday.");
         let unnamed = Document::new("unnamed", &format!("{} Wang criticized Japan on Tuesday.", filler.join(" ")));
         assert!(code(&dicts, &unnamed, &opts).is_empty());
+    }
+
+    #[test]
+    fn he_or_she_opening_a_sentence_is_the_last_named_subject() {
+        let dicts = Dictionaries::builtin().expect("built-in dictionaries");
+        let opts = Options { date: NaiveDate::from_ymd_opt(2023, 9, 4), ..Options::default() };
+        let sources = |text: &str| -> Vec<(usize, String, String)> {
+            code(&dicts, &Document::new("d", text), &opts)
+                .into_iter()
+                .map(|e| (e.sentence_index, e.source.text.clone(), e.source.code.to_string()))
+                .collect()
+        };
+        let met = "Russian President Vladimir Putin met Turkish President Recep Tayyip Erdogan in Sochi on Monday.";
+        // The first person named in the sentence before, not the last.
+        let he = sources(&format!("{met} He accused the West of blocking grain exports."));
+        assert_eq!(he.last(), Some(&(1, "He".to_string(), "RUSGOV".to_string())), "{he:?}");
+        // Past sentences that name nobody, and past a batch.
+        let filler: Vec<String> = (0..40).map(|i| format!("Talks continued on item {i}.")).collect();
+        let far = sources(&format!("{met} {} She condemned the strike on Odesa.", filler.join(" ")));
+        assert_eq!(far.last(), Some(&(41, "She".to_string(), "RUSGOV".to_string())), "{far:?}");
+        // Nobody named before: nobody.
+        assert!(sources("He accused the West of blocking grain exports.").is_empty());
+        // An actor before the verb is the subject, not the pronoun's antecedent.
+        let own = sources(&format!("{met} He said Turkey condemned the strike on Odesa."));
+        assert_eq!(own.last().map(|e| e.2.as_str()), Some("TUR"), "{own:?}");
     }
 }
