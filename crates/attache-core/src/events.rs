@@ -876,6 +876,20 @@ pub fn code_sentence(
             if let Some(t) = that {
                 complements.push(clause[t]);
             }
+            // "urged the Philippines to stop its provocations and return to
+            // dialogue", "threatened to close the strait and attack …": a
+            // conjunct with no subject of its own continues the wanted act.
+            let infinitive =
+                m.tokens.clone().any(|k| norm.token(k) == "to" && (k + 1 == m.tokens.end || is_head[k + 1]));
+            if infinitive {
+                let next = (m.tokens.end..n).find(|&k| clause[k] != m.clause);
+                if let Some(k) = next.filter(|&k| matches!(norm.token(k), "and" | "or")) {
+                    let verb = (k + 1..n).take_while(|&j| clause[j] == clause[k]).find(|&j| is_head[j]);
+                    if verb.is_some_and(|v| !input.nps.iter().any(|np| np.tokens.start > k && np.tokens.start < v)) {
+                        complements.push(clause[k]);
+                    }
+                }
+            }
         }
     }
 
