@@ -113,6 +113,7 @@ static SAY_VERBS: WordSet = WordSet::class(
         "said", "say", "says", "saying", "added", "adds", "noted", "stressed", "believe", "believes", "believed",
         "think", "thinks", "thought", "insisted", "insists", "argued", "argues", "claimed", "claims", "explained",
         "emphasized", "emphasised", "underlined", "asserted", "remarked", "observed", "suggested", "wrote", "told",
+        "hope", "hopes", "hoped", "wish", "wishes", "wished",
     ],
 );
 
@@ -971,6 +972,13 @@ pub fn code_sentence(
                     );
                 (asked && matches!(norm.token(clause_first), "how" | "why" | "what" | "whether"))
                     .then_some("indirect question")
+            })
+            .or_else(|| {
+                // "We hope the U.S. side will work with China …": what is
+                // hoped for has not happened.
+                let verb = norm.token(clause_first.checked_sub(1)?);
+                matches!(verb, "hope" | "hopes" | "hoped" | "hoping" | "wish" | "wishes" | "wished")
+                    .then_some("hoped for")
             })
             .or_else(|| {
                 // "there was no evidence that Damascus had used …", "we have not
