@@ -669,9 +669,10 @@ fn country_of_places(out: &[ActorNp]) -> Places {
 /// "Police arrested dozens of opposition supporters in Dhaka": a local
 /// role with no country of its own, in a sentence whose places are all in
 /// one country (or, naming none, under a dateline), is that country's (the
-/// rule of [`locate_roles`], read over the sentence). Not troops, who are often abroad ("soldiers raided a
-/// village in the West Bank"), nor officials who travel ("the two
-/// presidents met in San Francisco"), nor anyone's "our colleagues".
+/// rule of [`locate_roles`], read over the sentence). Not troops, who are
+/// often abroad ("soldiers raided a village in the West Bank"), nor
+/// officials who travel ("the two presidents met in San Francisco"), nor
+/// anyone's "our colleagues".
 fn roles_where_they_act(norm: &Normalized, c: Code, out: &mut [ActorNp]) {
     let ours = |np: &ActorNp| {
         (np.tokens.start.saturating_sub(2)..np.tokens.start).any(|k| FIRST_PERSON_POSSESSIVE.of(norm.words[k].class))

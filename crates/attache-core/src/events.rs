@@ -915,8 +915,9 @@ pub fn code_sentence(
             && matches!(p.code.root_number(), 3..=8)
             && !m.modal;
         // ", accusing the opposition of …", "issued a statement demanding
-        // that …", "filed a complaint accusing …": a participle that adds a speech act (demand, accusation,
-        // rejection, threat) by the clause's subject is an act of its own.
+        // that …", "filed a complaint accusing …": a participle that adds a
+        // speech act (appeal, demand, accusation, rejection, threat) by the
+        // clause's subject is an act of its own.
         // (Threats only by name: ", giving him 72 hours to leave" is a
         // detail of the expulsion.)
         let message = |k: usize| {
