@@ -1171,7 +1171,19 @@ pub fn code_sentence(
                     np.tokens.end == m.head || np.tokens.end + 1 == m.head && norm.token(np.tokens.end) == "'s"
                 });
                 let first = input.nps.iter().position(|np| np.tokens.end <= m.head && np.code.is_some() && !np.place);
-                let pick = adjacent.or(if input.headline { first } else { None });
+                // "The Houthis claimed responsibility for an attack on …":
+                // the one who claims the act.
+                let claimant = (m.head.saturating_sub(4).max(1)..m.head)
+                    .find(|&k| {
+                        norm.token(k) == "responsibility"
+                            && norm.token(k + 1) == "for"
+                            && matches!(norm.token(k - 1), "claimed" | "claims" | "claim" | "claiming")
+                            // "has not claimed responsibility"
+                            && !((k - 1).saturating_sub(3)..k - 1)
+                                .any(|j| matches!(norm.token(j), "not" | "n't" | "never" | "no"))
+                    })
+                    .and_then(|k| subject_np(&ctx, k - 1, clause[k - 1]));
+                let pick = adjacent.or(claimant).or(if input.headline { first } else { None });
                 // "Experts say a Chinese blockade of Taiwan would …": the noun
                 // phrase that opens a hypothetical clause is what it imagines,
                 // not an act it reports.
@@ -1189,7 +1201,8 @@ pub fn code_sentence(
                     continue;
                 }
                 if let Some(s) = pick {
-                    sources.extend(compound(&ctx, s).filter_map(|i| party(i, "noun-subject")));
+                    let via = if adjacent.is_none() && claimant.is_some() { "claimant" } else { "noun-subject" };
+                    sources.extend(compound(&ctx, s).filter_map(|i| party(i, via)));
                 }
             } else if let Some(s) = subject {
                 sources.extend(compound(&ctx, s).filter_map(|i| {
