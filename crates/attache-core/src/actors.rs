@@ -563,6 +563,7 @@ pub fn chunk(
     if let Some(c) = country {
         roles_where_they_act(norm, c, out);
     }
+    possessed_roles(norm, out);
     place_ethnic_groups(norm, out);
     // "around Kharkiv and Kyiv": the places of a list after a preposition
     // are all places.
@@ -693,6 +694,34 @@ fn roles_where_they_act(norm: &Normalized, c: Code, out: &mut [ActorNp]) {
             np.code = Some(format_compact!("{c}{role}"));
             np.country = Some(c.clone());
             np.placed = true;
+        }
+    }
+}
+
+/// "Russia's defence ministry said its air defences had shot down …",
+/// "China and its navy": a role after "its" or "their" with no country of
+/// its own is that of the nearest actor before it (not a place, not one in
+/// an aside between commas).
+fn possessed_roles(norm: &Normalized, out: &mut [ActorNp]) {
+    for i in 1..out.len() {
+        let np = &out[i];
+        let possessed = np.tokens.start > 0 && matches!(norm.token(np.tokens.start - 1), "its" | "their");
+        if np.code.is_some() || np.first_person || !possessed {
+            continue;
+        }
+        let Some(role) = np.role.clone() else { continue };
+        // Not one inside an aside: "Pakistan, a key U.S. ally in the war,
+        // has urged its citizens …" are Pakistan's.
+        let comma = |k: usize| norm.token(k) == ",";
+        let aside = |o: &ActorNp| {
+            (o.tokens.end..np.tokens.start).any(comma) && (o.tokens.start.saturating_sub(6)..o.tokens.start).any(comma)
+        };
+        let owner =
+            out[..i].iter().rev().filter(|o| !o.place && !o.first_person && !aside(o)).find_map(|o| o.country.clone());
+        if let Some(c) = owner.filter(|c| c.len() == 3 && !crate::dict::is_igo_prefix(c)) {
+            let np = &mut out[i];
+            np.code = Some(format_compact!("{c}{role}"));
+            np.country = Some(c);
         }
     }
 }
