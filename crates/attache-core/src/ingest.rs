@@ -78,22 +78,22 @@ pub fn detect(name: &str, head: &[u8]) -> InputFormat {
 /// Checks that `bytes` are prose-shaped and returns them as text, decoded
 /// ([`decode`]) when they are not UTF-8.
 pub fn validate(doc: &str, bytes: &[u8]) -> Result<(String, Option<Decoding>), InputError> {
-    let (text, decoding) = match Encoding::for_bom(bytes) {
+    if let Some((text, how)) = utf16(bytes) {
         // UTF-16 is full of NULs: check its text, not its bytes.
-        Some((enc, bom)) if enc != encoding_rs::UTF_8 => {
-            let text = enc.decode_without_bom_handling(&bytes[bom..]).0.into_owned();
-            let long_line = check_bytes(doc, text.as_bytes())?;
-            check_text(doc, &text, long_line)?;
-            return Ok((text, Some(Decoding::Bom(enc.name()))));
-        }
-        _ => {
-            let long_line = check_bytes(doc, bytes)?;
-            let (text, decoding) = decode(bytes, None);
-            check_text(doc, &text, long_line)?;
-            (text, decoding)
-        }
-    };
+        let long_line = check_bytes(doc, text.as_bytes())?;
+        check_text(doc, &text, long_line)?;
+        return Ok((text, Some(how)));
+    }
+    let long_line = check_bytes(doc, bytes)?;
+    let (text, decoding) = decode(bytes, None);
+    check_text(doc, &text, long_line)?;
     Ok((text.into_owned(), decoding))
+}
+
+/// The text of bytes that open with a UTF-16 byte-order mark.
+fn utf16(bytes: &[u8]) -> Option<(String, Decoding)> {
+    let (enc, bom) = Encoding::for_bom(bytes).filter(|(enc, _)| *enc != encoding_rs::UTF_8)?;
+    Some((enc.decode_without_bom_handling(&bytes[bom..]).0.into_owned(), Decoding::Bom(enc.name())))
 }
 
 /// The text of bytes that carry no UTF-16 byte-order mark: UTF-8 as it is;
@@ -220,16 +220,9 @@ pub fn from_bytes(name: &str, bytes: &[u8], format: InputFormat) -> Result<Docum
             if let Some(p) = bytes.iter().position(|&b| b == 0) {
                 return Err(InputError::new(name, Some(p), InputErrorKind::Binary { byte: 0 }));
             }
-            let (raw, decoding) = match Encoding::for_bom(bytes) {
-                Some((enc, bom)) if enc != encoding_rs::UTF_8 => {
-                    (enc.decode_without_bom_handling(&bytes[bom..]).0, Some(Decoding::Bom(enc.name())))
-                }
-                _ => {
-                    if let Some(p) = bytes.iter().position(|&b| b == 0) {
-                        return Err(InputError::new(name, Some(p), InputErrorKind::Binary { byte: 0 }));
-                    }
-                    decode(bytes, declared_charset(bytes))
-                }
+            let (raw, decoding) = match utf16(bytes) {
+                Some((text, how)) => (Cow::Owned(text), Some(how)),
+                None => decode(bytes, declared_charset(bytes)),
             };
             let page = crate::html::extract(&raw);
             let (text, _) = validate(name, page.text.as_bytes())?;
