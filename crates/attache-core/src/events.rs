@@ -1209,9 +1209,9 @@ pub fn code_sentence(
                     let via = if input.nps[i].first_person { "first-person" } else { "subject" };
                     party(i, via)
                 }));
-            } else if let Some(r) = reporter_of_pronoun(&ctx, m.clause) {
+            } else if let Some(r) = reporter_of_pronoun(&ctx, clause_first) {
                 sources.extend(compound(&ctx, r).filter_map(|i| party(i, "reporter-pronoun")));
-            } else if let Some((k, code)) = person_pronoun(&ctx, m.clause, m.head) {
+            } else if let Some((k, code)) = person_pronoun(&ctx, clause_first, m.head) {
                 sources.push(Party { code: Code::from(code), tokens: Some(k..k + 1), via: "pronoun" });
             } else if clause_starts_with(&ctx, m.clause, "who") {
                 // ", who met Putin": the person the relative clause is about
@@ -1931,11 +1931,10 @@ fn starts_with_conjunction(ctx: &Ctx<'_>, clause: usize) -> bool {
 
 /// "Iraq said it would allow …": the pronoun that opens a reported clause
 /// is the one who reports it (the subject of the reporting verb).
-fn reporter_of_pronoun(ctx: &Ctx<'_>, clause: usize) -> Option<usize> {
+fn reporter_of_pronoun(ctx: &Ctx<'_>, first: usize) -> Option<usize> {
     let norm = ctx.input.norm;
-    let first = ctx.clause.iter().position(|&c| c == clause).filter(|&f| f > 0)?;
-    let k = if norm.token(first) == "that" { first + 1 } else { first };
-    if k >= ctx.clause.len() || !matches!(norm.token(k), "it" | "they" | "he" | "she") {
+    let k = subject_slot(norm, first);
+    if first == 0 || k >= ctx.clause.len() || !matches!(norm.token(k), "it" | "they" | "he" | "she") {
         return None;
     }
     let outer = ctx.clause[first - 1];
@@ -1948,12 +1947,20 @@ fn reporter_of_pronoun(ctx: &Ctx<'_>, clause: usize) -> Option<usize> {
 /// "He accused …" opening the sentence or a clause of it with no actor
 /// before the verb: [`SentenceInput::pronoun`] (there is no telling "he"
 /// from "she").
-fn person_pronoun<'a>(ctx: &Ctx<'a>, clause: usize, head: usize) -> Option<(usize, &'a str)> {
+fn person_pronoun<'a>(ctx: &Ctx<'a>, first: usize, head: usize) -> Option<(usize, &'a str)> {
     let code = ctx.input.pronoun?;
-    let norm = ctx.input.norm;
-    let first = ctx.clause.iter().position(|&c| c == clause)?;
-    let k = if norm.token(first) == "that" { first + 1 } else { first };
-    (k < head && matches!(norm.token(k), "he" | "she")).then_some((k, code))
+    let k = subject_slot(ctx.input.norm, first);
+    (k < head && matches!(ctx.input.norm.token(k), "he" | "she")).then_some((k, code))
+}
+
+/// Where the subject of the clause opening at `first` stands: its first
+/// word, or the one after an opening "that".
+fn subject_slot(norm: &Normalized, first: usize) -> usize {
+    if norm.token(first) == "that" {
+        first + 1
+    } else {
+        first
+    }
 }
 
 /// The subject: in the clause, before the head, the first actor phrase not
