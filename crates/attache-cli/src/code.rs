@@ -119,7 +119,7 @@ pub fn run(a: CodeArgs) -> anyhow::Result<ExitCode> {
                 match r {
                     Ok(c) => {
                         if let Some(note) = &c.note {
-                            eprintln!("attache: note: {note}");
+                            eprintln!("{note}");
                         }
                         stats.documents += 1;
                         stats.sentences += c.sentences;
@@ -190,7 +190,7 @@ fn read_and_code(
                         Pending::Line { file, line } => line.parse(&file)?,
                         Pending::Read(doc) => doc?,
                     };
-                    let note = doc.decoding.map(|how| format!("{}: {how}", doc.id));
+                    let note = inputs::decoding_note(&doc);
                     let coded = guarded(&doc.id, || {
                         if format == OutputFormat::Jsonl {
                             let mut records = Vec::new();

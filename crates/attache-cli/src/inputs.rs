@@ -51,6 +51,12 @@ impl Input {
     }
 }
 
+/// The line said on standard error for a document whose bytes were not
+/// UTF-8: the text coded is not the bytes given.
+pub fn decoding_note(doc: &Document) -> Option<String> {
+    doc.decoding.map(|how| format!("attache: note: {}: {how}", doc.id))
+}
+
 /// The inputs named on the command line, opened one at a time as the
 /// iterator is advanced. One that cannot be opened (or a directory entry
 /// that cannot be walked) is an error naming its path; the rest go on.

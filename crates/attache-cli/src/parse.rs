@@ -42,8 +42,8 @@ pub fn run(a: ParseArgs) -> anyhow::Result<ExitCode> {
     } else {
         ingest::from_bytes(&a.input, &bytes, format)?
     };
-    if let Some(how) = doc.decoding {
-        eprintln!("attache: note: {}: {how}", doc.id);
+    if let Some(note) = crate::inputs::decoding_note(&doc) {
+        eprintln!("{note}");
     }
     let opts = a.coding.options()?;
     let analysis = pipeline::analyze(&dicts, &doc, &opts);

@@ -138,8 +138,8 @@ impl Ingester<'_> {
         for d in batch.drain(..) {
             match d {
                 Ok(d) => {
-                    if let Some(how) = d.decoding {
-                        self.bar.suspend(|| eprintln!("attache: note: {}: {how}", d.id));
+                    if let Some(note) = inputs::decoding_note(&d) {
+                        self.bar.suspend(|| eprintln!("{note}"));
                     }
                     todo.push(d)
                 }
