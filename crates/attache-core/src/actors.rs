@@ -547,7 +547,11 @@ pub fn chunk(
         out.push(resolve(doc, tokens, norm, &mentions[start_m..j], start_m..j, start_tok..end_tok, ctx));
         i = j;
     }
-    let country = match country_of_places(out) {
+    // (Asked only when some role has no country: locate_roles codes
+    // phrases, it never uncodes one.)
+    let unplaced = out.iter().any(|np| np.code.is_none() && np.role.is_some());
+    let places = if unplaced { country_of_places(out) } else { Places::Many };
+    let country = match places {
         // A dateline is often abroad ("VILNIUS - Belarus freed …"): only
         // a sentence that names no other country happens in its country.
         Places::None => ctx
