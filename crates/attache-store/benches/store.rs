@@ -37,6 +37,20 @@ fn bench_dir() -> PathBuf {
     dir
 }
 
+/// A new, empty store in a directory of its own, and a run to write to.
+fn new_store() -> (tempfile::TempDir, Store, i64) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path().join("bench.db")).unwrap();
+    let config = RunConfig {
+        attache_version: "bench".into(),
+        dict_hash: "bench".into(),
+        dict_files: vec![],
+        options: serde_json::json!({}),
+    };
+    let run = store.run_for(&config).unwrap();
+    (dir, store, run)
+}
+
 fn ingest(c: &mut Criterion) {
     // 200,000 events: 10,000 documents of 10 sentences and 20 events.
     let docs = 10_000;
@@ -47,19 +61,7 @@ fn ingest(c: &mut Criterion) {
     g.sample_size(10).measurement_time(Duration::from_secs(20)).throughput(Throughput::Elements(events));
     g.bench_function("write_200k_events", |b| {
         b.iter_batched(
-            || {
-                let dir = tempfile::tempdir().unwrap();
-                let mut store = Store::open(dir.path().join("bench.db")).unwrap();
-                let run = store
-                    .run_for(&RunConfig {
-                        attache_version: "bench".into(),
-                        dict_hash: "bench".into(),
-                        dict_files: vec![],
-                        options: serde_json::json!({}),
-                    })
-                    .unwrap();
-                (dir, store, run)
-            },
+            new_store,
             |(dir, mut store, run)| {
                 let mut written = 0;
                 for chunk in corpus.chunks(BATCH) {
@@ -75,19 +77,7 @@ fn ingest(c: &mut Criterion) {
     // writing, one sort to build it at the end (timed too).
     g.bench_function("bulk_200k_events", |b| {
         b.iter_batched(
-            || {
-                let dir = tempfile::tempdir().unwrap();
-                let mut store = Store::open(dir.path().join("bench.db")).unwrap();
-                let run = store
-                    .run_for(&RunConfig {
-                        attache_version: "bench".into(),
-                        dict_hash: "bench".into(),
-                        dict_files: vec![],
-                        options: serde_json::json!({}),
-                    })
-                    .unwrap();
-                (dir, store, run)
-            },
+            new_store,
             |(dir, mut store, run)| {
                 assert!(store.begin_bulk(events).unwrap());
                 let mut written = 0;

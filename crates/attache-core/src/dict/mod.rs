@@ -802,21 +802,12 @@ impl Dictionaries {
     }
 
     pub fn stats(&self, src: &DictSource) -> Stats {
+        let codes_of = |kind: PhraseKind| {
+            src.actors.iter().filter(|a| a.kind == kind).map(|a| &a.code).collect::<FxHashSet<_>>().len()
+        };
         let mut s = Stats {
-            countries: src
-                .actors
-                .iter()
-                .filter(|a| a.kind == PhraseKind::CountryName)
-                .map(|a| &a.code)
-                .collect::<FxHashSet<_>>()
-                .len(),
-            organisations: src
-                .actors
-                .iter()
-                .filter(|a| a.kind == PhraseKind::Organisation)
-                .map(|a| &a.code)
-                .collect::<FxHashSet<_>>()
-                .len(),
+            countries: codes_of(PhraseKind::CountryName),
+            organisations: codes_of(PhraseKind::Organisation),
             places: src.actors.iter().filter(|a| a.kind == PhraseKind::Place).count(),
             actor_phrases: self.actors.entries.len(),
             people: self.actors.people.len(),
