@@ -216,13 +216,17 @@ pub fn from_bytes(name: &str, bytes: &[u8], format: InputFormat) -> Result<Docum
     let format = if format == InputFormat::Auto { detect(name, bytes) } else { format };
     match format {
         InputFormat::Html => {
-            // HTML may be minified onto one line: validate the extracted text instead.
-            if let Some(p) = bytes.iter().position(|&b| b == 0) {
-                return Err(InputError::new(name, Some(p), InputErrorKind::Binary { byte: 0 }));
-            }
+            // HTML may be minified onto one line: validate the extracted text
+            // instead. UTF-16 is full of NULs: only other bytes are refused
+            // for one.
             let (raw, decoding) = match utf16(bytes) {
                 Some((text, how)) => (Cow::Owned(text), Some(how)),
-                None => decode(bytes, declared_charset(bytes)),
+                None => {
+                    if let Some(p) = bytes.iter().position(|&b| b == 0) {
+                        return Err(InputError::new(name, Some(p), InputErrorKind::Binary { byte: 0 }));
+                    }
+                    decode(bytes, declared_charset(bytes))
+                }
             };
             let page = crate::html::extract(&raw);
             let (text, _) = validate(name, page.text.as_bytes())?;
@@ -564,6 +568,13 @@ mod tests {
             let doc = from_bytes("p.html", &bytes, InputFormat::Html).unwrap();
             assert_eq!((doc.text.trim(), doc.decoding), ("Лавров protested on Monday.", decoding), "{name}");
         }
+        // UTF-16 by its byte-order mark, NULs and all.
+        let mut utf16le = vec![0xff, 0xfe];
+        for u in String::from_utf8(page("", "Лавров".as_bytes())).unwrap().encode_utf16() {
+            utf16le.extend(u.to_le_bytes());
+        }
+        let doc = from_bytes("p.html", &utf16le, InputFormat::Html).unwrap();
+        assert_eq!((doc.text.trim(), doc.decoding), ("Лавров protested on Monday.", Some(Decoding::Bom("UTF-16LE"))));
         // An unknown label falls back to the bytes: here legacy Latin.
         let doc = from_bytes("p.html", &page("<meta charset=bogus>", b"Fran\xe7ois"), InputFormat::Html).unwrap();
         assert_eq!((doc.text.trim(), doc.decoding), ("François protested on Monday.", Some(Decoding::Legacy)));
